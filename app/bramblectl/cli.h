@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/environment.h"
+
+#include <QCommandLineOption>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+
+class QCommandLineParser;
+
+namespace Bramble::Cli {
+
+// Exit codes are an interface: scripts depend on them.
+enum ExitCode : int {
+    ExitOk = 0,     // done
+    ExitFailed = 1, // the command failed, or its input was invalid
+    ExitUsage = 2,  // the command line was wrong
+};
+
+struct GlobalOptions
+{
+    QString kubeconfig;
+    QString context;
+    QString profile;
+    QString region;
+    QString endpointUrl;
+    bool json = false;
+    bool verbose = false;
+};
+
+// Everything a command needs; commands read no process state of their own.
+struct Invocation
+{
+    GlobalOptions global;
+    QStringList arguments; // positional arguments after the command name
+    const QCommandLineParser *parser = nullptr;
+    Core::Environment env;
+    QTextStream &out;
+    QTextStream &err;
+
+    // Prints "bramblectl: message" on stderr and returns ExitFailed.
+    int fail(const QString &message) const;
+    int usage(const QString &message) const;
+};
+
+struct Command
+{
+    QString name;
+    QString summary;
+    QString synopsis; // e.g. "contexts [--json]"
+    QList<QCommandLineOption> options;
+    std::function<int(Invocation &)> run;
+};
+
+// Each command lives in its own file and registers through one of these.
+Command versionCommand();
+Command contextsCommand();
+
+// Parses arguments (without argv[0]) and runs the command.
+int run(const QStringList &arguments, const Core::Environment &env, QTextStream &out, QTextStream &err);
+
+} // namespace Bramble::Cli

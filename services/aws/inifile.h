@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/error.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace Bramble::Aws {
+
+// One [section] of an AWS shared config or credentials file.
+struct IniSection
+{
+    QString name;                   // as written between the brackets, trimmed
+    int line = 0;                   // 1-based line of the header
+    QMap<QString, QString> values;  // keys lower-cased; nested "s3 =\n  k = v" also as "s3.k"
+    QMap<QString, int> lines;       // key -> 1-based line
+};
+
+struct IniFile
+{
+    QString path;
+    QList<IniSection> sections;
+    Core::Errors errors;
+
+    bool ok() const { return errors.isEmpty(); }
+    const IniSection *section(const QString &name) const;
+};
+
+// Parses the INI dialect botocore reads (Python's RawConfigParser): full-line
+// comments with '#' or ';', "key = value" or "key: value", indented lines
+// continue the previous value (nested settings), keys are case-insensitive,
+// a duplicate section or key in one file is an error, and so is any content
+// before the first section header. Errors name the file and line.
+IniFile parseIni(const QByteArray &text, const QString &path);
+
+} // namespace Bramble::Aws

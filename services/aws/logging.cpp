@@ -1,0 +1,3 @@
+#include "aws/logging.h"
+
+Q_LOGGING_CATEGORY(lcAws, "bramble.aws", QtInfoMsg)

@@ -1,0 +1,56 @@
+#include "ui/common/awsconnectionpane.h"
+
+#include "session/connectioncatalog.h"
+#include "ui/common/connectionsummary.h"
+#include "ui/common/emptystate.h"
+
+namespace Bramble::Ui {
+
+AwsConnectionPane::AwsConnectionPane(const QString &id, const QString &title, const QString &iconName,
+                                     Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
+    : Pane(id, title, iconName, parent), m_catalog(catalog), m_summary(new ConnectionSummary(this)), m_note(note)
+{
+    setContent(m_summary);
+    connect(catalog, &Session::ConnectionCatalog::reloaded, this, &AwsConnectionPane::updateView);
+    connect(catalog, &Session::ConnectionCatalog::currentProfileChanged, this, &AwsConnectionPane::updateView);
+    connect(catalog, &Session::ConnectionCatalog::currentRegionChanged, this, &AwsConnectionPane::updateView);
+    QMetaObject::invokeMethod(this, &AwsConnectionPane::updateView, Qt::QueuedConnection);
+}
+
+void AwsConnectionPane::updateView()
+{
+    const auto &aws = m_catalog->aws();
+    EmptyState *empty = emptyState();
+    empty->clearActions();
+    if (!aws.ok()) {
+        empty->setIcon(QStringLiteral("error"));
+        empty->setTitle(tr("The AWS configuration could not be read"));
+        QStringList lines;
+        for (const Core::Error &e : aws.errors)
+            lines << e.toString().toHtmlEscaped();
+        empty->setBody(lines.join(QStringLiteral("<br>")) + tr("<p>Fix the file and press F5.</p>"));
+        setSubtitle(QString());
+        showEmptyState(true);
+        return;
+    }
+    const bool envKeys = m_catalog->environment().contains(QStringLiteral("AWS_ACCESS_KEY_ID"));
+    if (aws.config.profiles.isEmpty() && !envKeys) {
+        empty->setIcon(QStringLiteral("cloud"));
+        empty->setTitle(tr("No AWS profile found"));
+        empty->setBody(tr("<p>Bramble finds credentials the way the AWS CLI does. Add a profile with "
+                          "<code>aws configure --profile NAME</code> (or <code>aws configure sso</code>), "
+                          "or set <code>AWS_CONFIG_FILE</code> / <code>AWS_SHARED_CREDENTIALS_FILE</code> "
+                          "before starting Bramble, then press F5.</p><p>Looked in %1 and %2.</p>")
+                           .arg(aws.config.configFile.toHtmlEscaped(), aws.config.credentialsFile.toHtmlEscaped()));
+        setSubtitle(QString());
+        showEmptyState(true);
+        return;
+    }
+    m_summary->showAwsProfile(aws.config, m_catalog->currentProfile(), m_catalog->currentRegion(), envKeys);
+    setSubtitle(tr("profile %1 · %2").arg(m_catalog->currentProfile(),
+                                          m_catalog->currentRegion().isEmpty() ? tr("no region") : m_catalog->currentRegion()));
+    m_summary->setNote(m_note);
+    showEmptyState(false);
+}
+
+} // namespace Bramble::Ui

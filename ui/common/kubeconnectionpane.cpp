@@ -1,0 +1,66 @@
+#include "ui/common/kubeconnectionpane.h"
+
+#include "session/connectioncatalog.h"
+#include "ui/common/connectionsummary.h"
+#include "ui/common/emptystate.h"
+
+#include <QPushButton>
+
+namespace Bramble::Ui {
+
+KubeConnectionPane::KubeConnectionPane(const QString &id, const QString &title, const QString &iconName,
+                                       Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
+    : Pane(id, title, iconName, parent), m_catalog(catalog), m_summary(new ConnectionSummary(this)), m_note(note)
+{
+    setContent(m_summary);
+    connect(catalog, &Session::ConnectionCatalog::reloaded, this, &KubeConnectionPane::updateView);
+    connect(catalog, &Session::ConnectionCatalog::currentContextChanged, this, &KubeConnectionPane::updateView);
+    // Deferred so subclasses are complete before the first virtual call.
+    QMetaObject::invokeMethod(this, &KubeConnectionPane::updateView, Qt::QueuedConnection);
+}
+
+void KubeConnectionPane::updateView()
+{
+    const auto &kube = m_catalog->kube();
+    EmptyState *empty = emptyState();
+    empty->clearActions();
+    if (!kube.ok()) {
+        empty->setIcon(QStringLiteral("error"));
+        empty->setTitle(tr("The kubeconfig could not be read"));
+        QStringList lines;
+        for (const Core::Error &e : kube.errors)
+            lines << e.toString().toHtmlEscaped();
+        empty->setBody(lines.join(QStringLiteral("<br>")) +
+                       tr("<p>Fix the file and press F5, or open another kubeconfig.</p>"));
+        connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
+                &KubeConnectionPane::openKubeconfigRequested);
+        setSubtitle(QString());
+        showEmptyState(true);
+        return;
+    }
+    const QString context = m_catalog->currentContext();
+    if (kube.config.contexts.isEmpty() || context.isEmpty()) {
+        empty->setIcon(QStringLiteral("kubernetes"));
+        empty->setTitle(kube.config.contexts.isEmpty() ? tr("No Kubernetes cluster found")
+                                                       : tr("No Kubernetes context selected"));
+        const QString searched = kube.config.files.isEmpty()
+                                     ? QString()
+                                     : tr("Bramble looked in %1.").arg(kube.config.files.join(QStringLiteral(", ")).toHtmlEscaped());
+        empty->setBody(tr("<p>%1</p><p>Point <code>KUBECONFIG</code> at your cluster's kubeconfig (as for kubectl), "
+                          "open one here, or turn a fresh Raspberry Pi into the first node of a cluster.</p>")
+                           .arg(searched));
+        connect(empty->addAction(tr("Provision a Pi…"), QStringLiteral("provision")), &QPushButton::clicked, this,
+                [this] { Q_EMIT navigateRequested(QStringLiteral("provision")); });
+        connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
+                &KubeConnectionPane::openKubeconfigRequested);
+        setSubtitle(QString());
+        showEmptyState(true);
+        return;
+    }
+    m_summary->showKubeContext(kube.config, context);
+    setSubtitle(tr("context %1").arg(context));
+    m_summary->setNote(m_note);
+    showEmptyState(false);
+}
+
+} // namespace Bramble::Ui

@@ -13,4 +13,12 @@ target_compile_definitions(bramble_options INTERFACE
   QT_DISABLE_DEPRECATED_BEFORE=0x060400
   BRAMBLE_VERSION="${PROJECT_VERSION}")
 target_compile_options(bramble_options INTERFACE
-  $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-qual -Wformat=2>)
+  $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wcast-qual -Wformat=2>
+  $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
+
+# bramble_layer(<target> services|models|ui|app): records the target's layer
+# for the layering test (tests/layering), which checks that arrows point down.
+function(bramble_layer target layer)
+  set_property(TARGET ${target} PROPERTY BRAMBLE_LAYER ${layer})
+  set_property(GLOBAL APPEND PROPERTY BRAMBLE_LAYERED_TARGETS ${target})
+endfunction()

@@ -43,12 +43,11 @@ void KubeConnectionPane::updateView()
         empty->setIcon(QStringLiteral("kubernetes"));
         empty->setTitle(kube.config.contexts.isEmpty() ? tr("No Kubernetes cluster found")
                                                        : tr("No Kubernetes context selected"));
-        const QString searched = kube.config.files.isEmpty()
-                                     ? QString()
-                                     : tr("Bramble looked in %1.").arg(kube.config.files.join(QStringLiteral(", ")).toHtmlEscaped());
-        empty->setBody(tr("<p>%1</p><p>Point <code>KUBECONFIG</code> at your cluster's kubeconfig (as for kubectl), "
-                          "open one here, or turn a fresh Raspberry Pi into the first node of a cluster.</p>")
-                           .arg(searched));
+        const QStringList paths = Kube::KubeconfigLoader::searchPaths(m_catalog->environment(), m_catalog->kubeconfigOverride());
+        empty->setBody(tr("<p>Bramble looked in %1.</p><p>Point <code>KUBECONFIG</code> at your cluster's kubeconfig "
+                          "(as for kubectl) or open one here, then press F5. To add a fresh Raspberry Pi to a "
+                          "cluster, use Provision.</p>")
+                           .arg(paths.join(QStringLiteral(", ")).toHtmlEscaped()));
         connect(empty->addAction(tr("Provision a Pi…"), QStringLiteral("provision")), &QPushButton::clicked, this,
                 [this] { Q_EMIT navigateRequested(QStringLiteral("provision")); });
         connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,

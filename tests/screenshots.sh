@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# One PNG per pane, for looking at what users see.
+#   tests/screenshots.sh [BUILD_DIR] [OUT_DIR] [--xvfb] [--color-scheme dark|light]
+# Default: offscreen rendering (no display needed). With --xvfb the real xcb
+# platform runs under xvfb-run, as a desktop would.
+# The panes are shown against a sample kubeconfig and AWS profile from
+# tests/data/screenshots/ (HOME is a temp dir, so your own files are never
+# read); set BRAMBLE_SCREENSHOT_REAL=1 to use your own environment instead.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../build}"
+out="${2:-$here/../build/screenshots}"
+shift $(( $# > 2 ? 2 : $# )) || true
+xvfb=0; scheme=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --xvfb) xvfb=1 ;;
+    --color-scheme) scheme=(--color-scheme "$2"); shift ;;
+    *) echo "screenshots.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+mkdir -p "$out"
+if [ "${BRAMBLE_SCREENSHOT_REAL:-0}" != 1 ]; then
+  home="$(mktemp -d)"; trap 'rm -rf "$home"' EXIT
+  export HOME="$home" XDG_CONFIG_HOME="$home/.config"
+  export KUBECONFIG="$here/data/screenshots/kubeconfig"
+  export AWS_CONFIG_FILE="$here/data/screenshots/aws-config"
+  export AWS_SHARED_CREDENTIALS_FILE="$here/data/screenshots/aws-credentials"
+  unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID SSH_AUTH_SOCK
+fi
+for pane in nodes loadbalancers provision sagas logs; do
+  args=(--screenshot "$out/$pane.png" --pane "$pane" --size 1400x900 "${scheme[@]}")
+  if [ $xvfb = 1 ]; then
+    xvfb-run -a -s '-screen 0 1400x900x24' "$build/bin/bramble" "${args[@]}"
+  else
+    QT_QPA_PLATFORM=offscreen "$build/bin/bramble" "${args[@]}"
+  fi
+done

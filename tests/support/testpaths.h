@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 
 namespace Bramble::Test {
@@ -11,5 +12,9 @@ QString bramblectlPath();
 QString bramblePath();
 // tests/data/<relative>
 QString testData(const QString &relative);
+
+// Writes bytes to path (creating parent directories); returns path, or an
+// empty string when it cannot be written.
+QString writeFile(const QString &path, const QByteArray &bytes);
 
 } // namespace Bramble::Test

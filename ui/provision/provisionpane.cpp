@@ -3,6 +3,7 @@
 #include "session/connectioncatalog.h"
 #include "ssh/sshenvironment.h"
 #include "ui/common/emptystate.h"
+#include "ui/common/text.h"
 #include "ui/common/theme.h"
 
 #include <QPalette>
@@ -35,7 +36,7 @@ void ProvisionPane::refresh()
                  ssh.identityFiles.isEmpty() ? tr("no ~/.ssh/id_ed25519, id_ecdsa or id_rsa")
                                              : ssh.identityFiles.join(QStringLiteral(", ")).toHtmlEscaped());
     rows += item(ssh.knownHostsEntries > 0, tr("Known hosts"),
-                 ssh.knownHostsEntries > 0 ? tr("%n host key(s) in %1", nullptr, ssh.knownHostsEntries).arg(ssh.knownHostsFile.toHtmlEscaped())
+                 ssh.knownHostsEntries > 0 ? tr("%1 in %2").arg(countOf(ssh.knownHostsEntries, tr("host key"), tr("host keys")), ssh.knownHostsFile.toHtmlEscaped())
                                            : tr("%1 is empty or missing; a new Pi's key will be shown for you to "
                                                 "trust").arg(ssh.knownHostsFile.toHtmlEscaped()));
     const QString context = m_catalog->currentContext();

@@ -3,6 +3,7 @@
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
 #include "session/connectioncatalog.h"
+#include "ui/common/text.h"
 #include "ui/common/theme.h"
 
 #include <QComboBox>
@@ -146,7 +147,8 @@ void ConnectionBar::updateProblems()
     m_problems->setVisible(errors + warnings > 0);
     m_problems->setIcon(themedIcon(errors ? QStringLiteral("error") : QStringLiteral("warning"),
                                    errors ? Tone::Error : Tone::Warning));
-    m_problems->setText(errors ? tr("%n file error(s)", nullptr, int(errors)) : tr("%n warning(s)", nullptr, int(warnings)));
+    m_problems->setText(errors ? countOf(errors, tr("file error"), tr("file errors"))
+                                : countOf(warnings, tr("warning"), tr("warnings")));
     m_problems->setToolTip(problemsText());
 }
 

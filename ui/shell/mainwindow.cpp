@@ -5,6 +5,7 @@
 #include "session/connectioncatalog.h"
 #include "ui/common/kubeconnectionpane.h"
 #include "ui/common/pane.h"
+#include "ui/common/text.h"
 #include "ui/common/theme.h"
 #include "ui/loadbalancers/loadbalancerspane.h"
 #include "ui/logs/logspane.h"
@@ -129,7 +130,13 @@ void MainWindow::createActions()
     }
     view->addSeparator();
     QAction *refreshAction = view->addAction(themedIcon(QStringLiteral("refresh")), tr("&Refresh"), this, &MainWindow::refresh);
-    refreshAction->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence::Refresh});
+    // F5 everywhere, plus the platform's own refresh key where it differs
+    // (Ctrl+R on macOS); the same key twice would make the shortcut ambiguous.
+    QList<QKeySequence> refreshKeys{QKeySequence(Qt::Key_F5)};
+    for (const QKeySequence &k : QKeySequence::keyBindings(QKeySequence::Refresh))
+        if (!refreshKeys.contains(k))
+            refreshKeys << k;
+    refreshAction->setShortcuts(refreshKeys);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
@@ -177,10 +184,11 @@ void MainWindow::refresh()
     const auto &kube = m_catalog->kube();
     const auto &aws = m_catalog->aws();
     const qsizetype problems = kube.errors.size() + aws.errors.size();
-    QString message = tr("Reloaded: %n Kubernetes context(s)", nullptr, int(kube.config.contexts.size())) +
-                      tr(", %n AWS profile(s)", nullptr, int(aws.config.profiles.size()));
+    QString message = tr("Reloaded: %1, %2")
+                          .arg(countOf(kube.config.contexts.size(), tr("Kubernetes context"), tr("Kubernetes contexts")),
+                               countOf(aws.config.profiles.size(), tr("AWS profile"), tr("AWS profiles")));
     if (problems)
-        message += tr(" — %n file error(s)", nullptr, int(problems));
+        message += QStringLiteral(" — ") + countOf(problems, tr("file error"), tr("file errors"));
     statusBar()->showMessage(message, 5000);
 }
 

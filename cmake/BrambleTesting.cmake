@@ -28,7 +28,6 @@ function(bramble_add_test source)
 
   add_executable(${target} ${source})
   target_link_libraries(${target} PRIVATE bramble_options bramble_testsupport Qt6::Test ${T_LIBS})
-  target_precompile_headers(${target} REUSE_FROM bramble_testsupport)
   add_test(NAME ${name} COMMAND ${target})
   set_tests_properties(${name} PROPERTIES
     LABELS "${T_LABEL}"

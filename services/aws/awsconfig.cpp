@@ -1,8 +1,13 @@
 #include "aws/awsconfig.h"
 
 #include "aws/logging.h"
+#include "aws/shellsplit.h"
 
 #include <QFile>
+#include <QRegularExpression>
+
+#include <optional>
+#include <utility>
 
 namespace Bramble::Aws {
 
@@ -24,15 +29,46 @@ IniFile readIni(const QString &path, Core::Errors &errors)
     return ini;
 }
 
-// "[default]" and "[profile x]" name profiles in the config file;
-// "[sso-session x]" and "[services x]" are other kinds of section.
+// botocore's build_profile_map: "[default]" is a profile, and so is a
+// section starting with "profile" that shlex splits into exactly two words
+// ("[profile x]", "[profile \"my name\"]"); "[sso-session x]", "[services x]"
+// and anything else are other kinds of section.
 QString profileNameFromConfigSection(const QString &section)
 {
+    if (section.startsWith(QStringLiteral("profile"))) {
+        const std::optional<QStringList> parts = shellSplit(section);
+        return parts && parts->size() == 2 ? parts->at(1) : QString();
+    }
     if (section == u"default")
         return section;
-    if (section.startsWith(QStringLiteral("profile ")) || section.startsWith(QStringLiteral("profile\t")))
-        return section.mid(8).trimmed();
     return {};
+}
+
+// Python's os.path.expandvars, which botocore applies to both file paths:
+// $NAME and ${NAME} become the variable's value; unset ones stay as written.
+QString expandVars(const QString &path, const Core::Environment &env)
+{
+    static const QRegularExpression var(QStringLiteral("\\$(\\w+|\\{[^}]*\\})"));
+    QString out;
+    qsizetype done = 0;
+    for (auto it = var.globalMatch(path); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        QString name = m.captured(1);
+        if (name.startsWith(u'{'))
+            name = name.mid(1, name.size() - 2);
+        out += QStringView(path).mid(done, m.capturedStart() - done);
+        out += env.contains(name) ? env.value(name) : m.captured();
+        done = m.capturedEnd();
+    }
+    return out + QStringView(path).mid(done);
+}
+
+// botocore's config_file / credentials_file: the variable when it is set,
+// even to "" (then no file is read), else the default under the home.
+QString sharedFilePath(const Core::Environment &env, const QString &variable, const QString &fallback)
+{
+    const QString path = env.contains(variable) ? env.value(variable) : fallback;
+    return path.isEmpty() ? path : env.expandHome(expandVars(path, env));
 }
 
 AwsProfile *findProfile(QList<AwsProfile> &profiles, const QString &name)
@@ -66,15 +102,6 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         const QString name = profileNameFromConfigSection(section.name);
         if (name.isEmpty())
             continue;
-        if (AwsProfile *existing = findProfile(cfg.profiles, name)) {
-            // "[default]" and "[profile default]" both exist: the CLI prefers
-            // the explicit "profile default" form.
-            if (section.name.startsWith(QStringLiteral("profile"))) {
-                existing->settings.insert(section.values);
-                existing->region = existing->settings.value(QStringLiteral("region"));
-            }
-            continue;
-        }
         AwsProfile p;
         p.name = name;
         p.settings = section.values;
@@ -83,17 +110,28 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         p.files = QStringList{configPath};
         p.hasStaticCredentials = section.values.contains(QStringLiteral("aws_access_key_id"));
         p.origin = {configPath, section.line, 0, section.name};
-        cfg.profiles.append(p);
+        // Two sections naming one profile ("[default]" and "[profile default]"):
+        // the later section replaces the earlier one whole, keeping its place,
+        // as botocore's dict assignment does.
+        if (AwsProfile *existing = findProfile(cfg.profiles, name))
+            *existing = std::move(p);
+        else
+            cfg.profiles.append(std::move(p));
     }
     for (const IniSection &section : std::as_const(cfg.credentials.sections)) {
         const bool hasKeys = section.values.contains(QStringLiteral("aws_access_key_id"));
+        const auto region = section.values.constFind(QStringLiteral("region"));
         if (AwsProfile *existing = findProfile(cfg.profiles, section.name)) {
             existing->files.append(credentialsPath);
             existing->hasStaticCredentials = existing->hasStaticCredentials || hasKeys;
+            // botocore merges the credentials file's values over the config file's.
+            if (region != section.values.cend())
+                existing->region = *region;
             continue;
         }
         AwsProfile p;
         p.name = section.name;
+        p.region = section.values.value(QStringLiteral("region"));
         p.sourceFile = credentialsPath;
         p.files = QStringList{credentialsPath};
         p.hasStaticCredentials = hasKeys;
@@ -106,13 +144,10 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
 
 AwsConfigLoadResult AwsConfigLoader::load(const Core::Environment &env)
 {
-    QString configPath = env.value(QStringLiteral("AWS_CONFIG_FILE"));
-    if (configPath.isEmpty())
-        configPath = env.homeDir() + QStringLiteral("/.aws/config");
-    QString credentialsPath = env.value(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"));
-    if (credentialsPath.isEmpty())
-        credentialsPath = env.homeDir() + QStringLiteral("/.aws/credentials");
-    return fromFiles(env.expandHome(configPath), env.expandHome(credentialsPath));
+    const QString config = sharedFilePath(env, QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("~/.aws/config"));
+    const QString credentials =
+        sharedFilePath(env, QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("~/.aws/credentials"));
+    return fromFiles(config, credentials);
 }
 
 QString AwsConfigLoader::selectedProfile(const Core::Environment &env, const QString &cliProfile)

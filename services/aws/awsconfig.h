@@ -16,7 +16,8 @@ namespace Bramble::Aws {
 struct AwsProfile
 {
     QString name;
-    QString region;                   // from the config file; empty when unset
+    QString region;                   // the credentials file's when it sets one (botocore merges it over
+                                      // the config file), else the config file's; empty when unset
     QString sourceFile;               // the config file when it defines the profile, else the credentials file
     QStringList files;                // every file that defines it
     QMap<QString, QString> settings;  // config-file keys (no secrets live there by convention)
@@ -44,9 +45,10 @@ struct AwsConfigLoadResult
 };
 
 // Reads the shared files the way the AWS CLI does: AWS_CONFIG_FILE and
-// AWS_SHARED_CREDENTIALS_FILE, defaulting to ~/.aws/config and
-// ~/.aws/credentials. Missing files are not errors; a file that does not
-// parse is, naming the file and line. Synchronous, local files only.
+// AWS_SHARED_CREDENTIALS_FILE ($VAR and ~ expanded; set but empty: no file),
+// defaulting to ~/.aws/config and ~/.aws/credentials. Missing files are not
+// errors; a file that does not parse is, naming the file and line.
+// Synchronous, local files only.
 class AwsConfigLoader
 {
 public:

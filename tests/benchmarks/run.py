@@ -56,33 +56,75 @@ def environment(cmd: Command, tmp: Path, build: Path) -> dict[str, str]:
     return env
 
 
+# The spawner: a fresh, small python3 that forks and execs the command, waits
+# for it with os.wait4 and reports wall time, ru_maxrss and the exit status on
+# a pipe. It exists because ru_maxrss of a child forked by this script starts
+# at this script's own high-water mark (Linux copies the parent's mm into the
+# child and records its peak again at exec), so after reading a large output
+# every child would "use" as much memory as run.py once did. The spawner's own
+# resident set (~9 MiB) remains a floor: a figure at or below it is reported
+# as "<=". Wall time is taken in the spawner around posix_spawn + wait4, so
+# the spawner's own start-up is not counted.
+SPAWNER = r"""
+import os, sys, time
+fd = int(sys.argv[1])
+argv = sys.argv[2:]
+os.set_inheritable(fd, False)
+floor = 0
+try:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                floor = int(line.split()[1])
+except OSError:
+    pass
+t0 = time.perf_counter()
+try:
+    pid = os.posix_spawnp(argv[0], argv, os.environ)  # vfork and exec: no page tables copied
+except OSError as e:
+    os.write(2, ("cannot run %s: %s\n" % (argv[0], e)).encode())
+    sys.exit(127)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - t0
+os.write(fd, ("%r %d %d %d\n" % (elapsed, usage.ru_maxrss, status, floor)).encode())
+"""
+
+
 def run_once(cmd: Command, tmp: Path, build: Path, capture: bool = False):
-    """Runs cmd once; returns (seconds, peak RSS in KiB, stdout bytes or None)."""
+    """Runs cmd once; returns (seconds, peak RSS KiB, RSS floor KiB, stdout bytes or None)."""
     argv = [substitute(a, tmp, build) for a in cmd.argv]
     env = environment(cmd, tmp, build)
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
-        t0 = time.perf_counter()
+        r, w = os.pipe()
         try:
-            proc = subprocess.Popen(argv, env=env, cwd=tmp, stdin=subprocess.DEVNULL,
-                                    stdout=out if capture else subprocess.DEVNULL, stderr=err)
-        except OSError as e:
-            raise CommandFailed(f"cannot start {shlex.join(argv)}: {e}") from None
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped; keep Popen from waiting
-        if proc.returncode != 0:
-            err.seek(0)
-            tail = err.read()[-4000:].decode(errors="replace").rstrip()
-            how = f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
+            proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", SPAWNER, str(w)] + argv,
+                                    env=env, cwd=tmp, stdin=subprocess.DEVNULL,
+                                    stdout=out if capture else subprocess.DEVNULL, stderr=err, pass_fds=(w,))
+        finally:
+            os.close(w)
+        with os.fdopen(r, "rb") as report:
+            line = report.read().decode()
+        spawner_rc = proc.wait()
+        fields = line.split()
+        if spawner_rc != 0 or len(fields) != 4:
+            raise CommandFailed(f"{shlex.join(argv)}\n  " + (tail(err) or f"spawner exit code {spawner_rc}"))
+        elapsed, maxrss, status, floor = float(fields[0]), int(fields[1]), int(fields[2]), int(fields[3])
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            how = f"signal {-code}" if code < 0 else f"exit code {code}"
+            text = tail(err)
             raise CommandFailed(f"{shlex.join(argv)}\n  failed with {how}"
-                                + (f"; stderr:\n    " + tail.replace("\n", "\n    ") if tail else ""))
+                                + ("; stderr:\n    " + text.replace("\n", "\n    ") if text else ""))
         stdout = None
         if capture:
             out.seek(0)
             stdout = out.read()
-    # ru_maxrss is in KiB on Linux (bytes on macOS).
-    rss_kib = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return elapsed, rss_kib, stdout
+    return elapsed, maxrss, floor, stdout  # ru_maxrss is in KiB on Linux
+
+
+def tail(f) -> str:
+    f.seek(0)
+    return f.read()[-4000:].decode(errors="replace").rstrip()
 
 
 def check_output(cmd: Command, stdout: bytes, argv_text: str) -> None:
@@ -106,11 +148,14 @@ def show_argv(cmd: Command) -> str:
 # --------------------------------------------------------------------------
 # Cases
 
-def summarize(times: list[float], rss: list[float]) -> dict:
+def summarize(times: list[float], rss: list[int], floors: list[int]) -> dict:
     return {
         "median_ms": statistics.median(times) * 1000,
         "min_ms": min(times) * 1000,
         "peak_rss_mib": max(rss) / 1024,
+        # At or below the spawner's own resident set: the true peak is at most this.
+        "peak_rss_at_floor": max(rss) <= max(floors) + 256,
+        "rss_floor_mib": max(floors) / 1024,
         "times_ms": [round(t * 1000, 3) for t in times],
         "peak_rss_kib": [int(r) for r in rss],
     }
@@ -127,15 +172,16 @@ def run_timed(case: Case, tmp: Path, build: Path, repeat: int) -> dict:
     sides = [("ours", case.ours)] + ([("peer", case.peer)] if case.peer else [])
     result: dict = {"kind": "timed", "repeat": repeat}
     for side, cmd in sides:  # warm-up, with the output checked
-        _, _, stdout = run_once(cmd, tmp, build, capture=True)
+        _, _, _, stdout = run_once(cmd, tmp, build, capture=True)
         check_output(cmd, stdout, show_argv(cmd))
         result[side] = {"command": show_argv(cmd), "output_bytes": len(stdout)}
-    samples = {side: ([], []) for side, _ in sides}
+    samples = {side: ([], [], []) for side, _ in sides}
     for _ in range(repeat):  # alternate so that drifting load hits both sides alike
         for side, cmd in sides:
-            t, r, _ = run_once(cmd, tmp, build)
+            t, r, floor, _ = run_once(cmd, tmp, build)
             samples[side][0].append(t)
             samples[side][1].append(r)
+            samples[side][2].append(floor)
     for side, _ in sides:
         result[side].update(summarize(*samples[side]))
 
@@ -170,12 +216,13 @@ def run_figures(case: Case, tmp: Path, build: Path, repeat: int) -> dict:
     cmd = case.figures
     values: dict[str, list[float]] = {}
     meta: dict[str, dict] = {}
-    times, rss = [], []
+    times, rss, floors = [], [], []
     for _ in range(repeat):
-        t, r, stdout = run_once(cmd, tmp, build, capture=True)
+        t, r, floor, stdout = run_once(cmd, tmp, build, capture=True)
         check_output(cmd, stdout, show_argv(cmd))
         times.append(t)
         rss.append(r)
+        floors.append(floor)
         for line in stdout.decode(errors="replace").splitlines():
             line = line.strip()
             if not line.startswith("{"):
@@ -186,7 +233,12 @@ def run_figures(case: Case, tmp: Path, build: Path, repeat: int) -> dict:
                 continue
             if not isinstance(obj, dict) or "name" not in obj or "value" not in obj:
                 continue
-            values.setdefault(obj["name"], []).append(float(obj["value"]))
+            try:
+                value = float(obj["value"])
+            except (TypeError, ValueError):
+                raise CommandFailed(f"{show_argv(cmd)}\n  figure {obj['name']}: value {obj['value']!r} "
+                                    "is not a number") from None
+            values.setdefault(obj["name"], []).append(value)
             meta[obj["name"]] = obj
     if not values:
         raise CommandFailed(f"{show_argv(cmd)}\n  printed no figure lines "
@@ -204,7 +256,7 @@ def run_figures(case: Case, tmp: Path, build: Path, repeat: int) -> dict:
             fig["target"] = judge(name, fig["value"], parsed[1], parsed[0])
         figures.append(fig)
     result = {"kind": "figures", "repeat": repeat, "command": show_argv(cmd), "figures": figures}
-    result["ours"] = {"command": show_argv(cmd), **summarize(times, rss)}
+    result["ours"] = {"command": show_argv(cmd), **summarize(times, rss, floors)}
     t = case.target or Target()
     result["targets"] = [j for j in (
         judge("time_ms", result["ours"]["median_ms"], t.time_ms),
@@ -219,7 +271,13 @@ def run_figures(case: Case, tmp: Path, build: Path, repeat: int) -> dict:
 def fmt_target(j: dict | None) -> str:
     if not j:
         return ""
-    return f"{j['op']} {j['limit']:g}  {'met' if j['met'] else 'MISSED'}"
+    limit = f"{j['limit']:.2f}" if j["figure"].endswith("ratio") else f"{j['limit']:g}"
+    return f"{j['op']} {limit}  {'met' if j['met'] else 'MISSED'}"
+
+
+def mib(side: dict, unit: str = " MiB") -> str:
+    at_floor = side.get("peak_rss_at_floor")
+    return f"{'<=' if at_floor else ''}{side['peak_rss_mib']:.1f}{unit}"
 
 
 def print_timed(case: Case, res: dict) -> None:
@@ -236,7 +294,7 @@ def print_timed(case: Case, res: dict) -> None:
                  fmt_target(targets.get("time_ratio") or targets.get("time_ms"))))
     rows.append(("time min", f"{ours['min_ms']:.1f} ms", f"{peer['min_ms']:.1f} ms" if peer else na,
                  f"{ours['min_ms'] / peer['min_ms']:.3f}" if peer else na, ""))
-    rows.append(("peak RSS", f"{ours['peak_rss_mib']:.1f} MiB", f"{peer['peak_rss_mib']:.1f} MiB" if peer else na,
+    rows.append(("peak RSS", mib(ours), mib(peer) if peer else na,
                  f"{res['rss_ratio']:.3f}" if peer else na,
                  fmt_target(targets.get("rss_ratio") or targets.get("rss_mib"))))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
@@ -247,7 +305,7 @@ def print_timed(case: Case, res: dict) -> None:
 
 def print_figures(case: Case, res: dict) -> None:
     print(f"   command: {res['command']}  ({res['repeat']} run{'s' if res['repeat'] > 1 else ''}, "
-          f"median {res['ours']['median_ms']:.1f} ms, peak RSS {res['ours']['peak_rss_mib']:.1f} MiB)")
+          f"median {res['ours']['median_ms']:.1f} ms, peak RSS {mib(res['ours'])})")
     rows = [("figure", "value", "unit", "target")]
     for f in res["figures"]:
         rows.append((f["name"], f"{f['value']:.6g}", f["unit"], fmt_target(f["target"])))
@@ -265,8 +323,8 @@ def print_summary(results: list[dict]) -> None:
         ours, peer = res["ours"], res.get("peer")
         met = sum(j["met"] for j in res["targets"])
         rows.append((res["name"], f"{ours['median_ms']:.1f}", f"{peer['median_ms']:.1f}" if peer else "-",
-                     f"{res['time_ratio']:.3f}" if peer else "-", f"{ours['peak_rss_mib']:.1f}",
-                     f"{peer['peak_rss_mib']:.1f}" if peer else "-", f"{res['rss_ratio']:.3f}" if peer else "-",
+                     f"{res['time_ratio']:.3f}" if peer else "-", mib(ours, ""),
+                     mib(peer, "") if peer else "-", f"{res['rss_ratio']:.3f}" if peer else "-",
                      f"{met}/{len(res['targets'])} met" if res["targets"] else "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print("\nSummary (median wall time, max peak RSS, ours/peer):")
@@ -319,8 +377,8 @@ def main() -> int:
     ctx = Context(build_dir=build, bench_dir=BENCH_DIR)
     cases = [(g, c) for g, c in discover(ctx) if selected(g, c, args.only)]
     if args.list:
-        for g, c in discover(ctx):
-            print(f"{c.name:24} {g:12} {c.description}")
+        for g, c in cases:
+            print(f"{c.name:24} bench_{g}.py  {c.description}")
         return 0
     if not cases:
         ap.error(f"no case matches {args.only}; see --list")

@@ -12,7 +12,7 @@ namespace {
 
 QList<Command> allCommands()
 {
-    return {versionCommand(), contextsCommand()};
+    return {versionCommand(), contextsCommand(), awsCommand(), sagasCommand(), logsCommand()};
 }
 
 QList<QCommandLineOption> globalOptions()

@@ -59,6 +59,9 @@ struct Command
 // Each command lives in its own file and registers through one of these.
 Command versionCommand();
 Command contextsCommand();
+Command awsCommand();
+Command sagasCommand();
+Command logsCommand();
 
 // Parses arguments (without argv[0]) and runs the command.
 int run(const QStringList &arguments, const Core::Environment &env, QTextStream &out, QTextStream &err);

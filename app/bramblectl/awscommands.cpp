@@ -1,0 +1,237 @@
+// bramblectl aws whoami, sagas list, logs groups: the AWS service layer on
+// the command line, with the aws CLI's profiles, regions and endpoints.
+
+#include "awswait.h"
+#include "cli.h"
+#include "output.h"
+
+#include "aws/awspager.h"
+#include "aws/awssession.h"
+#include "aws/cloudwatchlogsclient.h"
+#include "aws/credentialchain.h"
+#include "aws/stepfunctionsclient.h"
+#include "aws/stsclient.h"
+
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+
+namespace Bramble::Cli {
+
+namespace {
+
+Aws::AwsSessionOptions sessionOptions(const Invocation &inv)
+{
+    return {inv.global.profile, inv.global.region, inv.global.endpointUrl};
+}
+
+// "sagas list": the one subcommand named, and nothing after it.
+bool expectSubcommand(const Invocation &inv, const QString &command, const QString &subcommand, int *exitCode)
+{
+    if (inv.arguments.isEmpty()) {
+        *exitCode = inv.usage(QStringLiteral("%1: missing subcommand; try '%1 %2'").arg(command, subcommand));
+        return false;
+    }
+    if (inv.arguments.first() != subcommand) {
+        *exitCode = inv.usage(QStringLiteral("%1: unknown subcommand \"%2\"; try '%1 %3'")
+                                  .arg(command, inv.arguments.first(), subcommand));
+        return false;
+    }
+    if (inv.arguments.size() > 1) {
+        *exitCode = inv.usage(QStringLiteral("%1 %2 takes no arguments").arg(command, subcommand));
+        return false;
+    }
+    return true;
+}
+
+int runWhoami(Invocation &inv)
+{
+    int code = ExitOk;
+    if (!expectSubcommand(inv, QStringLiteral("aws"), QStringLiteral("whoami"), &code))
+        return code;
+    Aws::AwsSession session(inv.env, sessionOptions(inv));
+    if (!checkSession(session, inv))
+        return ExitFailed;
+
+    // Resolve the credentials first: their errors name the profile and file,
+    // and their source is part of the answer. The call below reuses them.
+    Aws::CredentialsResult credentials;
+    {
+        QEventLoop loop;
+        bool done = false; // fetch() may answer at once, from its cache
+        session.credentials()->fetch(&loop, [&](const Aws::CredentialsResult &r) {
+            credentials = r;
+            done = true;
+            loop.quit();
+        });
+        if (!done)
+            loop.exec();
+    }
+    if (!credentials.ok())
+        return inv.fail(credentials.error.toString());
+
+    Aws::StsClient sts(session.transport());
+    const Aws::AwsResponse response = waitFor(sts.getCallerIdentity());
+    if (!response.ok())
+        return inv.fail(response.error.toString());
+    const Aws::CallerIdentity id = Aws::StsClient::callerIdentity(response);
+
+    if (inv.global.json) {
+        printJson(inv.out, QJsonObject{
+                               {QStringLiteral("account"), id.account},
+                               {QStringLiteral("arn"), id.arn},
+                               {QStringLiteral("userId"), id.userId},
+                               {QStringLiteral("profile"), session.profile()},
+                               {QStringLiteral("region"), session.region()},
+                               {QStringLiteral("credentialSource"), credentials.credentials.source},
+                           });
+        return ExitOk;
+    }
+    const QList<QPair<QString, QString>> lines = {
+        {QStringLiteral("Account"), id.account},
+        {QStringLiteral("ARN"), id.arn},
+        {QStringLiteral("User ID"), id.userId},
+        {QStringLiteral("Profile"), session.profile()},
+        {QStringLiteral("Region"), session.region()},
+        {QStringLiteral("Credentials"), credentials.credentials.describe()},
+    };
+    for (const auto &[label, value] : lines)
+        inv.out << QString(label + u':').leftJustified(14) << value << '\n';
+    inv.out.flush();
+    return ExitOk;
+}
+
+int runSagasList(Invocation &inv)
+{
+    int code = ExitOk;
+    if (!expectSubcommand(inv, QStringLiteral("sagas"), QStringLiteral("list"), &code))
+        return code;
+    Aws::AwsSession session(inv.env, sessionOptions(inv));
+    if (!checkSession(session, inv))
+        return ExitFailed;
+
+    Aws::StepFunctionsClient sfn(session.transport());
+    const PagedResult result = waitFor(sfn.listStateMachines());
+    if (!result.error.isNull())
+        return inv.fail(result.error.toString());
+
+    QList<Aws::StateMachineSummary> machines;
+    for (const QJsonValue &v : result.items)
+        machines << Aws::StateMachineSummary::fromJson(v.toObject());
+
+    if (inv.global.json) {
+        QJsonArray array;
+        for (const Aws::StateMachineSummary &m : machines)
+            array.append(QJsonObject{
+                {QStringLiteral("name"), m.name},
+                {QStringLiteral("stateMachineArn"), m.stateMachineArn},
+                // null when the service leaves it out (moto does)
+                {QStringLiteral("type"), m.type.isEmpty() ? QJsonValue() : QJsonValue(m.type)},
+                {QStringLiteral("creationDate"), isoTime(m.creationDate)},
+            });
+        printJson(inv.out, array);
+        return ExitOk;
+    }
+    if (machines.isEmpty()) {
+        inv.out << "No state machines in " << session.region() << " (profile " << session.profile() << ").\n";
+        inv.out.flush();
+        return ExitOk;
+    }
+    QList<QStringList> rows;
+    for (const Aws::StateMachineSummary &m : machines)
+        rows << QStringList{m.name, m.type.isEmpty() ? QStringLiteral("-") : m.type, isoTime(m.creationDate), m.stateMachineArn};
+    printTable(inv.out, {QStringLiteral("NAME"), QStringLiteral("TYPE"), QStringLiteral("CREATED"),
+                         QStringLiteral("ARN")},
+               rows);
+    return ExitOk;
+}
+
+int runLogGroups(Invocation &inv)
+{
+    int code = ExitOk;
+    if (!expectSubcommand(inv, QStringLiteral("logs"), QStringLiteral("groups"), &code))
+        return code;
+    const QString prefix = inv.parser->value(QStringLiteral("prefix"));
+    Aws::AwsSession session(inv.env, sessionOptions(inv));
+    if (!checkSession(session, inv))
+        return ExitFailed;
+
+    Aws::CloudWatchLogsClient logs(session.transport());
+    const PagedResult result = waitFor(logs.describeLogGroups(prefix));
+    if (!result.error.isNull())
+        return inv.fail(result.error.toString());
+
+    QList<Aws::LogGroupSummary> groups;
+    for (const QJsonValue &v : result.items)
+        groups << Aws::LogGroupSummary::fromJson(v.toObject());
+
+    if (inv.global.json) {
+        QJsonArray array;
+        for (const Aws::LogGroupSummary &g : groups)
+            array.append(QJsonObject{
+                {QStringLiteral("logGroupName"), g.logGroupName},
+                {QStringLiteral("arn"), g.arn},
+                {QStringLiteral("creationTime"), isoTime(g.creationTime)},
+                // null: the events never expire
+                {QStringLiteral("retentionInDays"), g.retentionInDays > 0 ? QJsonValue(g.retentionInDays) : QJsonValue()},
+                {QStringLiteral("storedBytes"), double(g.storedBytes)},
+            });
+        printJson(inv.out, array);
+        return ExitOk;
+    }
+    if (groups.isEmpty()) {
+        inv.out << "No log groups" << (prefix.isEmpty() ? QString() : QStringLiteral(" starting with \"%1\"").arg(prefix))
+                << " in " << session.region() << " (profile " << session.profile() << ").\n";
+        inv.out.flush();
+        return ExitOk;
+    }
+    const QLocale c = QLocale::c();
+    QList<QStringList> rows;
+    for (const Aws::LogGroupSummary &g : groups)
+        rows << QStringList{g.logGroupName,
+                            g.retentionInDays > 0 ? QStringLiteral("%1 days").arg(g.retentionInDays)
+                                                  : QStringLiteral("never expire"),
+                            c.formattedDataSize(g.storedBytes), isoTime(g.creationTime)};
+    printTable(inv.out, {QStringLiteral("NAME"), QStringLiteral("RETENTION"), QStringLiteral("STORED"),
+                         QStringLiteral("CREATED")},
+               rows);
+    return ExitOk;
+}
+
+} // namespace
+
+Command awsCommand()
+{
+    Command c;
+    c.name = QStringLiteral("aws");
+    c.summary = QStringLiteral("Show who the AWS credentials in force belong to (STS GetCallerIdentity).");
+    c.synopsis = QStringLiteral("aws whoami [--profile P] [--region R] [--endpoint-url URL] [--json]");
+    c.run = runWhoami;
+    return c;
+}
+
+Command sagasCommand()
+{
+    Command c;
+    c.name = QStringLiteral("sagas");
+    c.summary = QStringLiteral("List the Step Functions state machines of the profile's region.");
+    c.synopsis = QStringLiteral("sagas list [--profile P] [--region R] [--endpoint-url URL] [--json]");
+    c.run = runSagasList;
+    return c;
+}
+
+Command logsCommand()
+{
+    Command c;
+    c.name = QStringLiteral("logs");
+    c.summary = QStringLiteral("List CloudWatch Logs log groups.");
+    c.synopsis = QStringLiteral("logs groups [--prefix P] [--profile P] [--region R] [--endpoint-url URL] [--json]");
+    c.options = {QCommandLineOption(QStringLiteral("prefix"), QStringLiteral("Only groups whose name starts with P."),
+                                    QStringLiteral("P"))};
+    c.run = runLogGroups;
+    return c;
+}
+
+} // namespace Bramble::Cli

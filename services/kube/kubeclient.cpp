@@ -1,0 +1,376 @@
+#include "kube/kubeclient.h"
+
+#include "kube/logging.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+namespace Bramble::Kube {
+
+namespace {
+
+const QByteArray userAgent = "bramble/" BRAMBLE_VERSION;
+
+KubeError authError(const KubeAuthResult &auth)
+{
+    KubeError e;
+    e.kind = KubeError::Auth;
+    e.message = auth.error.toString();
+    return e;
+}
+
+} // namespace
+
+QString KubeError::toString() const
+{
+    QString text;
+    if (!reason.isEmpty() && !message.startsWith(reason))
+        text += reason + QStringLiteral(": ");
+    text += message.isEmpty() ? QStringLiteral("failed") : message;
+    if (httpStatus > 0)
+        text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
+    return text;
+}
+
+bool KubeError::isExpired() const
+{
+    return httpStatus == 410 || reason == u"Expired" || reason == u"Gone";
+}
+
+// ---- KubeClient
+
+KubeClient::KubeClient(KubeConnection connection, Core::Environment env, QObject *parent)
+    : QObject(parent)
+    , m_connection(std::move(connection))
+    , m_network(new QNetworkAccessManager(this))
+    , m_auth(new KubeAuth(m_connection, std::move(env), this))
+{
+    m_network->setProxy(m_connection.proxy.value_or(QNetworkProxy(QNetworkProxy::NoProxy)));
+    m_network->setAutoDeleteReplies(false);
+}
+
+KubeClient::~KubeClient() = default;
+
+QNetworkRequest KubeClient::request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const
+{
+    QUrl url = m_connection.server;
+    QString base = url.path();
+    while (base.endsWith(u'/'))
+        base.chop(1);
+    url.setPath(base + path);
+    url.setQuery(query);
+    QNetworkRequest r(url);
+    QSslConfiguration ssl = m_connection.sslConfiguration();
+    if (!auth.clientCertificate.isNull()) {
+        ssl.setLocalCertificate(auth.clientCertificate);
+        ssl.setPrivateKey(auth.clientKey);
+    }
+    r.setSslConfiguration(ssl);
+    if (!m_connection.peerVerifyName.isEmpty())
+        r.setPeerVerifyName(m_connection.peerVerifyName);
+    r.setRawHeader("Accept", "application/json");
+    r.setRawHeader("User-Agent", userAgent);
+    if (!auth.authorization.isEmpty())
+        r.setRawHeader("Authorization", auth.authorization);
+    if (m_connection.cluster.disableCompression)
+        r.setRawHeader("Accept-Encoding", "identity");
+    const KubeUser &user = m_connection.user;
+    if (!user.impersonate.isEmpty())
+        r.setRawHeader("Impersonate-User", user.impersonate.toUtf8());
+    if (!user.impersonateUid.isEmpty())
+        r.setRawHeader("Impersonate-Uid", user.impersonateUid.toUtf8());
+    // Qt joins repeated raw headers with ", ", which the API server splits again.
+    if (!user.impersonateGroups.isEmpty())
+        r.setRawHeader("Impersonate-Group", user.impersonateGroups.join(QStringLiteral(", ")).toUtf8());
+    r.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    return r;
+}
+
+KubeError KubeClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
+{
+    KubeError e;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status >= 300) {
+        e.kind = KubeError::Http;
+        e.httpStatus = status;
+        const QJsonObject o = QJsonDocument::fromJson(body).object();
+        if (o.value(QStringLiteral("kind")).toString() == u"Status") {
+            e.reason = o.value(QStringLiteral("reason")).toString();
+            e.message = o.value(QStringLiteral("message")).toString();
+        }
+        if (e.message.isEmpty())
+            e.message = QString::fromUtf8(body.left(200)).simplified();
+        if (e.message.isEmpty())
+            e.message = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        bool ok = false;
+        const int after = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
+        if (ok && after >= 0)
+            e.retryAfterSeconds = after;
+        return e;
+    }
+    if (reply->error() == QNetworkReply::NoError)
+        return e;
+    e.kind = reply->error() == QNetworkReply::OperationCanceledError ? KubeError::Cancelled : KubeError::Network;
+    e.message = reply->errorString();
+    return e;
+}
+
+KubeCall *KubeClient::get(const QString &path, const QUrlQuery &query)
+{
+    auto *call = new KubeCall(this, "GET", path, query, {}, {});
+    call->start();
+    return call;
+}
+
+KubeCall *KubeClient::patch(const QString &path, const QByteArray &body, const QByteArray &contentType)
+{
+    auto *call = new KubeCall(this, "PATCH", path, {}, body, contentType);
+    call->start();
+    return call;
+}
+
+KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
+{
+    auto *stream = new KubeWatchStream(this, path, query);
+    stream->start();
+    return stream;
+}
+
+// ---- KubeCall
+
+KubeCall::KubeCall(KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body,
+                   QByteArray contentType)
+    : QObject(client)
+    , m_client(client)
+    , m_method(std::move(method))
+    , m_path(std::move(path))
+    , m_query(std::move(query))
+    , m_requestBody(std::move(body))
+    , m_contentType(std::move(contentType))
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        KubeError e;
+        e.kind = KubeError::Timeout;
+        e.message = QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0);
+        finish(e);
+    });
+}
+
+QJsonObject KubeCall::json() const
+{
+    return QJsonDocument::fromJson(m_body).object();
+}
+
+void KubeCall::start()
+{
+    if (!m_client) {
+        KubeError e;
+        e.kind = KubeError::Cancelled;
+        e.message = QStringLiteral("the client is gone");
+        QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+        return;
+    }
+    m_timer->start(m_client->timeoutMs());
+    m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
+        if (m_finished)
+            return;
+        if (!auth.ok()) {
+            const KubeError e = authError(auth);
+            QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+            return;
+        }
+        QNetworkRequest r = m_client->request(m_path, m_query, auth);
+        if (!m_contentType.isEmpty())
+            r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
+        qCDebug(lcKube).noquote() << m_method << r.url().toString();
+        m_reply = m_client->m_network->sendCustomRequest(r, m_method, m_requestBody);
+        connect(m_reply, &QNetworkReply::finished, this, &KubeCall::onFinished);
+    });
+}
+
+void KubeCall::onFinished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply || m_finished)
+        return;
+    reply->deleteLater();
+    m_reply = nullptr;
+    m_body = reply->readAll();
+    m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    KubeError e = KubeClient::errorFrom(reply, m_body);
+    if (m_status == 401 && !m_retriedAuth && m_client) {
+        // Tokens rotate and plugins' credentials expire: refresh once.
+        m_retriedAuth = true;
+        m_client->auth()->invalidate();
+        start();
+        return;
+    }
+    finish(e);
+}
+
+void KubeCall::cancel()
+{
+    KubeError e;
+    e.kind = KubeError::Cancelled;
+    e.message = QStringLiteral("cancelled");
+    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+}
+
+void KubeCall::finish(KubeError error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timer->stop();
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+    if (!error.isNull() && !error.message.startsWith(QString::fromLatin1(m_method)))
+        error.message = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(m_method), m_path, error.message);
+    m_error = error;
+    Q_EMIT finished();
+    deleteLater();
+}
+
+// ---- KubeWatchStream
+
+KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query)
+    : QObject(client)
+    , m_client(client)
+    , m_path(std::move(path))
+    , m_query(std::move(query))
+{
+    m_query.removeAllQueryItems(QStringLiteral("watch"));
+    m_query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
+    m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+}
+
+void KubeWatchStream::start()
+{
+    m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
+        if (m_finished)
+            return;
+        if (!auth.ok()) {
+            const KubeError e = authError(auth);
+            QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+            return;
+        }
+        QNetworkRequest r = m_client->request(m_path, m_query, auth);
+        // A watch lasts as long as the server wants; ListWatch judges silence.
+        r.setTransferTimeout(0);
+        qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
+        m_reply = m_client->m_network->get(r);
+        connect(m_reply, &QNetworkReply::readyRead, this, &KubeWatchStream::onReadyRead);
+        connect(m_reply, &QNetworkReply::finished, this, &KubeWatchStream::onFinished);
+    });
+}
+
+void KubeWatchStream::onReadyRead()
+{
+    if (!m_reply || m_finished)
+        return;
+    m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+    m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (m_status != 200)
+        return; // an error body: read whole in onFinished()
+    if (!m_connected) {
+        m_connected = true;
+        Q_EMIT connected();
+    }
+    m_buffer += m_reply->readAll();
+    const qsizetype end = m_buffer.lastIndexOf('\n');
+    if (end < 0) {
+        if (m_buffer.size() > 64 * 1024 * 1024) {
+            KubeError e;
+            e.kind = KubeError::Protocol;
+            e.message = QStringLiteral("a watch event larger than 64 MiB");
+            finish(e);
+        }
+        return;
+    }
+    QList<QJsonObject> events;
+    qsizetype start = 0;
+    while (start <= end) {
+        const qsizetype nl = m_buffer.indexOf('\n', start);
+        const QByteArrayView line = QByteArrayView(m_buffer).sliced(start, nl - start).trimmed();
+        start = nl + 1;
+        if (line.isEmpty())
+            continue;
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &pe);
+        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+            KubeError e;
+            e.kind = KubeError::Protocol;
+            e.message = QStringLiteral("a watch line that is not a JSON object (%1): %2")
+                            .arg(pe.errorString(), QString::fromUtf8(line.first(std::min<qsizetype>(80, line.size())).toByteArray()));
+            if (!events.isEmpty())
+                Q_EMIT eventsReceived(events);
+            finish(e);
+            return;
+        }
+        events.append(doc.object());
+    }
+    m_buffer.remove(0, end + 1);
+    if (!events.isEmpty())
+        Q_EMIT eventsReceived(events);
+}
+
+void KubeWatchStream::onFinished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply || m_finished)
+        return;
+    m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (m_status == 200) {
+        onReadyRead();
+        if (m_finished)
+            return;
+    }
+    const QByteArray body = m_status == 200 ? QByteArray() : reply->readAll();
+    KubeError e = KubeClient::errorFrom(reply, body);
+    reply->deleteLater();
+    m_reply = nullptr;
+    if (m_status == 401 && !m_retriedAuth && m_client) {
+        m_retriedAuth = true;
+        m_client->auth()->invalidate();
+        start();
+        return;
+    }
+    if (e.isNull() && !m_buffer.trimmed().isEmpty()) {
+        e.kind = KubeError::Protocol;
+        e.message = QStringLiteral("the stream ended inside an event");
+    }
+    finish(e);
+}
+
+void KubeWatchStream::cancel()
+{
+    KubeError e;
+    e.kind = KubeError::Cancelled;
+    e.message = QStringLiteral("cancelled");
+    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+}
+
+void KubeWatchStream::finish(KubeError error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+    Q_EMIT finished(error);
+    deleteLater();
+}
+
+} // namespace Bramble::Kube

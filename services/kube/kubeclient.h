@@ -1,0 +1,165 @@
+#pragma once
+
+#include "core/environment.h"
+#include "kube/kubeauth.h"
+#include "kube/kubeconnection.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrlQuery>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+class QTimer;
+
+namespace Bramble::Kube {
+
+class KubeClient;
+
+// What went wrong with one request to the API server.
+struct KubeError
+{
+    enum Kind {
+        None,
+        Http,      // the server answered with an error status (a Status object, usually)
+        Network,   // refused, reset, DNS, TLS
+        Timeout,   // no complete answer in time
+        Cancelled, // cancel() was called
+        Auth,      // no usable credentials (token file, exec plugin)
+        Protocol,  // the answer could not be parsed
+    };
+    Kind kind = None;
+    int httpStatus = 0;
+    QString reason;             // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
+    QString message;            // Status.message, or ours
+    int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
+
+    bool isNull() const { return kind == None; }
+    // "GET /api/v1/nodes: Forbidden: nodes is forbidden: ... (HTTP 403)"
+    QString toString() const;
+    // 410, or a Status with reason Expired / Gone (client-go treats both as expired)
+    bool isExpired() const;
+};
+
+// One request and its whole answer. Returned at once; emits finished() once,
+// asynchronously, then deletes itself: read it in the slot.
+class KubeCall : public QObject
+{
+    Q_OBJECT
+public:
+    int httpStatus() const { return m_status; }
+    const QByteArray &body() const { return m_body; }
+    QJsonObject json() const; // the body parsed; empty when it is not an object
+    const KubeError &error() const { return m_error; }
+    bool ok() const { return m_error.isNull(); }
+
+public Q_SLOTS:
+    void cancel();
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    friend class KubeClient;
+    KubeCall(KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
+    void start();
+    void onFinished();
+    void finish(KubeError error);
+
+    QPointer<KubeClient> m_client;
+    QByteArray m_method;
+    QString m_path;
+    QUrlQuery m_query;
+    QByteArray m_requestBody;
+    QByteArray m_contentType;
+    QPointer<QNetworkReply> m_reply;
+    QTimer *m_timer = nullptr;
+    int m_status = 0;
+    QByteArray m_body;
+    KubeError m_error;
+    bool m_retriedAuth = false;
+    bool m_finished = false;
+};
+
+// A watch: one JSON object per line, for as long as the server keeps the
+// stream open. Objects are delivered whole however the bytes were chunked.
+// finished() comes once: error None when the server ended the stream
+// normally (timeoutSeconds), else why it failed. Deletes itself after.
+class KubeWatchStream : public QObject
+{
+    Q_OBJECT
+public:
+    // Wall-clock time (ms since the epoch) of the last byte, or of the
+    // start. Wall clock, not monotonic: a suspended laptop's monotonic clock
+    // stops, and a stream that slept through its timeout must look silent.
+    qint64 lastActivityMs() const { return m_lastActivityMs; }
+    bool isConnected() const { return m_connected; }
+    int httpStatus() const { return m_status; }
+
+public Q_SLOTS:
+    void cancel();
+
+Q_SIGNALS:
+    void connected(); // the server answered 200: events follow
+    void eventsReceived(const QList<QJsonObject> &events);
+    void finished(const Bramble::Kube::KubeError &error);
+
+private:
+    friend class KubeClient;
+    KubeWatchStream(KubeClient *client, QString path, QUrlQuery query);
+    void start();
+    void onReadyRead();
+    void onFinished();
+    void finish(KubeError error);
+
+    QPointer<KubeClient> m_client;
+    QString m_path;
+    QUrlQuery m_query;
+    QPointer<QNetworkReply> m_reply;
+    QByteArray m_buffer;
+    qint64 m_lastActivityMs = 0;
+    int m_status = 0;
+    bool m_connected = false;
+    bool m_retriedAuth = false;
+    bool m_finished = false;
+};
+
+// Talks to one API server as one user: TLS and proxy from the kubeconfig,
+// credentials from KubeAuth (a 401 refreshes them and retries once).
+// GUI or CLI main thread.
+class KubeClient : public QObject
+{
+    Q_OBJECT
+public:
+    KubeClient(KubeConnection connection, Core::Environment env, QObject *parent = nullptr);
+    ~KubeClient() override;
+
+    const KubeConnection &connection() const { return m_connection; }
+    KubeAuth *auth() const { return m_auth; }
+
+    // Requests other than watches: no complete answer within this is a Timeout.
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
+    int timeoutMs() const { return m_timeoutMs; }
+
+    // `path` is absolute ("/api/v1/nodes"); the server URL's own path is kept in front.
+    KubeCall *get(const QString &path, const QUrlQuery &query = {});
+    KubeCall *patch(const QString &path, const QByteArray &body,
+                    const QByteArray &contentType = "application/merge-patch+json");
+    KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
+
+private:
+    friend class KubeCall;
+    friend class KubeWatchStream;
+    QNetworkRequest request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const;
+    static KubeError errorFrom(QNetworkReply *reply, const QByteArray &body);
+
+    KubeConnection m_connection;
+    QNetworkAccessManager *m_network;
+    KubeAuth *m_auth;
+    int m_timeoutMs = 30000;
+};
+
+} // namespace Bramble::Kube

@@ -60,6 +60,15 @@ QString child(const QString &pointer, const QString &key)
     return pointer + u'/' + escaped;
 }
 
+// itemToJson below a pointer: a map's errors name the path to the map.
+QJsonObject itemToJsonAt(const QJsonObject &item, QString *error, const QString &pointer)
+{
+    QJsonObject out;
+    for (auto it = item.begin(); it != item.end(); ++it)
+        out.insert(it.key(), toJson(it.value().toObject(), error, child(pointer, it.key())));
+    return out;
+}
+
 } // namespace
 
 QJsonValue toJson(const QJsonObject &av, QString *error, const QString &pointer)
@@ -91,7 +100,7 @@ QJsonValue toJson(const QJsonObject &av, QString *error, const QString &pointer)
     if (type == u"M") {
         if (!v.isObject())
             fail(error, at, QStringLiteral("expected an object"));
-        return itemToJson(v.toObject(), error);
+        return itemToJsonAt(v.toObject(), error, at);
     }
     if (type == u"L") {
         if (!v.isArray())
@@ -106,8 +115,15 @@ QJsonValue toJson(const QJsonObject &av, QString *error, const QString &pointer)
         if (!v.isArray())
             fail(error, at, QStringLiteral("expected an array"));
         QJsonArray out;
-        for (const QJsonValue &e : v.toArray())
+        const QJsonArray set = v.toArray();
+        for (qsizetype i = 0; i < set.size(); ++i) {
+            const QJsonValue e = set.at(i);
+            if (!e.isString())
+                fail(error, child(at, QString::number(i)),
+                    type == u"NS" ? QStringLiteral("expected a number as a string")
+                                  : QStringLiteral("expected a string"));
             out.append(type == u"NS" ? number(e.toString()) : QJsonValue(e.toString()));
+        }
         return out;
     }
     fail(error, at, QStringLiteral("unknown AttributeValue type \"%1\"").arg(type));
@@ -138,10 +154,7 @@ QJsonObject fromJson(const QJsonValue &value)
 
 QJsonObject itemToJson(const QJsonObject &item, QString *error)
 {
-    QJsonObject out;
-    for (auto it = item.begin(); it != item.end(); ++it)
-        out.insert(it.key(), toJson(it.value().toObject(), error, child(QString(), it.key())));
-    return out;
+    return itemToJsonAt(item, error, QString());
 }
 
 QJsonObject itemFromJson(const QJsonObject &plain)

@@ -36,8 +36,17 @@ QJsonValue number(const QString &digits)
     const double d = digits.toDouble(&ok);
     if (!ok || !std::isfinite(d))
         return digits;
-    if (digits.contains(u'e') || digits.contains(u'E'))
-        return d;
+    const qsizetype e = std::max(digits.indexOf(u'e'), digits.indexOf(u'E'));
+    if (e >= 0) {
+        // Any decimal of at most 15 significant digits survives a double.
+        QString mantissa = digits.left(e);
+        mantissa.remove(u'-').remove(u'+').remove(u'.');
+        while (mantissa.startsWith(u'0'))
+            mantissa.remove(0, 1);
+        while (mantissa.endsWith(u'0'))
+            mantissa.chop(1);
+        return mantissa.size() <= 15 ? QJsonValue(d) : QJsonValue(digits);
+    }
     const QString back = QString::number(d, 'f', QLocale::FloatingPointShortest);
     return normalDecimal(back) == normalDecimal(digits) ? QJsonValue(d) : QJsonValue(digits);
 }

@@ -108,6 +108,8 @@ void tst_AttributeValue::numbersStayExact_data()
     QTest::newRow("1e21 in digits") << QStringLiteral("1000000000000000000000") << QJsonValue(1e21);
     QTest::newRow("small") << QStringLiteral("0.000001") << QJsonValue(0.000001);
     QTest::newRow("exponent") << QStringLiteral("1.5E+2") << QJsonValue(150.0);
+    QTest::newRow("exponent, 38 digits") << QStringLiteral("9.9999999999999999999999999999999999999E+125")
+                                         << QJsonValue(QStringLiteral("9.9999999999999999999999999999999999999E+125"));
 }
 
 void tst_AttributeValue::numbersStayExact()

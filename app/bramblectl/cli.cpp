@@ -12,7 +12,7 @@ namespace {
 
 QList<Command> allCommands()
 {
-    return {versionCommand(), contextsCommand(), awsCommand(), sagasCommand(), logsCommand()};
+    return {versionCommand(), contextsCommand(), nodesCommand(), awsCommand(), sagasCommand(), logsCommand()};
 }
 
 QList<QCommandLineOption> globalOptions()

@@ -62,6 +62,7 @@ Command contextsCommand();
 Command awsCommand();
 Command sagasCommand();
 Command logsCommand();
+Command nodesCommand();
 
 // Parses arguments (without argv[0]) and runs the command.
 int run(const QStringList &arguments, const Core::Environment &env, QTextStream &out, QTextStream &err);

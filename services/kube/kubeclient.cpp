@@ -1,5 +1,6 @@
 #include "kube/kubeclient.h"
 
+#include "kube/kubeconfigloader.h"
 #include "kube/logging.h"
 
 #include <QDateTime>
@@ -54,6 +55,27 @@ KubeClient::KubeClient(KubeConnection connection, Core::Environment env, QObject
 }
 
 KubeClient::~KubeClient() = default;
+
+KubeClient *KubeClient::open(const Core::Environment &env, const QString &kubeconfig, const QString &context,
+                             Core::Errors *errors, Core::Errors *warnings, QObject *parent)
+{
+    const KubeconfigLoadResult loaded = KubeconfigLoader::load(env, kubeconfig);
+    if (!loaded.ok()) {
+        errors->append(loaded.errors);
+        return nullptr;
+    }
+    if (warnings)
+        warnings->append(loaded.warnings);
+    if (loaded.config.files.isEmpty() && loaded.config.contexts.isEmpty()) {
+        errors->append(Core::Error(QStringLiteral("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create %1")
+                                       .arg(env.expandHome(QStringLiteral("~/.kube/config")))));
+        return nullptr;
+    }
+    auto connection = KubeConnection::resolve(loaded.config, context, env, errors, warnings);
+    if (!connection)
+        return nullptr;
+    return new KubeClient(std::move(*connection), env, parent);
+}
 
 QNetworkRequest KubeClient::request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const
 {
@@ -268,6 +290,15 @@ void KubeWatchStream::start()
         r.setTransferTimeout(0);
         qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
         m_reply = m_client->m_network->get(r);
+        // Headers alone (a quiet cluster, no bookmarks) already mean the watch is open.
+        connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
+            m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+            m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (m_status == 200 && !m_connected) {
+                m_connected = true;
+                Q_EMIT connected();
+            }
+        });
         connect(m_reply, &QNetworkReply::readyRead, this, &KubeWatchStream::onReadyRead);
         connect(m_reply, &QNetworkReply::finished, this, &KubeWatchStream::onFinished);
     });

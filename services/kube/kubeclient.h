@@ -137,6 +137,12 @@ public:
     KubeClient(KubeConnection connection, Core::Environment env, QObject *parent = nullptr);
     ~KubeClient() override;
 
+    // The kubeconfig as kubectl finds it (`kubeconfig`: --kubeconfig, else
+    // KUBECONFIG, else ~/.kube/config) and `context` (empty: the current
+    // one). nullptr with *errors naming file and key when it cannot be used.
+    static KubeClient *open(const Core::Environment &env, const QString &kubeconfig, const QString &context,
+                            Core::Errors *errors, Core::Errors *warnings = nullptr, QObject *parent = nullptr);
+
     const KubeConnection &connection() const { return m_connection; }
     KubeAuth *auth() const { return m_auth; }
 

@@ -2,7 +2,6 @@
 
 #include "kube/logging.h"
 
-#include <QJsonArray>
 #include <QTimer>
 
 namespace Bramble::Kube {
@@ -98,9 +97,9 @@ void ListWatch::stop()
     m_running = false;
     m_retryTimer->stop();
     m_watchdog->stop();
-    if (m_listCall) {
-        m_listCall->disconnect(this);
-        m_listCall->cancel();
+    if (m_list) {
+        m_list->disconnect(this);
+        m_list->cancel();
     }
     dropStream();
     setState(ConnectionStatus::Idle);
@@ -128,72 +127,35 @@ void ListWatch::setState(ConnectionStatus::State state, const QString &reason)
     Q_EMIT statusChanged(m_status);
 }
 
-void ListWatch::list(const QString &continueToken)
+void ListWatch::list()
 {
     if (!m_running || !m_client)
         return;
-    if (continueToken.isEmpty()) {
-        m_pending.clear();
-        m_pendingVersion.clear();
-        ++m_lists;
-    }
-    QUrlQuery query;
-    if (m_pageSize > 0)
-        query.addQueryItem(QStringLiteral("limit"), QString::number(m_pageSize));
-    if (!continueToken.isEmpty())
-        query.addQueryItem(QStringLiteral("continue"), continueToken);
-    KubeCall *call = m_client->get(m_path, query);
-    m_listCall = call;
-    connect(call, &KubeCall::finished, this, [this, call] { onListPage(call); });
-}
-
-void ListWatch::onListPage(KubeCall *call)
-{
-    m_listCall = nullptr;
-    if (!m_running)
-        return;
-    if (!call->ok()) {
-        const KubeError &e = call->error();
-        if (e.isExpired() && !m_pending.isEmpty()) {
-            // The continue token outlived the server's history: start over.
-            qCInfo(lcKube).noquote() << m_path << "continue token expired; listing again";
-            list();
+    ++m_lists;
+    KubeList *list = KubeList::start(m_client, m_path, m_pageSize, this);
+    m_list = list;
+    connect(list, &KubeList::finished, this, [this, list] {
+        m_list = nullptr;
+        if (!m_running)
+            return;
+        if (!list->ok()) {
+            retry(true, list->error());
             return;
         }
-        retry(true, e);
-        return;
-    }
-    const QJsonObject page = call->json();
-    const QJsonValue items = page.value(QStringLiteral("items"));
-    if (!items.isArray() && !items.isNull() && !items.isUndefined()) {
-        KubeError e;
-        e.kind = KubeError::Protocol;
-        e.message = QStringLiteral("GET %1: the answer has no items array").arg(m_path);
-        retry(true, e);
-        return;
-    }
-    for (const QJsonValue &v : items.toArray())
-        if (v.isObject() && !keyOf(v.toObject()).isEmpty())
-            m_pending.append(v.toObject());
-    const QJsonObject meta = page.value(QStringLiteral("metadata")).toObject();
-    if (m_pendingVersion.isEmpty())
-        m_pendingVersion = meta.value(QStringLiteral("resourceVersion")).toString();
-    const QString next = meta.value(QStringLiteral("continue")).toString();
-    if (!next.isEmpty()) {
-        list(next);
-        return;
-    }
-    finishList();
+        finishList(list->items(), list->resourceVersion());
+    });
 }
 
-void ListWatch::finishList()
+void ListWatch::finishList(const QList<QJsonObject> &items, const QString &resourceVersion)
 {
     // The difference between what the consumer has and what the list says.
     QHash<QString, QJsonObject> fresh;
-    fresh.reserve(m_pending.size());
+    fresh.reserve(items.size());
     WatchEvents events;
-    for (const QJsonObject &o : std::as_const(m_pending)) {
+    for (const QJsonObject &o : items) {
         const QString key = keyOf(o);
+        if (key.isEmpty())
+            continue;
         const auto old = m_store.constFind(key);
         if (old == m_store.cend())
             events.append({WatchEvent::Added, o});
@@ -205,8 +167,7 @@ void ListWatch::finishList()
         if (!fresh.contains(it.key()))
             events.append({WatchEvent::Deleted, it.value()});
     m_store = std::move(fresh);
-    m_pending.clear();
-    m_resourceVersion = m_pendingVersion;
+    m_resourceVersion = resourceVersion;
     m_status.lastSync = QDateTime::currentDateTimeUtc();
     qCDebug(lcKube).noquote() << m_path << "listed" << m_store.size() << "at" << m_resourceVersion << "changes"
                               << events.size();
@@ -236,7 +197,9 @@ void ListWatch::watch()
     m_stream = stream;
     m_streamStartMs = nowMs();
     m_streamHadEvents = false;
+    m_streamConnected = false;
     connect(stream, &KubeWatchStream::connected, this, [this] {
+        m_streamConnected = true;
         if (m_status.state != ConnectionStatus::Live)
             m_healthySinceMs = nowMs();
         setState(ConnectionStatus::Live);
@@ -317,9 +280,12 @@ void ListWatch::onWatchFinished(const KubeError &error)
         list();
         return;
     }
-    // Refused connections and throttling keep the resourceVersion; anything
-    // else may have lost events: relist.
-    const bool rewatch = isConnectionRefused(error) || error.httpStatus == 429;
+    // A stream that broke after it was open, refused connections and
+    // throttling keep the resourceVersion: watching again from it loses
+    // nothing (and a 410 then says when it would). Server errors before the
+    // stream opened relist.
+    const bool broken = m_streamConnected && (error.kind == KubeError::Network || error.kind == KubeError::Protocol);
+    const bool rewatch = broken || isConnectionRefused(error) || error.httpStatus == 429;
     retry(!rewatch, error);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/kubeclient.h"
+#include "kube/kubelist.h"
 #include "kube/watchevent.h"
 
 #include <QDateTime>
@@ -46,7 +47,8 @@ struct ConnectionStatus
 //    relists and emits the difference between the old store and the new
 //    list: ADDED, MODIFIED (resourceVersion changed) and DELETED events, so
 //    a consumer that applies every batch ends with exactly the server's set;
-//  - connection refused and 429 re-watch; other failures relist; both after
+//  - a stream that breaks after it opened, connection refused and 429
+//    re-watch; other failures relist; both after
 //    a backoff that starts at 800 ms, doubles with full jitter up to 30 s and
 //    resets after 2 minutes of healthy watching (client-go's reflector);
 //    429 and 503 wait at least their Retry-After;
@@ -93,9 +95,8 @@ Q_SIGNALS:
     void statusChanged(const Bramble::Kube::ConnectionStatus &status);
 
 private:
-    void list(const QString &continueToken = {});
-    void onListPage(KubeCall *call);
-    void finishList();
+    void list();
+    void finishList(const QList<QJsonObject> &items, const QString &resourceVersion);
     void watch();
     void onWatchEvents(const QList<QJsonObject> &events);
     void onWatchFinished(const KubeError &error);
@@ -112,13 +113,12 @@ private:
 
     QHash<QString, QJsonObject> m_store;
     QString m_resourceVersion;
-    QList<QJsonObject> m_pending; // the list being read, page by page
-    QString m_pendingVersion;
-    QPointer<KubeCall> m_listCall;
+    QPointer<KubeList> m_list;
     QPointer<KubeWatchStream> m_stream;
     int m_streamTimeoutSeconds = 0;
     qint64 m_streamStartMs = 0;
     bool m_streamHadEvents = false;
+    bool m_streamConnected = false;
 
     QTimer *m_retryTimer;
     QTimer *m_watchdog;

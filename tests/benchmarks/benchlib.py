@@ -68,6 +68,7 @@ class Case:
     peer: Optional[Command] = None
     figures: Optional[Command] = None
     setup: Optional[Callable[[Path], None]] = None  # gets the case's temp dir
+    teardown: Optional[Callable[[Path], None]] = None  # always called after the case (stop servers)
     target: Optional[Target] = None
     description: str = ""
     repeat: Optional[int] = None  # overrides --repeat for this case

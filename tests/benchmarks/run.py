@@ -410,6 +410,8 @@ def main() -> int:
             res = {"error": str(e)}
             print(f"   FAILED: {e}", file=sys.stderr)
         finally:
+            if case.teardown:
+                case.teardown(tmp)
             if args.keep_tmp:
                 print(f"   (temporary files kept in {tmp})")
             else:

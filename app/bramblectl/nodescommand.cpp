@@ -1,0 +1,253 @@
+// bramblectl nodes: list, watch, cordon and uncordon the cluster's nodes.
+
+#include "cli.h"
+#include "output.h"
+
+#include "kube/kubeclient.h"
+#include "kube/kubelist.h"
+#include "kube/nodeservice.h"
+
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <memory>
+#include <unistd.h>
+
+namespace Bramble::Cli {
+
+namespace {
+
+using Kube::Node;
+
+std::unique_ptr<Kube::KubeClient> openClient(const Invocation &inv)
+{
+    Core::Errors errors, warnings;
+    std::unique_ptr<Kube::KubeClient> client(
+        Kube::KubeClient::open(inv.env, inv.global.kubeconfig, inv.global.context, &errors, &warnings));
+    for (const Core::Error &e : errors)
+        inv.err << "bramblectl: " << e.toString() << Qt::endl;
+    // An insecure connection is worth a line even without --verbose.
+    for (const Core::Error &w : warnings)
+        if (inv.global.verbose || w.message.contains(QStringLiteral("insecure")))
+            inv.err << "bramblectl: warning: " << w.toString() << Qt::endl;
+    return client;
+}
+
+QString age(const QDateTime &created, const QDateTime &now)
+{
+    return created.isValid() ? Kube::humanDuration(created.secsTo(now)) : QStringLiteral("<unknown>");
+}
+
+QStringList tableRow(const Node &n, const QDateTime &now)
+{
+    return {n.name,
+            n.statusText(),
+            n.roles.isEmpty() ? QStringLiteral("<none>") : n.roles.join(u','),
+            age(n.creationTimestamp, now),
+            n.kubeletVersion,
+            n.internalIP.isEmpty() ? QStringLiteral("<none>") : n.internalIP,
+            n.architecture,
+            n.osImage};
+}
+
+const QStringList tableHeaders = {QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("ROLES"),
+                                  QStringLiteral("AGE"), QStringLiteral("VERSION"), QStringLiteral("INTERNAL-IP"),
+                                  QStringLiteral("ARCH"), QStringLiteral("OS-IMAGE")};
+
+void printNodes(QTextStream &out, const QList<Node> &nodes)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<QStringList> rows;
+    rows.reserve(nodes.size());
+    for (const Node &n : nodes)
+        rows << tableRow(n, now);
+    printTable(out, tableHeaders, rows);
+}
+
+int listNodes(Invocation &inv, Kube::KubeClient *client)
+{
+    Kube::KubeList *list = Kube::KubeList::start(client, QString::fromUtf16(Kube::nodesPath));
+    QList<QJsonObject> items;
+    Kube::KubeError error;
+    QEventLoop loop;
+    QObject::connect(list, &Kube::KubeList::finished, &loop, [&] {
+        items = list->items();
+        error = list->error();
+        loop.quit();
+    });
+    loop.exec();
+    if (!error.isNull())
+        return inv.fail(error.toString());
+
+    QList<Node> nodes;
+    nodes.reserve(items.size());
+    for (const QJsonObject &o : std::as_const(items)) {
+        QString problem;
+        Node n = Node::fromJson(o, &problem);
+        if (!n.isValid()) {
+            inv.err << "bramblectl: warning: skipping an item that is not a node: " << problem << Qt::endl;
+            continue;
+        }
+        nodes.append(std::move(n));
+    }
+    items.clear();
+    std::sort(nodes.begin(), nodes.end(), [](const Node &a, const Node &b) { return a.name < b.name; });
+
+    if (inv.global.json) {
+        QJsonArray array;
+        for (const Node &n : std::as_const(nodes))
+            array.append(n.toJson());
+        printJson(inv.out, array);
+        return ExitOk;
+    }
+    if (nodes.isEmpty()) {
+        inv.out << "No nodes in context " << client->connection().contextName << ".\n";
+        inv.out.flush();
+        return ExitOk;
+    }
+    printNodes(inv.out, nodes);
+    inv.out.flush();
+    return ExitOk;
+}
+
+// SIGINT / SIGTERM end a watch cleanly: a self-pipe wakes the event loop.
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
+}
+
+int watchNodes(Invocation &inv, Kube::KubeClient *client)
+{
+    Kube::NodeWatcher watcher(client);
+    QMap<QString, Node> current; // for the live table
+    const bool tty = !inv.global.json && ::isatty(STDOUT_FILENO);
+    QEventLoop loop;
+
+    QObject::connect(&watcher, &Kube::NodeWatcher::nodeEvents, &loop, [&](const Kube::NodeEvents &events) {
+        if (inv.global.json) {
+            for (const Kube::NodeEvent &e : events)
+                inv.out << QJsonDocument(QJsonObject{{QStringLiteral("type"), Kube::WatchEvent::typeName(e.type)},
+                                                     {QStringLiteral("node"), e.node.toJson()}})
+                               .toJson(QJsonDocument::Compact)
+                        << '\n';
+            inv.out.flush();
+            return;
+        }
+        for (const Kube::NodeEvent &e : events) {
+            if (e.type == Kube::WatchEvent::Deleted)
+                current.remove(e.node.name);
+            else
+                current.insert(e.node.name, e.node);
+        }
+        if (tty) {
+            inv.out << "\x1b[H\x1b[2J"; // home, clear: a live table
+            printNodes(inv.out, current.values());
+        } else {
+            // Not a terminal: one row per change, kubectl --watch style.
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            QList<QStringList> rows;
+            for (const Kube::NodeEvent &e : events)
+                rows << QStringList{Kube::WatchEvent::typeName(e.type)} + tableRow(e.node, now);
+            printTable(inv.out, QStringList{QStringLiteral("EVENT")} + tableHeaders, rows);
+        }
+        inv.out.flush();
+    });
+    QObject::connect(&watcher, &Kube::NodeWatcher::statusChanged, &loop, [&](const Kube::ConnectionStatus &s) {
+        // Scripts read stdout; people see the connection on stderr.
+        if (s.state == Kube::ConnectionStatus::Reconnecting || s.state == Kube::ConnectionStatus::Failed)
+            inv.err << "bramblectl: " << Kube::ConnectionStatus::stateName(s.state) << ": " << s.reason << Qt::endl;
+        else if (s.state == Kube::ConnectionStatus::Live && inv.global.verbose)
+            inv.err << "bramblectl: live" << Qt::endl;
+    });
+
+    if (::pipe(signalPipe) != 0)
+        return inv.fail(QStringLiteral("cannot create a pipe for signals"));
+    QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &loop, &QEventLoop::quit);
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+
+    watcher.start();
+    loop.exec();
+    watcher.stop();
+    ::close(signalPipe[0]);
+    ::close(signalPipe[1]);
+    return ExitOk;
+}
+
+int cordonNode(Invocation &inv, Kube::KubeClient *client, const QString &name, bool cordon)
+{
+    Kube::CordonJob *job = Kube::CordonJob::start(client, name, cordon);
+    Kube::CordonJob::Outcome outcome = Kube::CordonJob::Outcome::Failed;
+    QString error;
+    QEventLoop loop;
+    QObject::connect(job, &Kube::CordonJob::finished, &loop, [&] {
+        outcome = job->outcome();
+        error = job->errorString();
+        loop.quit();
+    });
+    loop.exec();
+    const QString verb = cordon ? QStringLiteral("cordoned") : QStringLiteral("uncordoned");
+    switch (outcome) {
+    case Kube::CordonJob::Outcome::Changed:
+        inv.out << "node/" << name << ' ' << verb << '\n';
+        break;
+    case Kube::CordonJob::Outcome::AlreadyDone:
+        inv.out << "node/" << name << " already " << verb << '\n';
+        break;
+    case Kube::CordonJob::Outcome::Failed:
+    case Kube::CordonJob::Outcome::Cancelled:
+        return inv.fail(error);
+    }
+    inv.out.flush();
+    return ExitOk;
+}
+
+int runNodes(Invocation &inv)
+{
+    const bool watch = inv.parser->isSet(QStringLiteral("watch"));
+    const QString sub = inv.arguments.value(0);
+    if (!sub.isEmpty() && sub != u"cordon" && sub != u"uncordon")
+        return inv.usage(QStringLiteral("nodes: unknown subcommand \"%1\"; try 'nodes', 'nodes cordon NAME' or "
+                                        "'nodes uncordon NAME'").arg(sub));
+    if (!sub.isEmpty()) {
+        if (inv.arguments.size() != 2)
+            return inv.usage(QStringLiteral("nodes %1 takes exactly one node name").arg(sub));
+        if (watch)
+            return inv.usage(QStringLiteral("--watch does not go with nodes %1").arg(sub));
+    }
+    std::unique_ptr<Kube::KubeClient> client = openClient(inv);
+    if (!client)
+        return ExitFailed;
+    if (!sub.isEmpty())
+        return cordonNode(inv, client.get(), inv.arguments.at(1), sub == u"cordon");
+    return watch ? watchNodes(inv, client.get()) : listNodes(inv, client.get());
+}
+
+} // namespace
+
+Command nodesCommand()
+{
+    Command c;
+    c.name = QStringLiteral("nodes");
+    c.summary = QStringLiteral("List, watch, cordon or uncordon the cluster's nodes.");
+    c.synopsis = QStringLiteral("nodes [--watch] [--kubeconfig F] [--context C] [--json]\n"
+                                "       bramblectl nodes cordon NAME | uncordon NAME");
+    c.options = {QCommandLineOption(QStringList{QStringLiteral("w"), QStringLiteral("watch")},
+                                    QStringLiteral("Keep running: print each change (with --json, one JSON object a line)."))};
+    c.run = runNodes;
+    return c;
+}
+
+} // namespace Bramble::Cli

@@ -1,0 +1,138 @@
+#include "kube/nodeservice.h"
+
+#include "kube/logging.h"
+
+#include <QJsonDocument>
+
+namespace Bramble::Kube {
+
+NodeWatcher::NodeWatcher(KubeClient *client, QObject *parent)
+    : QObject(parent)
+    , m_watch(new ListWatch(client, QString::fromUtf16(nodesPath), this))
+    , m_batchTimer(new QTimer(this))
+{
+    m_batchTimer->setSingleShot(true);
+    m_batchTimer->setInterval(0);
+    connect(m_batchTimer, &QTimer::timeout, this, &NodeWatcher::flush);
+    connect(m_watch, &ListWatch::eventsReady, this, [this](const WatchEvents &events) {
+        NodeEvents &nodes = m_pending;
+        for (const WatchEvent &e : events) {
+            QString error;
+            NodeEvent n = NodeEvent::fromWatchEvent(e, &error);
+            if (!n.node.isValid()) {
+                ++m_skipped;
+                qCWarning(lcKube).noquote() << "skipping an object that is not a node:" << error;
+                continue;
+            }
+            nodes.append(std::move(n));
+        }
+        if (m_batchTimer->interval() == 0)
+            flush();
+        else if (!m_batchTimer->isActive() && !m_pending.isEmpty())
+            m_batchTimer->start();
+    });
+    connect(m_watch, &ListWatch::synced, this, [this] {
+        flush(); // the list's difference first, then "synced"
+        Q_EMIT synced();
+    });
+    connect(m_watch, &ListWatch::statusChanged, this, &NodeWatcher::statusChanged);
+}
+
+void NodeWatcher::setBatchIntervalMs(int ms)
+{
+    m_batchTimer->setInterval(std::max(0, ms));
+}
+
+void NodeWatcher::flush()
+{
+    m_batchTimer->stop();
+    if (!m_pending.isEmpty())
+        Q_EMIT nodeEvents(std::exchange(m_pending, {}));
+}
+
+CordonJob::CordonJob(KubeClient *client, QString name, bool cordon, QObject *parent)
+    : QObject(parent ? parent : client)
+    , m_client(client)
+    , m_name(std::move(name))
+    , m_cordon(cordon)
+{
+}
+
+CordonJob *CordonJob::start(KubeClient *client, const QString &nodeName, bool cordon, QObject *parent)
+{
+    auto *job = new CordonJob(client, nodeName, cordon, parent);
+    job->run();
+    return job;
+}
+
+void CordonJob::run()
+{
+    const QString path = QString::fromUtf16(nodesPath) + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(m_name));
+    KubeCall *get = m_client->get(path);
+    m_call = get;
+    connect(get, &KubeCall::finished, this, [this, get, path] {
+        m_call = nullptr;
+        if (!get->ok()) {
+            fail(get->error());
+            return;
+        }
+        m_node = Node::fromJson(get->json());
+        if (m_node.unschedulable == m_cordon) {
+            finish(Outcome::AlreadyDone);
+            return;
+        }
+        const QByteArray patch = QJsonDocument(QJsonObject{{QStringLiteral("spec"),
+                                                            QJsonObject{{QStringLiteral("unschedulable"), m_cordon}}}})
+                                     .toJson(QJsonDocument::Compact);
+        KubeCall *call = m_client->patch(path, patch, "application/merge-patch+json");
+        m_call = call;
+        connect(call, &KubeCall::finished, this, [this, call] {
+            m_call = nullptr;
+            if (!call->ok()) {
+                fail(call->error());
+                return;
+            }
+            m_node = Node::fromJson(call->json());
+            finish(Outcome::Changed);
+        });
+    });
+}
+
+void CordonJob::fail(const KubeError &error)
+{
+    m_kubeError = error;
+    if (error.kind == KubeError::Cancelled) {
+        finish(Outcome::Cancelled);
+        return;
+    }
+    if (error.httpStatus == 404)
+        m_error = QStringLiteral("node \"%1\" not found").arg(m_name);
+    else if (error.httpStatus == 403)
+        m_error = error.message; // the server's: "nodes \"pi-3\" is forbidden: User \"dev\" cannot patch ..."
+    else
+        m_error = error.toString();
+    finish(Outcome::Failed);
+}
+
+void CordonJob::cancel()
+{
+    if (m_call) {
+        m_call->disconnect(this);
+        m_call->cancel();
+    }
+    QMetaObject::invokeMethod(this, [this] { finish(Outcome::Cancelled); }, Qt::QueuedConnection);
+}
+
+void CordonJob::finish(Outcome outcome)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_outcome = outcome;
+    if (outcome == Outcome::Cancelled && m_error.isEmpty())
+        m_error = QStringLiteral("cancelled");
+    Q_EMIT finished();
+    deleteLater();
+}
+
+} // namespace Bramble::Kube

@@ -1,0 +1,247 @@
+// bramblectl nodes against the fake API server: the JSON fields and exit
+// codes scripts depend on, the live --watch stream (including what a relist
+// prints), cordon and uncordon.
+
+#include "fakes/fakekubeapiserver.h"
+#include "fakes/testpki.h"
+#include "support/testpaths.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Bramble;
+using Test::FakeKubeApiServer;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString describe() const { return QStringLiteral("exit %1, stderr: %2").arg(exitCode).arg(QString::fromUtf8(err)); }
+};
+
+QJsonObject byName(const QJsonArray &array, const QString &name)
+{
+    for (const QJsonValue &v : array)
+        if (v.toObject().value(QStringLiteral("name")).toString() == name)
+            return v.toObject();
+    return {};
+}
+
+} // namespace
+
+class TestBramblectlNodes : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    Test::TestPki m_pki;
+    std::unique_ptr<FakeKubeApiServer> m_server;
+    QString m_kubeconfig;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
+        env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
+        return env;
+    }
+
+    // Runs bramblectl while this thread's event loop serves the fake.
+    Run run(const QStringList &args)
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        QSignalSpy finished(&p, &QProcess::finished);
+        p.start(Test::bramblectlPath(), args);
+        if (!finished.wait(30000)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                p.readAllStandardError()};
+    }
+
+    QStringList withConfig(QStringList args) const
+    {
+        return args << QStringLiteral("--kubeconfig") << m_kubeconfig;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(Test::bramblectlPath()));
+        QString error;
+        m_pki = Test::TestPki::generate(m_dir.filePath(QStringLiteral("pki")), &error);
+        QVERIFY2(m_pki.isValid(), qPrintable(error));
+    }
+
+    void init()
+    {
+        m_server = std::make_unique<FakeKubeApiServer>(m_pki);
+        QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+        m_server->seedNodes(5);
+        m_kubeconfig = Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")),
+                                       m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()));
+        QVERIFY(!m_kubeconfig.isEmpty());
+    }
+
+    void cleanup() { m_server.reset(); }
+
+    void json()
+    {
+        QVERIFY(m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False"), QStringLiteral("KubeletNotReady")));
+        QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-03"), true));
+        QVERIFY(m_server->setReady(QStringLiteral("rpi-04"), QStringLiteral("Unknown")));
+        const Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("--json")}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QJsonArray nodes = QJsonDocument::fromJson(r.out).array();
+        QCOMPARE(nodes.size(), 5);
+        QCOMPARE(nodes.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("rpi-01"));
+
+        const QJsonObject one = byName(nodes, QStringLiteral("rpi-01"));
+        QCOMPARE(one.value(QStringLiteral("ready")).toString(), QStringLiteral("True"));
+        QVERIFY(one.value(QStringLiteral("roles")).toArray().contains(QJsonValue(QStringLiteral("control-plane"))));
+        QCOMPARE(one.value(QStringLiteral("arch")).toString(), QStringLiteral("arm64"));
+        QCOMPARE(one.value(QStringLiteral("kubeletVersion")).toString(), QStringLiteral("v1.32.4"));
+        QVERIFY(one.value(QStringLiteral("osImage")).toString().contains(QStringLiteral("Debian")));
+        QVERIFY(!one.value(QStringLiteral("internalIP")).toString().isEmpty());
+        QCOMPARE(one.value(QStringLiteral("unschedulable")), QJsonValue(false));
+        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("Ready")).toString(), QStringLiteral("True"));
+        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("MemoryPressure")).toString(), QStringLiteral("False"));
+        QCOMPARE(one.value(QStringLiteral("capacity")).toObject().value(QStringLiteral("cpu")).toString(), QStringLiteral("4"));
+        QVERIFY(one.value(QStringLiteral("allocatable")).toObject().contains(QStringLiteral("memory")));
+        QVERIFY(one.value(QStringLiteral("reason")).isString());
+
+        const QJsonObject two = byName(nodes, QStringLiteral("rpi-02"));
+        QCOMPARE(two.value(QStringLiteral("ready")).toString(), QStringLiteral("False"));
+        QCOMPARE(two.value(QStringLiteral("reason")).toString(), QStringLiteral("KubeletNotReady"));
+        QCOMPARE(byName(nodes, QStringLiteral("rpi-03")).value(QStringLiteral("unschedulable")), QJsonValue(true));
+        QCOMPARE(byName(nodes, QStringLiteral("rpi-04")).value(QStringLiteral("ready")).toString(), QStringLiteral("Unknown"));
+    }
+
+    void table()
+    {
+        QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-03"), true));
+        const Run r = run(withConfig({QStringLiteral("nodes")}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 6);
+        QVERIFY(lines.at(0).startsWith("NAME "));
+        QVERIFY(lines.at(0).contains("STATUS"));
+        QVERIFY(lines.at(3).startsWith("rpi-03 "));
+        QVERIFY2(lines.at(3).contains("Ready,SchedulingDisabled"), lines.at(3).constData());
+    }
+
+    void watchJson()
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        QByteArray out;
+        connect(&p, &QProcess::readyReadStandardOutput, this, [&] { out += p.readAllStandardOutput(); });
+        auto lines = [&] {
+            QList<QJsonObject> objects;
+            for (const QByteArray &l : out.split('\n'))
+                if (!l.trimmed().isEmpty())
+                    objects << QJsonDocument::fromJson(l).object();
+            return objects;
+        };
+        p.start(Test::bramblectlPath(), withConfig({QStringLiteral("nodes"), QStringLiteral("--watch"), QStringLiteral("--json")}));
+        QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 5, 15000);
+        for (const QJsonObject &o : lines()) {
+            QCOMPARE(o.value(QStringLiteral("type")).toString(), QStringLiteral("ADDED"));
+            QVERIFY(!o.value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString().isEmpty());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeWatchCount(), 1, 10000);
+
+        QVERIFY(m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False")));
+        QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 6, 10000);
+        QCOMPARE(lines().at(5).value(QStringLiteral("type")).toString(), QStringLiteral("MODIFIED"));
+        QCOMPARE(lines().at(5).value(QStringLiteral("node")).toObject().value(QStringLiteral("ready")).toString(), QStringLiteral("False"));
+
+        // While the watch is down and history is compacted, rpi-5 goes and
+        // rpi-9 comes: after the relist, exactly those two lines.
+        FakeKubeApiServer::WatchFault refuse;
+        refuse.dropAfterEvents = 0;
+        m_server->injectWatchFault(refuse, 1);
+        m_server->dropConnections();
+        QVERIFY(m_server->deleteNode(QStringLiteral("rpi-05")));
+        QVERIFY(m_server->addNode(FakeKubeApiServer::makeNode(QStringLiteral("rpi-09"))));
+        m_server->compactHistory();
+        QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 8, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->requestCount(FakeKubeApiServer::List) >= 2, 10000);
+        QTest::qWait(300); // nothing more may come
+        const QList<QJsonObject> all = lines();
+        QCOMPARE(all.size(), 8);
+        QSet<QString> tail{all.at(6).value(QStringLiteral("type")).toString() + u' '
+                               + all.at(6).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
+                           all.at(7).value(QStringLiteral("type")).toString() + u' '
+                               + all.at(7).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString()};
+        QCOMPARE(tail, (QSet<QString>{QStringLiteral("DELETED rpi-05"), QStringLiteral("ADDED rpi-09")}));
+
+        ::kill(pid_t(p.processId()), SIGTERM);
+        QSignalSpy finished(&p, &QProcess::finished);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+    }
+
+    void cordonAndUncordon()
+    {
+        Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02")}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(r.out, QByteArray("node/rpi-02 cordoned\n"));
+        QCOMPARE(m_server->node(QStringLiteral("rpi-02")).value(QStringLiteral("spec")).toObject().value(QStringLiteral("unschedulable")), QJsonValue(true));
+        QCOMPARE(m_server->lastRequest(FakeKubeApiServer::Patch).header("Content-Type"), QByteArray("application/merge-patch+json"));
+
+        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02")}));
+        QCOMPARE(r.out, QByteArray("node/rpi-02 already cordoned\n"));
+        const int patches = m_server->requestCount(FakeKubeApiServer::Patch);
+        QCOMPARE(patches, 1);
+
+        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("uncordon"), QStringLiteral("rpi-02")}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(r.out, QByteArray("node/rpi-02 uncordoned\n"));
+        QVERIFY(!m_server->node(QStringLiteral("rpi-02")).value(QStringLiteral("spec")).toObject().value(QStringLiteral("unschedulable")).toBool());
+
+        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("nope")}));
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.err, QByteArray("bramblectl: node \"nope\" not found\n"));
+
+        m_server->setForbidden(FakeKubeApiServer::Patch);
+        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-01")}));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("forbidden"), r.err.constData());
+    }
+
+    void errors()
+    {
+        Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon")}));
+        QCOMPARE(r.exitCode, 2);
+        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("drain"), QStringLiteral("x")}));
+        QCOMPARE(r.exitCode, 2);
+        r = run({QStringLiteral("nodes"), QStringLiteral("--kubeconfig"), m_dir.filePath(QStringLiteral("missing"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("missing"), r.err.constData());
+
+        m_server->setToken("rotated");
+        r = run(withConfig({QStringLiteral("nodes")}));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("401"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBramblectlNodes)
+#include "tst_bramblectl_nodes.moc"

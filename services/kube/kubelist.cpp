@@ -21,6 +21,11 @@ KubeList *KubeList::start(KubeClient *client, const QString &path, int pageSize,
     return list;
 }
 
+KubeList *KubeList::create(KubeClient *client, const QString &path, int pageSize, QObject *parent)
+{
+    return new KubeList(client, path, pageSize, parent);
+}
+
 void KubeList::request(const QString &continueToken)
 {
     if (!m_client) {
@@ -52,6 +57,7 @@ void KubeList::onPage(KubeCall *call)
             m_items.clear();
             m_resourceVersion.clear();
             m_pages = 0;
+            Q_EMIT restarted();
             request({});
             return;
         }
@@ -69,10 +75,14 @@ void KubeList::onPage(KubeCall *call)
     }
     ++m_pages;
     const QJsonArray array = items.toArray();
-    m_items.reserve(m_items.size() + array.size());
+    QList<QJsonObject> objects;
+    objects.reserve(array.size());
     for (const QJsonValue &v : array)
         if (v.isObject())
-            m_items.append(v.toObject());
+            objects.append(v.toObject());
+    Q_EMIT pageReceived(objects);
+    if (m_collect)
+        m_items.append(std::move(objects));
     const QJsonObject meta = page.value(QStringLiteral("metadata")).toObject();
     if (m_resourceVersion.isEmpty())
         m_resourceVersion = meta.value(QStringLiteral("resourceVersion")).toString();

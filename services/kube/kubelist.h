@@ -19,8 +19,14 @@ class KubeList : public QObject
     Q_OBJECT
 public:
     static KubeList *start(KubeClient *client, const QString &path, int pageSize = 500, QObject *parent = nullptr);
+    // Like start(), for a caller that connects to the signals first: call run().
+    static KubeList *create(KubeClient *client, const QString &path, int pageSize = 500, QObject *parent = nullptr);
+    void run() { request({}); }
 
+    // Every item, when collecting (the default). A caller that handles
+    // pageReceived() itself turns collecting off and holds one page at a time.
     const QList<QJsonObject> &items() const { return m_items; }
+    void setCollectItems(bool collect) { m_collect = collect; }
     QString resourceVersion() const { return m_resourceVersion; }
     const KubeError &error() const { return m_error; }
     bool ok() const { return m_error.isNull(); }
@@ -30,6 +36,10 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
+    // One page's items, as they arrive. After an expired continue token the
+    // list starts over: restarted() says to forget the pages seen so far.
+    void pageReceived(const QList<QJsonObject> &items);
+    void restarted();
     void finished();
 
 private:
@@ -47,6 +57,7 @@ private:
     KubeError m_error;
     int m_pages = 0;
     bool m_restarted = false;
+    bool m_collect = true;
     bool m_finished = false;
 };
 

@@ -6,6 +6,9 @@
 # The panes are shown against a sample kubeconfig and AWS profile from
 # tests/data/screenshots/ (HOME is a temp dir, so your own files are never
 # read); set BRAMBLE_SCREENSHOT_REAL=1 to use your own environment instead.
+# The Nodes pane is shown live against nodes-demo-apiserver (the fake API
+# server with twelve Pis, some NotReady, Unknown or cordoned, and a short
+# story of changes for the readiness timeline).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
@@ -29,8 +32,23 @@ if [ "${BRAMBLE_SCREENSHOT_REAL:-0}" != 1 ]; then
   export AWS_SHARED_CREDENTIALS_FILE="$here/data/screenshots/aws-credentials"
   unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID SSH_AUTH_SOCK
 fi
+
+# The demo cluster for the Nodes pane. Its stdin is a pipe from this script,
+# so it exits with us; the trap stops it earlier.
+demo_dir="$(mktemp -d)"
+coproc DEMO { exec "$build/bin/nodes-demo-apiserver" --pki-dir "$demo_dir"; }
+demo_pid=$DEMO_PID
+trap 'kill "$demo_pid" 2>/dev/null || true; rm -rf "$demo_dir" ${home:+"$home"}' EXIT
+read -r -t 30 ready <&"${DEMO[0]}" || { echo "screenshots.sh: nodes-demo-apiserver did not start" >&2; exit 1; }
+case "$ready" in READY*) ;; *) echo "screenshots.sh: nodes-demo-apiserver: $ready" >&2; exit 1 ;; esac
+demo_kubeconfig="${ready##*KUBECONFIG=}"
+
 for pane in nodes loadbalancers provision sagas logs; do
   args=(--screenshot "$out/$pane.png" --pane "$pane" --size 1400x900 "${scheme[@]}")
+  if [ "$pane" = nodes ]; then
+    # Wait for the demo's story (six steps, 0.7 s apart) to play out.
+    args+=(--kubeconfig "$demo_kubeconfig" --screenshot-delay 5500)
+  fi
   if [ $xvfb = 1 ]; then
     xvfb-run -a -s '-screen 0 1400x900x24' "$build/bin/bramble" "${args[@]}"
   else

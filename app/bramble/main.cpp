@@ -3,6 +3,7 @@
 #include "screenshot.h"
 
 #include "core/environment.h"
+#include "session/clustersession.h"
 #include "session/connectioncatalog.h"
 #include "ui/common/theme.h"
 #include "ui/shell/mainwindow.h"
@@ -63,7 +64,10 @@ int main(int argc, char **argv)
     const QCommandLineOption pane(QStringLiteral("pane"), QStringLiteral("Pane to show: nodes, loadbalancers, provision, sagas, logs."), QStringLiteral("NAME"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot, e.g. 1400x900."), QStringLiteral("WxH"), QStringLiteral("1280x800"));
     const QCommandLineOption scheme(QStringLiteral("color-scheme"), QStringLiteral("system (default), light or dark; also BRAMBLE_COLOR_SCHEME."), QStringLiteral("SCHEME"));
-    parser.addOptions({kubeconfig, context, profile, region, screenshot, pane, size, scheme});
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("With --screenshot: once the pane has loaded, wait this long before saving (default 500)."),
+                                   QStringLiteral("MS"), QStringLiteral("500"));
+    parser.addOptions({kubeconfig, context, profile, region, screenshot, pane, size, scheme, delay});
     parser.process(app);
 
     QString colorScheme = parser.value(scheme);
@@ -93,7 +97,9 @@ int main(int argc, char **argv)
         settings = std::make_unique<QSettings>();
     }
 
-    Ui::MainWindow window(&catalog, settings.get());
+    // The live connection to the current context's cluster; panes start it when shown.
+    Session::ClusterSession cluster(&catalog);
+    Ui::MainWindow window(&catalog, settings.get(), &cluster);
 
     if (parser.isSet(screenshot)) {
         App::ScreenshotRequest request;
@@ -102,6 +108,10 @@ int main(int argc, char **argv)
         request.size = App::parseSize(parser.value(size));
         if (!request.size.isValid())
             return usageError(QStringLiteral("--size must look like 1400x900"));
+        bool delayOk = false;
+        request.delayMs = parser.value(delay).toInt(&delayOk);
+        if (!delayOk || request.delayMs < 0 || request.delayMs > 600000)
+            return usageError(QStringLiteral("--screenshot-delay must be milliseconds, 0 to 600000"));
         if (!request.pane.isEmpty() && !window.paneIds().contains(request.pane))
             return usageError(QStringLiteral("unknown pane \"%1\"; one of: %2")
                                   .arg(request.pane, window.paneIds().join(QStringLiteral(", "))));

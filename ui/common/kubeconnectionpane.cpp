@@ -19,7 +19,20 @@ KubeConnectionPane::KubeConnectionPane(const QString &id, const QString &title, 
     QMetaObject::invokeMethod(this, &KubeConnectionPane::updateView, Qt::QueuedConnection);
 }
 
+ConnectionSummary *KubeConnectionPane::summary() const { return m_summary; }
+
 void KubeConnectionPane::updateView()
+{
+    if (showConnectionProblem() || !m_summary)
+        return;
+    const QString context = m_catalog->currentContext();
+    m_summary->showKubeContext(m_catalog->kube().config, context);
+    setSubtitle(tr("context %1").arg(context));
+    m_summary->setNote(m_note);
+    showEmptyState(false);
+}
+
+bool KubeConnectionPane::showConnectionProblem()
 {
     const auto &kube = m_catalog->kube();
     EmptyState *empty = emptyState();
@@ -36,7 +49,7 @@ void KubeConnectionPane::updateView()
                 &KubeConnectionPane::openKubeconfigRequested);
         setSubtitle(QString());
         showEmptyState(true);
-        return;
+        return true;
     }
     const QString context = m_catalog->currentContext();
     if (kube.config.contexts.isEmpty() || context.isEmpty()) {
@@ -54,12 +67,9 @@ void KubeConnectionPane::updateView()
                 &KubeConnectionPane::openKubeconfigRequested);
         setSubtitle(QString());
         showEmptyState(true);
-        return;
+        return true;
     }
-    m_summary->showKubeContext(kube.config, context);
-    setSubtitle(tr("context %1").arg(context));
-    m_summary->setNote(m_note);
-    showEmptyState(false);
+    return false;
 }
 
 } // namespace Bramble::Ui

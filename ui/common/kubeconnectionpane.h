@@ -2,6 +2,8 @@
 
 #include "ui/common/pane.h"
 
+#include <QPointer>
+
 namespace Bramble::Session { class ConnectionCatalog; }
 
 namespace Bramble::Ui {
@@ -23,13 +25,19 @@ Q_SIGNALS:
 
 protected:
     // Called after every change of the kubeconfig or the chosen context.
+    // The default shows the context's summary card.
     virtual void updateView();
+    // Shows the empty state for a kubeconfig that cannot be read or names no
+    // context, and returns true; returns false (showing nothing) when a
+    // context is chosen. For panes that replace the summary with content.
+    bool showConnectionProblem();
     Session::ConnectionCatalog *catalog() const { return m_catalog; }
-    ConnectionSummary *summary() const { return m_summary; }
+    // nullptr once a subclass has replaced it with setContent().
+    ConnectionSummary *summary() const;
 
 private:
     Session::ConnectionCatalog *m_catalog;
-    ConnectionSummary *m_summary;
+    QPointer<ConnectionSummary> m_summary;
     QString m_note;
 };
 

@@ -31,6 +31,9 @@ public:
     // F5: re-read what the pane shows. The default does nothing more than
     // what the window already did (reloading the connection files).
     virtual void refresh() { }
+    // True while the pane is still fetching what it first shows (a
+    // screenshot waits for it to settle). Errors and retries count as settled.
+    virtual bool isLoading() const { return false; }
 
 Q_SIGNALS:
     void findTextChanged(const QString &text);

@@ -2,6 +2,7 @@
 
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
+#include "session/clustersession.h"
 #include "session/connectioncatalog.h"
 #include "ui/common/kubeconnectionpane.h"
 #include "ui/common/pane.h"
@@ -41,7 +42,8 @@ const QString profile = QStringLiteral("aws/profile");
 const QString region = QStringLiteral("aws/region");
 } // namespace Keys
 
-MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, QWidget *parent)
+MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster,
+                       QWidget *parent)
     : QMainWindow(parent), m_catalog(catalog), m_settings(settings), m_sidebar(new QListWidget(this)),
       m_stack(new QStackedWidget(this))
 {
@@ -65,7 +67,9 @@ MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings,
     m_sidebar->setMinimumWidth(170);
     m_sidebar->setMaximumWidth(240);
 
-    addPane(new NodesPane(catalog, this));
+    if (!cluster)
+        cluster = new Session::ClusterSession(catalog, this);
+    addPane(new NodesPane(catalog, cluster, this));
     addPane(new LoadBalancersPane(catalog, this));
     addPane(new ProvisionPane(catalog, this));
     addPane(new SagasPane(catalog, this));
@@ -224,6 +228,12 @@ void MainWindow::showShortcuts()
     row(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText), tr("Find in the current pane"));
     row(QStringLiteral("F5"), tr("Reload kubeconfig, AWS files and the current pane"));
     row(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText), tr("Open a kubeconfig file"));
+    // The current pane's own shortcuts (actions it added to itself).
+    if (Pane *current = pane(currentPaneId()))
+        for (const QAction *a : current->actions())
+            if (!a->shortcut().isEmpty())
+                row(a->shortcut().toString(QKeySequence::NativeText),
+                    tr("%1: %2").arg(current->title(), QString(a->text()).remove(QStringLiteral("…"))));
     QMessageBox::information(this, tr("Keyboard shortcuts"), QStringLiteral("<table cellspacing=6>%1</table>").arg(rows));
 }
 

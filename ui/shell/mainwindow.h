@@ -7,7 +7,10 @@ class QListWidget;
 class QSettings;
 class QStackedWidget;
 
-namespace Bramble::Session { class ConnectionCatalog; }
+namespace Bramble::Session {
+class ClusterSession;
+class ConnectionCatalog;
+} // namespace Bramble::Session
 
 namespace Bramble::Ui {
 
@@ -18,12 +21,15 @@ class Pane;
 // Owns no protocol logic; services come in through the constructor.
 // Settings (window geometry, last pane, chosen context/profile/region, an
 // opened kubeconfig) go to the QSettings it is given, never secrets.
+// `cluster` is the live connection to the current context's cluster; without
+// one the window makes its own on `catalog`.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, QWidget *parent = nullptr);
+    MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster = nullptr,
+               QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Pane ids: nodes, loadbalancers, provision, sagas, logs.

@@ -1,0 +1,82 @@
+#include "ui/nodes/jobmessagebar.h"
+
+#include "ui/common/theme.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+
+namespace Bramble::Ui {
+
+JobMessageBar::JobMessageBar(QWidget *parent)
+    : QFrame(parent)
+    , m_icon(new QLabel(this))
+    , m_text(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_button(new QPushButton(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+    m_text->setObjectName(QStringLiteral("nodesMessage"));
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_progress->setRange(0, 0);
+    m_progress->setMaximumWidth(120);
+    m_progress->setTextVisible(false);
+    layout->addWidget(m_icon);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_button);
+    hide();
+    connect(m_button, &QPushButton::clicked, this, [this] {
+        if (isBusy())
+            Q_EMIT cancelRequested();
+        else
+            clear();
+    });
+}
+
+void JobMessageBar::showBusy(const QString &text)
+{
+    show(text, true);
+}
+
+void JobMessageBar::showError(const QString &text)
+{
+    show(text, false);
+}
+
+void JobMessageBar::show(const QString &text, bool busy)
+{
+    m_text->setText(text);
+    m_progress->setVisible(busy);
+    m_button->setText(busy ? tr("Cancel") : tr("Dismiss"));
+    const Tone tone = busy ? Tone::Muted : Tone::Error;
+    m_icon->setPixmap(themedIcon(busy ? QStringLiteral("refresh") : QStringLiteral("error"), tone)
+                          .pixmap(QSize(16, 16), devicePixelRatioF()));
+    QPalette p = m_text->palette();
+    p.setColor(QPalette::WindowText, busy ? palette().color(QPalette::WindowText) : toneColor(Tone::Error, palette()));
+    m_text->setPalette(p);
+    QFrame::show();
+}
+
+void JobMessageBar::clear()
+{
+    hide();
+    m_text->clear();
+    m_progress->hide();
+}
+
+bool JobMessageBar::isBusy() const
+{
+    return !isHidden() && !m_progress->isHidden();
+}
+
+QString JobMessageBar::text() const
+{
+    return m_text->text();
+}
+
+} // namespace Bramble::Ui

@@ -14,9 +14,12 @@
 
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLocale>
+
+#include <unistd.h>
 
 namespace Bramble::Cli {
 
@@ -25,6 +28,20 @@ namespace {
 Aws::AwsSessionOptions sessionOptions(const Invocation &inv)
 {
     return {inv.global.profile, inv.global.region, inv.global.endpointUrl};
+}
+
+// A role with mfa_serial: ask on the terminal, as the aws CLI does. Without
+// a terminal the provider's error says a code is needed.
+void askMfaOnTerminal(Aws::AwsSession &session)
+{
+    QFile *tty = new QFile(QStringLiteral("/dev/tty"), &session);
+    if (!::isatty(STDIN_FILENO) || !tty->open(QIODevice::ReadWrite))
+        return;
+    session.credentials()->setMfaPrompt([tty](const QString &serial, const Aws::ProfileCredentialsProvider::MfaAnswer &answer) {
+        tty->write(QStringLiteral("Enter MFA code for %1: ").arg(serial).toUtf8());
+        tty->flush();
+        answer(QString::fromUtf8(tty->readLine(64)).trimmed());
+    });
 }
 
 // "sagas list": the one subcommand named, and nothing after it.
@@ -54,6 +71,7 @@ int runWhoami(Invocation &inv)
     Aws::AwsSession session(inv.env, sessionOptions(inv));
     if (!checkSession(session, inv))
         return ExitFailed;
+    askMfaOnTerminal(session);
 
     // Resolve the credentials first: their errors name the profile and file,
     // and their source is part of the answer. The call below reuses them.
@@ -111,6 +129,7 @@ int runSagasList(Invocation &inv)
     Aws::AwsSession session(inv.env, sessionOptions(inv));
     if (!checkSession(session, inv))
         return ExitFailed;
+    askMfaOnTerminal(session);
 
     Aws::StepFunctionsClient sfn(session.transport());
     const PagedResult result = waitFor(sfn.listStateMachines());
@@ -157,6 +176,7 @@ int runLogGroups(Invocation &inv)
     Aws::AwsSession session(inv.env, sessionOptions(inv));
     if (!checkSession(session, inv))
         return ExitFailed;
+    askMfaOnTerminal(session);
 
     Aws::CloudWatchLogsClient logs(session.transport());
     const PagedResult result = waitFor(logs.describeLogGroups(prefix));

@@ -18,10 +18,7 @@ const QByteArray userAgent = "bramble/" BRAMBLE_VERSION;
 
 KubeError authError(const KubeAuthResult &auth)
 {
-    KubeError e;
-    e.kind = KubeError::Auth;
-    e.message = auth.error.toString();
-    return e;
+    return KubeError::make(KubeError::Auth, auth.error.toString());
 }
 
 } // namespace
@@ -57,7 +54,7 @@ KubeClient::KubeClient(KubeConnection connection, Core::Environment env, QObject
 KubeClient::~KubeClient() = default;
 
 KubeClient *KubeClient::open(const Core::Environment &env, const QString &kubeconfig, const QString &context,
-                             Core::Errors *errors, Core::Errors *warnings, QObject *parent)
+    Core::Errors *errors, Core::Errors *warnings, QObject *parent)
 {
     const KubeconfigLoadResult loaded = KubeconfigLoader::load(env, kubeconfig);
     if (!loaded.ok()) {
@@ -67,8 +64,9 @@ KubeClient *KubeClient::open(const Core::Environment &env, const QString &kubeco
     if (warnings)
         warnings->append(loaded.warnings);
     if (loaded.config.files.isEmpty() && loaded.config.contexts.isEmpty()) {
-        errors->append(Core::Error(QStringLiteral("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create %1")
-                                       .arg(env.expandHome(QStringLiteral("~/.kube/config")))));
+        errors->append(
+            Core::Error(QStringLiteral("no kubeconfig found: set KUBECONFIG, pass --kubeconfig, or create %1")
+                            .arg(env.expandHome(QStringLiteral("~/.kube/config")))));
         return nullptr;
     }
     auto connection = KubeConnection::resolve(loaded.config, context, env, errors, warnings);
@@ -164,8 +162,8 @@ KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
 
 // ---- KubeCall
 
-KubeCall::KubeCall(KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body,
-                   QByteArray contentType)
+KubeCall::KubeCall(
+    KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType)
     : QObject(client)
     , m_client(client)
     , m_method(std::move(method))
@@ -177,9 +175,8 @@ KubeCall::KubeCall(KubeClient *client, QByteArray method, QString path, QUrlQuer
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        KubeError e;
-        e.kind = KubeError::Timeout;
-        e.message = QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0);
+        const KubeError e = KubeError::make(
+            KubeError::Timeout, QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0));
         finish(e);
     });
 }
@@ -192,10 +189,9 @@ QJsonObject KubeCall::json() const
 void KubeCall::start()
 {
     if (!m_client) {
-        KubeError e;
-        e.kind = KubeError::Cancelled;
-        e.message = QStringLiteral("the client is gone");
-        QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+        const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone"));
+        QMetaObject::invokeMethod(
+            this, [this, e] { finish(e); }, Qt::QueuedConnection);
         return;
     }
     m_timer->start(m_client->timeoutMs());
@@ -204,7 +200,8 @@ void KubeCall::start()
             return;
         if (!auth.ok()) {
             const KubeError e = authError(auth);
-            QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, e] { finish(e); }, Qt::QueuedConnection);
             return;
         }
         QNetworkRequest r = m_client->request(m_path, m_query, auth);
@@ -238,10 +235,9 @@ void KubeCall::onFinished()
 
 void KubeCall::cancel()
 {
-    KubeError e;
-    e.kind = KubeError::Cancelled;
-    e.message = QStringLiteral("cancelled");
-    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
+    QMetaObject::invokeMethod(
+        this, [this, e] { finish(e); }, Qt::QueuedConnection);
 }
 
 void KubeCall::finish(KubeError error)
@@ -282,7 +278,8 @@ void KubeWatchStream::start()
             return;
         if (!auth.ok()) {
             const KubeError e = authError(auth);
-            QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, e] { finish(e); }, Qt::QueuedConnection);
             return;
         }
         QNetworkRequest r = m_client->request(m_path, m_query, auth);
@@ -320,9 +317,8 @@ void KubeWatchStream::onReadyRead()
     const qsizetype end = m_buffer.lastIndexOf('\n');
     if (end < 0) {
         if (m_buffer.size() > 64 * 1024 * 1024) {
-            KubeError e;
-            e.kind = KubeError::Protocol;
-            e.message = QStringLiteral("a watch event larger than 64 MiB");
+            const KubeError e
+                = KubeError::make(KubeError::Protocol, QStringLiteral("a watch event larger than 64 MiB"));
             finish(e);
         }
         return;
@@ -338,10 +334,10 @@ void KubeWatchStream::onReadyRead()
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &pe);
         if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            KubeError e;
-            e.kind = KubeError::Protocol;
-            e.message = QStringLiteral("a watch line that is not a JSON object (%1): %2")
-                            .arg(pe.errorString(), QString::fromUtf8(line.first(std::min<qsizetype>(80, line.size())).toByteArray()));
+            const KubeError e = KubeError::make(KubeError::Protocol,
+                QStringLiteral("a watch line that is not a JSON object (%1): %2")
+                    .arg(pe.errorString(),
+                        QString::fromUtf8(line.first(std::min<qsizetype>(80, line.size())).toByteArray())));
             if (!events.isEmpty())
                 Q_EMIT eventsReceived(events);
             finish(e);
@@ -384,10 +380,9 @@ void KubeWatchStream::onFinished()
 
 void KubeWatchStream::cancel()
 {
-    KubeError e;
-    e.kind = KubeError::Cancelled;
-    e.message = QStringLiteral("cancelled");
-    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
+    QMetaObject::invokeMethod(
+        this, [this, e] { finish(e); }, Qt::QueuedConnection);
 }
 
 void KubeWatchStream::finish(KubeError error)

@@ -20,23 +20,29 @@ namespace Bramble::Kube {
 class KubeClient;
 
 // What went wrong with one request to the API server.
-struct KubeError
-{
+struct KubeError {
     enum Kind {
         None,
-        Http,      // the server answered with an error status (a Status object, usually)
-        Network,   // refused, reset, DNS, TLS
-        Timeout,   // no complete answer in time
+        Http, // the server answered with an error status (a Status object, usually)
+        Network, // refused, reset, DNS, TLS
+        Timeout, // no complete answer in time
         Cancelled, // cancel() was called
-        Auth,      // no usable credentials (token file, exec plugin)
-        Protocol,  // the answer could not be parsed
+        Auth, // no usable credentials (token file, exec plugin)
+        Protocol, // the answer could not be parsed
     };
     Kind kind = None;
     int httpStatus = 0;
-    QString reason;             // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
-    QString message;            // Status.message, or ours
+    QString reason; // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
+    QString message; // Status.message, or ours
     int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
 
+    static KubeError make(Kind kind, QString message)
+    {
+        KubeError e;
+        e.kind = kind;
+        e.message = std::move(message);
+        return e;
+    }
     bool isNull() const { return kind == None; }
     // "GET /api/v1/nodes: Forbidden: nodes is forbidden: ... (HTTP 403)"
     QString toString() const;
@@ -46,8 +52,7 @@ struct KubeError
 
 // One request and its whole answer. Returned at once; emits finished() once,
 // asynchronously, then deletes itself: read it in the slot.
-class KubeCall : public QObject
-{
+class KubeCall : public QObject {
     Q_OBJECT
 public:
     int httpStatus() const { return m_status; }
@@ -64,7 +69,8 @@ Q_SIGNALS:
 
 private:
     friend class KubeClient;
-    KubeCall(KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
+    KubeCall(
+        KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
     void start();
     void onFinished();
     void finish(KubeError error);
@@ -88,8 +94,7 @@ private:
 // stream open. Objects are delivered whole however the bytes were chunked.
 // finished() comes once: error None when the server ended the stream
 // normally (timeoutSeconds), else why it failed. Deletes itself after.
-class KubeWatchStream : public QObject
-{
+class KubeWatchStream : public QObject {
     Q_OBJECT
 public:
     // Wall-clock time (ms since the epoch) of the last byte, or of the
@@ -130,8 +135,7 @@ private:
 // Talks to one API server as one user: TLS and proxy from the kubeconfig,
 // credentials from KubeAuth (a 401 refreshes them and retries once).
 // GUI or CLI main thread.
-class KubeClient : public QObject
-{
+class KubeClient : public QObject {
     Q_OBJECT
 public:
     KubeClient(KubeConnection connection, Core::Environment env, QObject *parent = nullptr);
@@ -141,7 +145,7 @@ public:
     // KUBECONFIG, else ~/.kube/config) and `context` (empty: the current
     // one). nullptr with *errors naming file and key when it cannot be used.
     static KubeClient *open(const Core::Environment &env, const QString &kubeconfig, const QString &context,
-                            Core::Errors *errors, Core::Errors *warnings = nullptr, QObject *parent = nullptr);
+        Core::Errors *errors, Core::Errors *warnings = nullptr, QObject *parent = nullptr);
 
     const KubeConnection &connection() const { return m_connection; }
     KubeAuth *auth() const { return m_auth; }
@@ -152,8 +156,8 @@ public:
 
     // `path` is absolute ("/api/v1/nodes"); the server URL's own path is kept in front.
     KubeCall *get(const QString &path, const QUrlQuery &query = {});
-    KubeCall *patch(const QString &path, const QByteArray &body,
-                    const QByteArray &contentType = "application/merge-patch+json");
+    KubeCall *patch(
+        const QString &path, const QByteArray &body, const QByteArray &contentType = "application/merge-patch+json");
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
 
 private:

@@ -29,10 +29,9 @@ KubeList *KubeList::create(KubeClient *client, const QString &path, int pageSize
 void KubeList::request(const QString &continueToken)
 {
     if (!m_client) {
-        KubeError e;
-        e.kind = KubeError::Cancelled;
-        e.message = QStringLiteral("the client is gone");
-        QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+        const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone"));
+        QMetaObject::invokeMethod(
+            this, [this, e] { finish(e); }, Qt::QueuedConnection);
         return;
     }
     QUrlQuery query;
@@ -67,9 +66,8 @@ void KubeList::onPage(KubeCall *call)
     const QJsonObject page = call->json();
     const QJsonValue items = page.value(QStringLiteral("items"));
     if (!items.isArray() && !items.isNull() && !items.isUndefined()) {
-        KubeError e;
-        e.kind = KubeError::Protocol;
-        e.message = QStringLiteral("GET %1: the answer has no items array").arg(m_path);
+        const KubeError e
+            = KubeError::make(KubeError::Protocol, QStringLiteral("GET %1: the answer has no items array").arg(m_path));
         finish(e);
         return;
     }
@@ -99,10 +97,9 @@ void KubeList::cancel()
         m_call->disconnect(this);
         m_call->cancel();
     }
-    KubeError e;
-    e.kind = KubeError::Cancelled;
-    e.message = QStringLiteral("cancelled");
-    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
+    QMetaObject::invokeMethod(
+        this, [this, e] { finish(e); }, Qt::QueuedConnection);
 }
 
 void KubeList::finish(KubeError error)

@@ -28,11 +28,16 @@ bool isConnectionRefused(const KubeError &e)
 QString ConnectionStatus::stateName(State state)
 {
     switch (state) {
-    case Idle: return QStringLiteral("idle");
-    case Connecting: return QStringLiteral("connecting");
-    case Live: return QStringLiteral("live");
-    case Reconnecting: return QStringLiteral("reconnecting");
-    case Failed: return QStringLiteral("failed");
+    case Idle:
+        return QStringLiteral("idle");
+    case Connecting:
+        return QStringLiteral("connecting");
+    case Live:
+        return QStringLiteral("live");
+    case Reconnecting:
+        return QStringLiteral("reconnecting");
+    case Failed:
+        return QStringLiteral("failed");
     }
     return {};
 }
@@ -158,14 +163,14 @@ void ListWatch::finishList(const QList<QJsonObject> &items, const QString &resou
             continue;
         const auto old = m_store.constFind(key);
         if (old == m_store.cend())
-            events.append({WatchEvent::Added, o});
+            events.append({ WatchEvent::Added, o });
         else if (versionOf(*old) != versionOf(o) || *old != o)
-            events.append({WatchEvent::Modified, o});
+            events.append({ WatchEvent::Modified, o });
         fresh.insert(key, o);
     }
     for (auto it = m_store.cbegin(); it != m_store.cend(); ++it)
         if (!fresh.contains(it.key()))
-            events.append({WatchEvent::Deleted, it.value()});
+            events.append({ WatchEvent::Deleted, it.value() });
     m_store = std::move(fresh);
     m_resourceVersion = resourceVersion;
     m_status.lastSync = QDateTime::currentDateTimeUtc();
@@ -247,12 +252,12 @@ void ListWatch::onWatchEvents(const QList<QJsonObject> &raw)
         if (type == u"DELETED") {
             if (known) {
                 m_store.remove(key);
-                events.append({WatchEvent::Deleted, object});
+                events.append({ WatchEvent::Deleted, object });
             }
             continue;
         }
         m_store.insert(key, object);
-        events.append({known ? WatchEvent::Modified : WatchEvent::Added, object});
+        events.append({ known ? WatchEvent::Modified : WatchEvent::Added, object });
     }
     emitEvents(events);
 }
@@ -266,9 +271,8 @@ void ListWatch::onWatchFinished(const KubeError &error)
         // The server ended the watch (timeoutSeconds). A watch that ends at
         // once with nothing in it is an error in disguise: back off.
         if (nowMs() - m_streamStartMs < 1000 && !m_streamHadEvents) {
-            KubeError e;
-            e.kind = KubeError::Network;
-            e.message = QStringLiteral("the watch closed at once, with no events");
+            const KubeError e
+                = KubeError::make(KubeError::Network, QStringLiteral("the watch closed at once, with no events"));
             retry(false, e);
             return;
         }
@@ -307,8 +311,8 @@ void ListWatch::retry(bool relist, const KubeError &error)
     const int attempt = m_status.attempt + 1;
     setState(refused ? ConnectionStatus::Failed : ConnectionStatus::Reconnecting, error.toString());
     m_status.attempt = attempt;
-    qCInfo(lcKube).noquote() << m_path << (relist ? "relist" : "re-watch") << "in" << delay << "ms after:"
-                             << error.toString();
+    qCInfo(lcKube).noquote() << m_path << (relist ? "relist" : "re-watch") << "in" << delay
+                             << "ms after:" << error.toString();
     m_retryTimer->disconnect();
     connect(m_retryTimer, &QTimer::timeout, this, [this, relist] {
         if (relist || m_resourceVersion.isEmpty())

@@ -28,61 +28,25 @@ bool interpretSuffix(QStringView suffix, int *exp10, int *exp2)
     *exp2 = 0;
     if (suffix.isEmpty())
         return true;
+    // n u m: 10^-9, -6, -3; k M G T P E: 10^3 .. 10^18; Ki .. Ei: 2^10 .. 2^60.
+    static constexpr QStringView small = u"num";
+    static constexpr QStringView large = u"kMGTPE";
+    static constexpr QStringView binary = u"KMGTPE";
     if (suffix.size() == 1) {
-        switch (suffix.at(0).unicode()) {
-        case u'n':
-            *exp10 = -9;
+        if (const qsizetype i = small.indexOf(suffix.at(0)); i >= 0) {
+            *exp10 = -9 + 3 * int(i);
             return true;
-        case u'u':
-            *exp10 = -6;
-            return true;
-        case u'm':
-            *exp10 = -3;
-            return true;
-        case u'k':
-            *exp10 = 3;
-            return true;
-        case u'M':
-            *exp10 = 6;
-            return true;
-        case u'G':
-            *exp10 = 9;
-            return true;
-        case u'T':
-            *exp10 = 12;
-            return true;
-        case u'P':
-            *exp10 = 15;
-            return true;
-        case u'E':
-            *exp10 = 18;
-            return true;
-        default:
-            return false;
         }
+        if (const qsizetype i = large.indexOf(suffix.at(0)); i >= 0) {
+            *exp10 = 3 * int(i + 1);
+            return true;
+        }
+        return false;
     }
     if (suffix.size() == 2 && suffix.at(1) == u'i') {
-        switch (suffix.at(0).unicode()) {
-        case u'K':
-            *exp2 = 10;
+        if (const qsizetype i = binary.indexOf(suffix.at(0)); i >= 0) {
+            *exp2 = 10 * int(i + 1);
             return true;
-        case u'M':
-            *exp2 = 20;
-            return true;
-        case u'G':
-            *exp2 = 30;
-            return true;
-        case u'T':
-            *exp2 = 40;
-            return true;
-        case u'P':
-            *exp2 = 50;
-            return true;
-        case u'E':
-            *exp2 = 60;
-            return true;
-        default:
-            break;
         }
     }
     if (suffix.at(0) != u'e' && suffix.at(0) != u'E')

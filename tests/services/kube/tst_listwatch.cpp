@@ -160,6 +160,29 @@ private Q_SLOTS:
         QCOMPARE(call->error().kind, KubeError::Network);
     }
 
+    // tls-server-name is the name the certificate must carry, whatever host
+    // the URL names: "localhost" is in the fake's certificate, the other is not.
+    void tlsServerName()
+    {
+        m_server->seedNodes(1);
+        QObject owner;
+        for (const auto &[name, ok] : {std::pair{QByteArray("localhost"), true}, std::pair{QByteArray("pi.example"), false}}) {
+            QByteArray config = m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken());
+            config.replace(QByteArray("    certificate-authority-data:"),
+                           QByteArray("    tls-server-name: " + name + "\n    certificate-authority-data:"));
+            QVERIFY(config.contains("tls-server-name"));
+            KubeClient *c = client(config, &owner);
+            QVERIFY(c);
+            QCOMPARE(c->connection().peerVerifyName, QString::fromUtf8(name));
+            KubeCall *call = c->get(QStringLiteral("/api/v1/nodes"));
+            QSignalSpy done(call, &KubeCall::finished);
+            QVERIFY(done.wait(10000));
+            QVERIFY2(call->ok() == ok, qPrintable(QString::fromUtf8(name) + u": " + call->error().toString()));
+            if (!ok)
+                QCOMPARE(call->error().kind, KubeError::Network);
+        }
+    }
+
     void listPagesThenWatch()
     {
         m_server->seedNodes(5);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "output.h"
 
+#include "core/jsonwriter.h"
 #include "kube/kubeclient.h"
 #include "kube/kubelist.h"
 #include "kube/nodeservice.h"
@@ -101,10 +102,12 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
     std::sort(nodes.begin(), nodes.end(), [](const Node &a, const Node &b) { return a.name < b.name; });
 
     if (inv.global.json) {
-        QJsonArray array;
+        Core::JsonWriter w(4);
+        w.beginArray();
         for (const Node &n : std::as_const(nodes))
-            array.append(n.toJson());
-        printJson(inv.out, array);
+            n.writeJson(w);
+        w.endArray();
+        printBytes(inv.out, w.take() + '\n');
         return ExitOk;
     }
     if (nodes.isEmpty()) {
@@ -135,12 +138,15 @@ int watchNodes(Invocation &inv, Kube::KubeClient *client)
 
     QObject::connect(&watcher, &Kube::NodeWatcher::nodeEvents, &loop, [&](const Kube::NodeEvents &events) {
         if (inv.global.json) {
-            for (const Kube::NodeEvent &e : events)
-                inv.out << QJsonDocument(QJsonObject{{QStringLiteral("type"), Kube::WatchEvent::typeName(e.type)},
-                                                     {QStringLiteral("node"), e.node.toJson()}})
-                               .toJson(QJsonDocument::Compact)
-                        << '\n';
-            inv.out.flush();
+            Core::JsonWriter w; // JSON Lines: one event a line
+            for (const Kube::NodeEvent &e : events) {
+                w.beginObject();
+                w.field(u"type", Kube::WatchEvent::typeName(e.type));
+                w.key(u"node");
+                e.node.writeJson(w);
+                w.endObject();
+                printBytes(inv.out, w.take() + '\n');
+            }
             return;
         }
         for (const Kube::NodeEvent &e : events) {

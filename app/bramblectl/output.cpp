@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include <QFileDevice>
 #include <QIODevice>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,14 +11,21 @@ namespace Bramble::Cli {
 void printJson(QTextStream &out, const QJsonValue &value)
 {
     QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    const QByteArray bytes = doc.toJson(QJsonDocument::Indented);
+    printBytes(out, doc.toJson(QJsonDocument::Indented));
+}
+
+void printBytes(QTextStream &out, const QByteArray &bytes)
+{
     out.flush();
     // Megabytes of JSON (5,000 nodes): straight to the file, not through
     // QTextStream's UTF-16 round trip.
-    if (QIODevice *device = out.device())
+    if (QIODevice *device = out.device()) {
         device->write(bytes);
-    else
-        out << bytes;
+        if (auto *file = qobject_cast<QFileDevice *>(device))
+            file->flush();
+    } else {
+        out << QString::fromUtf8(bytes);
+    }
     out.flush();
 }
 

@@ -1,6 +1,9 @@
 #include "kube/node.h"
 
+#include "core/jsonwriter.h"
+
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonValue>
 
 #include <cmath>
@@ -110,11 +113,6 @@ QDateTime readTime(const QJsonValue &value)
     if (!t.isValid() || t.timeSpec() == Qt::LocalTime)
         return {};
     return t.toUTC();
-}
-
-QJsonValue timeJson(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null);
 }
 
 QMap<QString, QString> readStringMap(const QJsonValue &value)
@@ -510,38 +508,73 @@ Node Node::fromJson(const QJsonObject &object, QString *error)
     return node;
 }
 
-QJsonObject Node::toJson() const
+void Node::writeJson(Core::JsonWriter &w) const
 {
-    QJsonObject conditionMap;
+    auto time = [&w](QStringView key, const QDateTime &t) {
+        w.key(key);
+        if (t.isValid())
+            w.value(t.toUTC().toString(Qt::ISODate));
+        else
+            w.null();
+    };
+    auto resources = [&w](QStringView key, const NodeResources &r) {
+        w.key(key);
+        w.beginObject();
+        for (auto it = r.quantities.cbegin(); it != r.quantities.cend(); ++it)
+            w.field(it.key(), it.value());
+        w.endObject();
+    };
+    w.beginObject();
+    w.field(u"name", name);
+    w.field(u"status", statusText());
+    w.field(u"ready", readyStatus());
+    w.field(u"reason", readyReason);
+    w.field(u"message", readyMessage);
+    time(u"readySince", readySince);
+    w.key(u"roles");
+    w.beginArray();
+    for (const QString &role : roles)
+        w.value(role);
+    w.endArray();
+    w.field(u"internalIP", internalIP);
+    w.field(u"externalIP", externalIP);
+    w.field(u"hostname", hostname);
+    w.field(u"arch", architecture);
+    w.field(u"osImage", osImage);
+    w.field(u"kernelVersion", kernelVersion);
+    w.field(u"kubeletVersion", kubeletVersion);
+    w.field(u"containerRuntimeVersion", containerRuntimeVersion);
+    w.field(u"unschedulable", unschedulable);
+    w.key(u"taints");
+    w.beginArray();
+    for (const NodeTaint &t : taints) {
+        w.beginObject();
+        w.field(u"key", t.key);
+        w.field(u"value", t.value);
+        w.field(u"effect", t.effect);
+        w.endObject();
+    }
+    w.endArray();
+    // type -> status; a type given twice keeps the last, as kubectl reads it
+    QMap<QString, QString> conditionMap;
     for (const NodeCondition &c : conditions)
         conditionMap.insert(c.type, c.status);
-    QJsonArray taintList;
-    for (const NodeTaint &t : taints)
-        taintList.append(QJsonObject { { QStringLiteral("key"), t.key }, { QStringLiteral("value"), t.value },
-            { QStringLiteral("effect"), t.effect } });
-    return QJsonObject {
-        { QStringLiteral("name"), name },
-        { QStringLiteral("status"), statusText() },
-        { QStringLiteral("ready"), readyStatus() },
-        { QStringLiteral("reason"), readyReason },
-        { QStringLiteral("message"), readyMessage },
-        { QStringLiteral("readySince"), timeJson(readySince) },
-        { QStringLiteral("roles"), QJsonArray::fromStringList(roles) },
-        { QStringLiteral("internalIP"), internalIP },
-        { QStringLiteral("externalIP"), externalIP },
-        { QStringLiteral("hostname"), hostname },
-        { QStringLiteral("arch"), architecture },
-        { QStringLiteral("osImage"), osImage },
-        { QStringLiteral("kernelVersion"), kernelVersion },
-        { QStringLiteral("kubeletVersion"), kubeletVersion },
-        { QStringLiteral("containerRuntimeVersion"), containerRuntimeVersion },
-        { QStringLiteral("unschedulable"), unschedulable },
-        { QStringLiteral("taints"), taintList },
-        { QStringLiteral("conditions"), conditionMap },
-        { QStringLiteral("capacity"), capacity.toJson() },
-        { QStringLiteral("allocatable"), allocatable.toJson() },
-        { QStringLiteral("creationTimestamp"), timeJson(creationTimestamp) },
-    };
+    w.key(u"conditions");
+    w.beginObject();
+    for (auto it = conditionMap.cbegin(); it != conditionMap.cend(); ++it)
+        w.field(it.key(), it.value());
+    w.endObject();
+    resources(u"capacity", capacity);
+    resources(u"allocatable", allocatable);
+    time(u"creationTimestamp", creationTimestamp);
+    w.endObject();
+}
+
+QJsonObject Node::toJson() const
+{
+    Core::JsonWriter w;
+    writeJson(w);
+    return QJsonDocument::fromJson(w.bytes()).object();
 }
 
 QString Node::readyStatus() const

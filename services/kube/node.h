@@ -13,6 +13,10 @@
 
 #include <optional>
 
+namespace Bramble::Core {
+class JsonWriter;
+}
+
 namespace Bramble::Kube {
 
 // A Kubernetes resource.Quantity ("4", "3500m", "7816496Ki", "1.5Gi", "1e3",
@@ -203,6 +207,10 @@ struct Node {
     //   allocatable {resource: quantity}, creationTimestamp.
     // Timestamps are RFC 3339 UTC strings, or null when unknown.
     QJsonObject toJson() const;
+    // The same object written straight as JSON text, keys in the order
+    // above, no QJsonObject built: what `bramblectl nodes --json` prints
+    // for thousands of nodes.
+    void writeJson(Core::JsonWriter &writer) const;
 
     bool isValid() const { return !name.isEmpty(); }
 

@@ -12,7 +12,8 @@ namespace {
 
 QList<Command> allCommands()
 {
-    return {versionCommand(), contextsCommand(), nodesCommand(), awsCommand(), sagasCommand(), logsCommand()};
+    return {versionCommand(), contextsCommand(), nodesCommand(), poolsCommand(),
+            awsCommand(), sagasCommand(), logsCommand()};
 }
 
 QList<QCommandLineOption> globalOptions()

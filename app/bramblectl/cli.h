@@ -63,6 +63,7 @@ Command awsCommand();
 Command sagasCommand();
 Command logsCommand();
 Command nodesCommand();
+Command poolsCommand();
 
 // Parses arguments (without argv[0]) and runs the command.
 int run(const QStringList &arguments, const Core::Environment &env, QTextStream &out, QTextStream &err);

@@ -1,0 +1,3 @@
+#include "metallb/logging.h"
+
+Q_LOGGING_CATEGORY(lcMetalLB, "bramble.metallb", QtInfoMsg)

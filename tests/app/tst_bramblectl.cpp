@@ -1,5 +1,6 @@
 // bramblectl as users script it: commands, JSON fields and exit codes.
 
+#include "support/clirun.h"
 #include "support/testpaths.h"
 
 #include <QJsonArray>
@@ -13,12 +14,7 @@ using namespace Bramble;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = Test::CliRun;
 
 } // namespace
 
@@ -42,12 +38,7 @@ private:
         env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), file(QStringLiteral("aws-credentials")));
         for (auto it = vars.cbegin(); it != vars.cend(); ++it)
             env.insert(it.key(), it.value());
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(Test::bramblectlPath(), args);
-        if (!p.waitForFinished(30000))
-            return {};
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+        return Test::runBramblectl(args, env);
     }
 
 private Q_SLOTS:

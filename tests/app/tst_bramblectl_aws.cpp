@@ -7,6 +7,7 @@
 #include "aws/endpoints.h"
 #include "support/loopback.h"
 #include "support/motoserver.h"
+#include "support/clirun.h"
 #include "support/testpaths.h"
 
 #include <QDateTime>
@@ -24,16 +25,7 @@ using namespace Bramble;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QJsonArray array() const { return QJsonDocument::fromJson(out).array(); }
-    QJsonObject object() const { return QJsonDocument::fromJson(out).object(); }
-    QString describe() const { return QStringLiteral("exit %1, stderr: %2").arg(exitCode).arg(QString::fromUtf8(err)); }
-};
+using Run = Test::CliRun;
 
 const QByteArray passMachine = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}";
 
@@ -72,16 +64,7 @@ private:
             else
                 env.insert(it.key(), it.value());
         }
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(Test::bramblectlPath(), args);
-        if (!p.waitForFinished(60000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return Test::runBramblectl(args, env);
     }
 
     // One call to moto in `region`, for setting up what the commands list.

@@ -4,6 +4,7 @@
 
 #include "fakes/fakekubeapiserver.h"
 #include "fakes/testpki.h"
+#include "support/clirun.h"
 #include "support/testpaths.h"
 
 #include <QJsonArray>
@@ -21,13 +22,7 @@ using Test::FakeKubeApiServer;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QString describe() const { return QStringLiteral("exit %1, stderr: %2").arg(exitCode).arg(QString::fromUtf8(err)); }
-};
+using Run = Test::CliRun;
 
 QJsonObject byName(const QJsonArray &array, const QString &name)
 {
@@ -60,17 +55,7 @@ private:
     // Runs bramblectl while this thread's event loop serves the fake.
     Run run(const QStringList &args)
     {
-        QProcess p;
-        p.setProcessEnvironment(environment());
-        QSignalSpy finished(&p, &QProcess::finished);
-        p.start(Test::bramblectlPath(), args);
-        if (!finished.wait(30000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-                p.readAllStandardError()};
+        return Test::runBramblectl(args, environment());
     }
 
     QStringList withConfig(QStringList args) const

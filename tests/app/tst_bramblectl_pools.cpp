@@ -1,5 +1,6 @@
 // bramblectl pools check: the offline MetalLB linter as users script it.
 
+#include "support/clirun.h"
 #include "support/testpaths.h"
 
 #include <QProcess>
@@ -10,12 +11,7 @@ using namespace Bramble;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = Test::CliRun;
 
 } // namespace
 
@@ -33,13 +29,7 @@ private:
         QProcessEnvironment env;
         env.insert(QStringLiteral("HOME"), file(QStringLiteral("home")));
         env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
-        QProcess p;
-        p.setProcessEnvironment(env);
-        p.start(Test::bramblectlPath(), args);
-        if (!p.waitForFinished(30000))
-            return {};
-        return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError() };
+        return Test::runBramblectl(args, env);
     }
 
     static QByteArray pool(const char *name, const char *addresses)

@@ -236,9 +236,17 @@ Command sagasCommand()
 {
     Command c;
     c.name = QStringLiteral("sagas");
-    c.summary = QStringLiteral("List the Step Functions state machines of the profile's region.");
-    c.synopsis = QStringLiteral("sagas list [--profile P] [--region R] [--endpoint-url URL] [--json]");
-    c.run = runSagasList;
+    c.summary = QStringLiteral("List Step Functions state machines; analyze a saved execution offline.");
+    c.synopsis = QStringLiteral("sagas list [--profile P] [--region R] [--endpoint-url URL] [--json]\n"
+                                "       bramblectl sagas analyze --definition FILE --history FILE [--json]");
+    c.options = {QCommandLineOption(QStringLiteral("definition"), QStringLiteral("The state machine's ASL definition (JSON)."),
+                                    QStringLiteral("FILE")),
+                 QCommandLineOption(QStringLiteral("history"),
+                                    QStringLiteral("A saved GetExecutionHistory answer ({\"events\": [...]})."),
+                                    QStringLiteral("FILE"))};
+    c.run = [](Invocation &inv) {
+        return inv.arguments.value(0) == u"analyze" ? runSagasAnalyze(inv) : runSagasList(inv);
+    };
     return c;
 }
 

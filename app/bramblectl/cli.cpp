@@ -12,7 +12,7 @@ namespace {
 
 QList<Command> allCommands()
 {
-    return {versionCommand(), contextsCommand(), nodesCommand(), poolsCommand(),
+    return {versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(),
             awsCommand(), sagasCommand(), logsCommand()};
 }
 

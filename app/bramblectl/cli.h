@@ -63,6 +63,10 @@ Command awsCommand();
 Command sagasCommand();
 Command logsCommand();
 Command nodesCommand();
+Command aslCommand();
+
+// sagas analyze (offline), called by the sagas command.
+int runSagasAnalyze(Invocation &inv);
 Command poolsCommand();
 
 // Parses arguments (without argv[0]) and runs the command.

@@ -160,12 +160,71 @@ KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
     return stream;
 }
 
+// ---- KubeExchange
+
+KubeExchange::KubeExchange(KubeClient *client)
+    : QObject(client)
+    , m_client(client)
+{
+}
+
+void KubeExchange::sendAuthenticated()
+{
+    if (!m_client) {
+        finishLater(KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone")));
+        return;
+    }
+    m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
+        if (m_finished)
+            return;
+        if (!auth.ok()) {
+            finishLater(authError(auth));
+            return;
+        }
+        m_reply = send(auth);
+    });
+}
+
+void KubeExchange::finishLater(KubeError error)
+{
+    QMetaObject::invokeMethod(
+        this, [this, error] { finish(error); }, Qt::QueuedConnection);
+}
+
+void KubeExchange::cancel()
+{
+    finishLater(KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled")));
+}
+
+bool KubeExchange::retriedAfterUnauthorized(int httpStatus)
+{
+    if (httpStatus != 401 || m_retriedAuth || !m_client)
+        return false;
+    // Tokens rotate and plugins' credentials expire: refresh once.
+    m_retriedAuth = true;
+    m_client->auth()->invalidate();
+    start();
+    return true;
+}
+
+bool KubeExchange::close()
+{
+    if (m_finished)
+        return false;
+    m_finished = true;
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+    return true;
+}
+
 // ---- KubeCall
 
 KubeCall::KubeCall(
     KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType)
-    : QObject(client)
-    , m_client(client)
+    : KubeExchange(client)
     , m_method(std::move(method))
     , m_path(std::move(path))
     , m_query(std::move(query))
@@ -175,9 +234,8 @@ KubeCall::KubeCall(
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        const KubeError e = KubeError::make(
-            KubeError::Timeout, QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0));
-        finish(e);
+        finish(KubeError::make(
+            KubeError::Timeout, QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0)));
     });
 }
 
@@ -188,29 +246,20 @@ QJsonObject KubeCall::json() const
 
 void KubeCall::start()
 {
-    if (!m_client) {
-        const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone"));
-        QMetaObject::invokeMethod(
-            this, [this, e] { finish(e); }, Qt::QueuedConnection);
-        return;
-    }
-    m_timer->start(m_client->timeoutMs());
-    m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
-        if (m_finished)
-            return;
-        if (!auth.ok()) {
-            const KubeError e = authError(auth);
-            QMetaObject::invokeMethod(
-                this, [this, e] { finish(e); }, Qt::QueuedConnection);
-            return;
-        }
-        QNetworkRequest r = m_client->request(m_path, m_query, auth);
-        if (!m_contentType.isEmpty())
-            r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
-        qCDebug(lcKube).noquote() << m_method << r.url().toString();
-        m_reply = m_client->m_network->sendCustomRequest(r, m_method, m_requestBody);
-        connect(m_reply, &QNetworkReply::finished, this, &KubeCall::onFinished);
-    });
+    if (m_client)
+        m_timer->start(m_client->timeoutMs());
+    sendAuthenticated();
+}
+
+QNetworkReply *KubeCall::send(const KubeAuthResult &auth)
+{
+    QNetworkRequest r = m_client->request(m_path, m_query, auth);
+    if (!m_contentType.isEmpty())
+        r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
+    qCDebug(lcKube).noquote() << m_method << r.url().toString();
+    QNetworkReply *reply = m_client->m_network->sendCustomRequest(r, m_method, m_requestBody);
+    connect(reply, &QNetworkReply::finished, this, &KubeCall::onFinished);
+    return reply;
 }
 
 void KubeCall::onFinished()
@@ -222,35 +271,16 @@ void KubeCall::onFinished()
     m_reply = nullptr;
     m_body = reply->readAll();
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    KubeError e = KubeClient::errorFrom(reply, m_body);
-    if (m_status == 401 && !m_retriedAuth && m_client) {
-        // Tokens rotate and plugins' credentials expire: refresh once.
-        m_retriedAuth = true;
-        m_client->auth()->invalidate();
-        start();
+    if (retriedAfterUnauthorized(m_status))
         return;
-    }
-    finish(e);
-}
-
-void KubeCall::cancel()
-{
-    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
-    QMetaObject::invokeMethod(
-        this, [this, e] { finish(e); }, Qt::QueuedConnection);
+    finish(KubeClient::errorFrom(reply, m_body));
 }
 
 void KubeCall::finish(KubeError error)
 {
-    if (m_finished)
+    if (!close())
         return;
-    m_finished = true;
     m_timer->stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
     if (!error.isNull() && !error.message.startsWith(QString::fromLatin1(m_method)))
         error.message = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(m_method), m_path, error.message);
     m_error = error;
@@ -261,8 +291,7 @@ void KubeCall::finish(KubeError error)
 // ---- KubeWatchStream
 
 KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query)
-    : QObject(client)
-    , m_client(client)
+    : KubeExchange(client)
     , m_path(std::move(path))
     , m_query(std::move(query))
 {
@@ -271,34 +300,25 @@ KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery que
     m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
 }
 
-void KubeWatchStream::start()
+QNetworkReply *KubeWatchStream::send(const KubeAuthResult &auth)
 {
-    m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
-        if (m_finished)
-            return;
-        if (!auth.ok()) {
-            const KubeError e = authError(auth);
-            QMetaObject::invokeMethod(
-                this, [this, e] { finish(e); }, Qt::QueuedConnection);
-            return;
+    QNetworkRequest r = m_client->request(m_path, m_query, auth);
+    // A watch lasts as long as the server wants; ListWatch judges silence.
+    r.setTransferTimeout(0);
+    qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
+    QNetworkReply *reply = m_client->m_network->get(r);
+    // Headers alone (a quiet cluster, no bookmarks) already mean the watch is open.
+    connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
+        m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (m_status == 200 && !m_connected) {
+            m_connected = true;
+            Q_EMIT connected();
         }
-        QNetworkRequest r = m_client->request(m_path, m_query, auth);
-        // A watch lasts as long as the server wants; ListWatch judges silence.
-        r.setTransferTimeout(0);
-        qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
-        m_reply = m_client->m_network->get(r);
-        // Headers alone (a quiet cluster, no bookmarks) already mean the watch is open.
-        connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] {
-            m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
-            m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            if (m_status == 200 && !m_connected) {
-                m_connected = true;
-                Q_EMIT connected();
-            }
-        });
-        connect(m_reply, &QNetworkReply::readyRead, this, &KubeWatchStream::onReadyRead);
-        connect(m_reply, &QNetworkReply::finished, this, &KubeWatchStream::onFinished);
     });
+    connect(reply, &QNetworkReply::readyRead, this, &KubeWatchStream::onReadyRead);
+    connect(reply, &QNetworkReply::finished, this, &KubeWatchStream::onFinished);
+    return reply;
 }
 
 void KubeWatchStream::onReadyRead()
@@ -365,12 +385,8 @@ void KubeWatchStream::onFinished()
     KubeError e = KubeClient::errorFrom(reply, body);
     reply->deleteLater();
     m_reply = nullptr;
-    if (m_status == 401 && !m_retriedAuth && m_client) {
-        m_retriedAuth = true;
-        m_client->auth()->invalidate();
-        start();
+    if (retriedAfterUnauthorized(m_status))
         return;
-    }
     if (e.isNull() && !m_buffer.trimmed().isEmpty()) {
         e.kind = KubeError::Protocol;
         e.message = QStringLiteral("the stream ended inside an event");
@@ -378,23 +394,10 @@ void KubeWatchStream::onFinished()
     finish(e);
 }
 
-void KubeWatchStream::cancel()
-{
-    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
-    QMetaObject::invokeMethod(
-        this, [this, e] { finish(e); }, Qt::QueuedConnection);
-}
-
 void KubeWatchStream::finish(KubeError error)
 {
-    if (m_finished)
+    if (!close())
         return;
-    m_finished = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
     Q_EMIT finished(error);
     deleteLater();
 }

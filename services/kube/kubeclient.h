@@ -50,9 +50,40 @@ struct KubeError {
     bool isExpired() const;
 };
 
+// What a call and a watch share: credentials first (a failure to get them
+// finishes the exchange), one more try after a 401 with fresh credentials,
+// cancel(), and a finish that happens once and drops the reply.
+class KubeExchange : public QObject {
+    Q_OBJECT
+public Q_SLOTS:
+    void cancel();
+
+protected:
+    explicit KubeExchange(KubeClient *client);
+    // Begins (and, after a 401, begins again): by default sendAuthenticated().
+    virtual void start() { sendAuthenticated(); }
+    // Fetches credentials, then sends with them (send() returns the reply).
+    void sendAuthenticated();
+    virtual QNetworkReply *send(const KubeAuthResult &auth) = 0;
+    virtual void finish(KubeError error) = 0;
+    void finishLater(KubeError error); // from the event loop, never inside the caller
+    // After a 401: invalidate the credentials and start() once more. False when
+    // it was not a 401, or the one retry is spent.
+    bool retriedAfterUnauthorized(int httpStatus);
+    // Marks the exchange finished and drops the reply; false if it already was.
+    bool close();
+
+    QPointer<KubeClient> m_client;
+    QPointer<QNetworkReply> m_reply;
+    bool m_finished = false;
+
+private:
+    bool m_retriedAuth = false;
+};
+
 // One request and its whole answer. Returned at once; emits finished() once,
 // asynchronously, then deletes itself: read it in the slot.
-class KubeCall : public QObject {
+class KubeCall : public KubeExchange {
     Q_OBJECT
 public:
     int httpStatus() const { return m_status; }
@@ -61,9 +92,6 @@ public:
     const KubeError &error() const { return m_error; }
     bool ok() const { return m_error.isNull(); }
 
-public Q_SLOTS:
-    void cancel();
-
 Q_SIGNALS:
     void finished();
 
@@ -71,30 +99,27 @@ private:
     friend class KubeClient;
     KubeCall(
         KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
-    void start();
+    void start() override; // the timeout covers credentials and answer, per attempt
+    QNetworkReply *send(const KubeAuthResult &auth) override;
     void onFinished();
-    void finish(KubeError error);
+    void finish(KubeError error) override;
 
-    QPointer<KubeClient> m_client;
     QByteArray m_method;
     QString m_path;
     QUrlQuery m_query;
     QByteArray m_requestBody;
     QByteArray m_contentType;
-    QPointer<QNetworkReply> m_reply;
     QTimer *m_timer = nullptr;
     int m_status = 0;
     QByteArray m_body;
     KubeError m_error;
-    bool m_retriedAuth = false;
-    bool m_finished = false;
 };
 
 // A watch: one JSON object per line, for as long as the server keeps the
 // stream open. Objects are delivered whole however the bytes were chunked.
 // finished() comes once: error None when the server ended the stream
 // normally (timeoutSeconds), else why it failed. Deletes itself after.
-class KubeWatchStream : public QObject {
+class KubeWatchStream : public KubeExchange {
     Q_OBJECT
 public:
     // Wall-clock time (ms since the epoch) of the last byte, or of the
@@ -104,9 +129,6 @@ public:
     bool isConnected() const { return m_connected; }
     int httpStatus() const { return m_status; }
 
-public Q_SLOTS:
-    void cancel();
-
 Q_SIGNALS:
     void connected(); // the server answered 200: events follow
     void eventsReceived(const QList<QJsonObject> &events);
@@ -115,21 +137,17 @@ Q_SIGNALS:
 private:
     friend class KubeClient;
     KubeWatchStream(KubeClient *client, QString path, QUrlQuery query);
-    void start();
+    QNetworkReply *send(const KubeAuthResult &auth) override;
     void onReadyRead();
     void onFinished();
-    void finish(KubeError error);
+    void finish(KubeError error) override;
 
-    QPointer<KubeClient> m_client;
     QString m_path;
     QUrlQuery m_query;
-    QPointer<QNetworkReply> m_reply;
     QByteArray m_buffer;
     qint64 m_lastActivityMs = 0;
     int m_status = 0;
     bool m_connected = false;
-    bool m_retriedAuth = false;
-    bool m_finished = false;
 };
 
 // Talks to one API server as one user: TLS and proxy from the kubeconfig,
@@ -161,6 +179,7 @@ public:
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
 
 private:
+    friend class KubeExchange;
     friend class KubeCall;
     friend class KubeWatchStream;
     QNetworkRequest request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const;

@@ -6,8 +6,8 @@
 # The panes are shown against a sample kubeconfig and AWS profile from
 # tests/data/screenshots/ (HOME is a temp dir, so your own files are never
 # read); set BRAMBLE_SCREENSHOT_REAL=1 to use your own environment instead.
-# The Nodes pane is shown live against nodes-demo-apiserver (the fake API
-# server with twelve Pis, some NotReady, Unknown or cordoned, and a short
+# The Nodes pane is shown live against `fake-kube-apiserver --scenario
+# nodes-demo` (twelve Pis, some NotReady, Unknown or cordoned, and a short
 # story of changes for the readiness timeline).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,11 +36,11 @@ fi
 # The demo cluster for the Nodes pane. Its stdin is a pipe from this script,
 # so it exits with us; the trap stops it earlier.
 demo_dir="$(mktemp -d)"
-coproc DEMO { exec "$build/bin/nodes-demo-apiserver" --pki-dir "$demo_dir"; }
+coproc DEMO { exec "$build/bin/fake-kube-apiserver" --scenario nodes-demo --pki-dir "$demo_dir"; }
 demo_pid=$DEMO_PID
 trap 'kill "$demo_pid" 2>/dev/null || true; rm -rf "$demo_dir" ${home:+"$home"}' EXIT
-read -r -t 30 ready <&"${DEMO[0]}" || { echo "screenshots.sh: nodes-demo-apiserver did not start" >&2; exit 1; }
-case "$ready" in READY*) ;; *) echo "screenshots.sh: nodes-demo-apiserver: $ready" >&2; exit 1 ;; esac
+read -r -t 30 ready <&"${DEMO[0]}" || { echo "screenshots.sh: fake-kube-apiserver did not start" >&2; exit 1; }
+case "$ready" in READY*) ;; *) echo "screenshots.sh: fake-kube-apiserver: $ready" >&2; exit 1 ;; esac
 demo_kubeconfig="${ready##*KUBECONFIG=}"
 
 for pane in nodes loadbalancers provision sagas logs; do

@@ -10,9 +10,11 @@
 #include <QFile>
 #include <QSocketNotifier>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 #include <sys/stat.h>
@@ -47,6 +49,44 @@ int fail(const QString &message)
     return 1;
 }
 
+// --scenario nodes-demo: a cluster worth a screenshot of the Nodes pane.
+// Twelve Pis, one cordoned, two with a storage role.
+void seedNodesDemo(FakeKubeApiServer &server)
+{
+    server.seedNodes(12);
+    server.setUnschedulable(QStringLiteral("rpi-10"), true);
+    server.setLabel(QStringLiteral("rpi-08"), QStringLiteral("node-role.kubernetes.io/storage"), QString());
+    server.setLabel(QStringLiteral("rpi-09"), QStringLiteral("node-role.kubernetes.io/storage"), QString());
+}
+
+// Once the first watch opens, a short story, --step-ms apart, so the
+// readiness timeline has steps: a node goes NotReady and comes back, one
+// stops reporting, pressure conditions, a second cordon, a second NotReady.
+QList<std::function<void(FakeKubeApiServer &)>> nodesDemoStory()
+{
+    const auto s = [](const char *text) { return QString::fromLatin1(text); };
+    return {
+        [s](FakeKubeApiServer &f) {
+            f.setReady(s("rpi-07"), s("False"), s("KubeletNotReady"),
+                s("container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+                  "message:Network plugin returns error: cni plugin not initialized"));
+        },
+        [s](FakeKubeApiServer &f) { f.setReady(s("rpi-11"), s("Unknown")); },
+        [s](FakeKubeApiServer &f) {
+            f.setCondition(s("rpi-04"), s("MemoryPressure"), s("True"), s("KubeletHasInsufficientMemory"),
+                s("kubelet has insufficient memory available"));
+        },
+        [s](FakeKubeApiServer &f) { f.setUnschedulable(s("rpi-12"), true); },
+        [s](FakeKubeApiServer &f) {
+            f.setReady(s("rpi-09"), s("False"), s("KubeletNotReady"),
+                s("PLEG is not healthy: pleg was last seen active 3m4s ago"));
+            f.setCondition(
+                s("rpi-09"), s("DiskPressure"), s("True"), s("KubeletHasDiskPressure"), s("kubelet has disk pressure"));
+        },
+        [s](FakeKubeApiServer &f) { f.setReady(s("rpi-07"), s("True")); },
+    };
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -75,7 +115,14 @@ int main(int argc, char **argv)
         u"Milliseconds between watch BOOKMARKs (default 60000; 0 = none)."_s, u"ms"_s, u"60000"_s);
     const QCommandLineOption historyOption(
         u"history"_s, u"Watch history kept for replay, in events (default 1000)."_s, u"events"_s, u"1000"_s);
-    parser.addOptions({ portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption });
+    const QCommandLineOption scenarioOption(u"scenario"_s,
+        u"\"nodes-demo\": twelve Pis (instead of --nodes) and, from the first watch on, a short story of "
+        u"readiness changes, for screenshots of the Nodes pane."_s,
+        u"name"_s);
+    const QCommandLineOption stepOption(
+        u"step-ms"_s, u"With --scenario: milliseconds between story steps (default 700)."_s, u"ms"_s, u"700"_s);
+    parser.addOptions(
+        { portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption, stepOption });
     parser.process(app);
 
     bool portOk = false, nodesOk = false, bookmarkOk = false, historyOk = false;
@@ -85,6 +132,13 @@ int main(int argc, char **argv)
     const int history = parser.value(historyOption).toInt(&historyOk);
     if (!portOk || port > 65535 || !nodesOk || nodes < 0 || !bookmarkOk || bookmarkMs < 0 || !historyOk || history < 1)
         return fail(u"invalid --port, --nodes, --bookmark-interval or --history"_s);
+    const QString scenario = parser.value(scenarioOption);
+    bool stepOk = false;
+    const int stepMs = parser.value(stepOption).toInt(&stepOk);
+    if (!scenario.isEmpty() && scenario != u"nodes-demo")
+        return fail(u"unknown --scenario \""_s + scenario + u"\"; the one there is: nodes-demo"_s);
+    if (!stepOk || stepMs < 0)
+        return fail(u"invalid --step-ms"_s);
 
     std::unique_ptr<QTemporaryDir> temporary;
     QString dir = parser.value(pkiOption);
@@ -104,7 +158,10 @@ int main(int argc, char **argv)
     server.setToken(parser.value(tokenOption).toUtf8());
     server.setBookmarkInterval(bookmarkMs);
     server.setHistoryLimit(history);
-    server.seedNodes(nodes);
+    if (scenario.isEmpty())
+        server.seedNodes(nodes);
+    else
+        seedNodesDemo(server);
     if (!server.listen(quint16(port)))
         return fail(u"cannot listen on 127.0.0.1:"_s + QString::number(port) + u": "_s + server.errorString());
 
@@ -113,6 +170,17 @@ int main(int argc, char **argv)
         || !writeFile(dir + u"/kubeconfig-client-cert"_s,
             server.kubeconfigWithClientCertificate(pki.clientCertPem, pki.clientKeyPem)))
         return fail(u"cannot write the kubeconfig files in "_s + dir);
+
+    bool storyStarted = false;
+    if (!scenario.isEmpty()) {
+        QObject::connect(&server, &FakeKubeApiServer::watchStarted, &app, [&] {
+            if (std::exchange(storyStarted, true))
+                return;
+            const auto steps = nodesDemoStory();
+            for (int i = 0; i < steps.size(); ++i)
+                QTimer::singleShot(stepMs * (i + 1), &server, [&server, step = steps.at(i)] { step(server); });
+        });
+    }
 
     if (::pipe(g_signalPipe) != 0)
         return fail(u"pipe() failed"_s);

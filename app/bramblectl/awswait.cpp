@@ -1,37 +1,28 @@
 #include "awswait.h"
 
 #include "cli.h"
+#include "wait.h"
 
 #include "aws/awspager.h"
 #include "aws/awssession.h"
 
-#include <QEventLoop>
 
 namespace Bramble::Cli {
 
 Aws::AwsResponse waitFor(Aws::AwsCall *call)
 {
-    // finished() always comes from the event loop, never from inside send().
     Aws::AwsResponse response;
-    QEventLoop loop;
-    QObject::connect(call, &Aws::AwsCall::finished, &loop, [&] {
-        response = call->response();
-        loop.quit();
-    });
-    loop.exec();
+    waitUntil(call, &Aws::AwsCall::finished, [&] { response = call->response(); });
     return response;
 }
 
 PagedResult waitFor(Aws::AwsPager *pager)
 {
     PagedResult result;
-    QEventLoop loop;
-    QObject::connect(pager, &Aws::AwsPager::finished, &loop, [&] {
+    waitUntil(pager, &Aws::AwsPager::finished, [&] {
         result.items = pager->items();
         result.error = pager->error();
-        loop.quit();
     });
-    loop.exec();
     return result;
 }
 

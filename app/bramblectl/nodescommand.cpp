@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "wait.h"
 
 #include "core/jsonwriter.h"
 #include "kube/kubeclient.h"
@@ -74,12 +75,11 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
 {
     // Each page becomes Node values as it arrives, so only one page of JSON
     // is alive at a time (5,000 nodes are about 15 MB of it).
-    Kube::KubeList *list = Kube::KubeList::create(client, QString::fromUtf16(Kube::nodesPath));
+    Kube::KubeList *list = Kube::KubeList::start(client, QString::fromUtf16(Kube::nodesPath));
     list->setCollectItems(false);
     QList<Node> nodes;
     Kube::KubeError error;
-    QEventLoop loop;
-    QObject::connect(list, &Kube::KubeList::pageReceived, &loop, [&](const QList<QJsonObject> &items) {
+    QObject::connect(list, &Kube::KubeList::pageReceived, list, [&](const QList<QJsonObject> &items) {
         for (const QJsonObject &o : items) {
             QString problem;
             Node n = Node::fromJson(o, &problem);
@@ -90,13 +90,8 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
             nodes.append(std::move(n));
         }
     });
-    QObject::connect(list, &Kube::KubeList::restarted, &loop, [&] { nodes.clear(); });
-    QObject::connect(list, &Kube::KubeList::finished, &loop, [&] {
-        error = list->error();
-        loop.quit();
-    });
-    list->run();
-    loop.exec();
+    QObject::connect(list, &Kube::KubeList::restarted, list, [&] { nodes.clear(); });
+    waitUntil(list, &Kube::KubeList::finished, [&] { error = list->error(); });
     if (!error.isNull())
         return inv.fail(error.toString());
     std::sort(nodes.begin(), nodes.end(), [](const Node &a, const Node &b) { return a.name < b.name; });
@@ -199,13 +194,10 @@ int cordonNode(Invocation &inv, Kube::KubeClient *client, const QString &name, b
     Kube::CordonJob *job = Kube::CordonJob::start(client, name, cordon);
     Kube::CordonJob::Outcome outcome = Kube::CordonJob::Outcome::Failed;
     QString error;
-    QEventLoop loop;
-    QObject::connect(job, &Kube::CordonJob::finished, &loop, [&] {
+    waitUntil(job, &Kube::CordonJob::finished, [&] {
         outcome = job->outcome();
         error = job->errorString();
-        loop.quit();
     });
-    loop.exec();
     const QString verb = cordon ? QStringLiteral("cordoned") : QStringLiteral("uncordoned");
     switch (outcome) {
     case Kube::CordonJob::Outcome::Changed:

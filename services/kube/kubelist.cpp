@@ -21,11 +21,6 @@ KubeList *KubeList::start(KubeClient *client, const QString &path, int pageSize,
     return list;
 }
 
-KubeList *KubeList::create(KubeClient *client, const QString &path, int pageSize, QObject *parent)
-{
-    return new KubeList(client, path, pageSize, parent);
-}
-
 void KubeList::request(const QString &continueToken)
 {
     if (!m_client) {

@@ -19,9 +19,6 @@ class KubeList : public QObject
     Q_OBJECT
 public:
     static KubeList *start(KubeClient *client, const QString &path, int pageSize = 500, QObject *parent = nullptr);
-    // Like start(), for a caller that connects to the signals first: call run().
-    static KubeList *create(KubeClient *client, const QString &path, int pageSize = 500, QObject *parent = nullptr);
-    void run() { request({}); }
 
     // Every item, when collecting (the default). A caller that handles
     // pageReceived() itself turns collecting off and holds one page at a time.

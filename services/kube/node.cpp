@@ -337,14 +337,6 @@ NodeResources NodeResources::fromJson(const QJsonObject &object)
     return r;
 }
 
-QJsonObject NodeResources::toJson() const
-{
-    QJsonObject object;
-    for (auto it = quantities.begin(); it != quantities.end(); ++it)
-        object.insert(it.key(), it.value());
-    return object;
-}
-
 // --- durations ---
 
 QString humanDuration(qint64 seconds)

@@ -117,7 +117,6 @@ struct NodeResources {
     qint64 ephemeralStorageBytes = -1; // "ephemeral-storage"
 
     static NodeResources fromJson(const QJsonObject &object);
-    QJsonObject toJson() const; // resource -> quantity string
 
     bool operator==(const NodeResources &) const = default;
 };

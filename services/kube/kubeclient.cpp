@@ -136,6 +136,7 @@ KubeError KubeClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
         return e;
     e.kind = reply->error() == QNetworkReply::OperationCanceledError ? KubeError::Cancelled : KubeError::Network;
     e.message = reply->errorString();
+    e.connectionRefused = reply->error() == QNetworkReply::ConnectionRefusedError;
     return e;
 }
 

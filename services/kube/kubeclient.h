@@ -35,6 +35,7 @@ struct KubeError {
     QString reason; // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
     QString message; // Status.message, or ours
     int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
+    bool connectionRefused = false; // Network: nothing listens there (the server restarts, or is down)
 
     static KubeError make(Kind kind, QString message)
     {

@@ -18,11 +18,6 @@ QString versionOf(const QJsonObject &object)
     return object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("resourceVersion")).toString();
 }
 
-bool isConnectionRefused(const KubeError &e)
-{
-    return e.kind == KubeError::Network && e.message.contains(QStringLiteral("refused"), Qt::CaseInsensitive);
-}
-
 } // namespace
 
 QString ConnectionStatus::stateName(State state)
@@ -289,7 +284,7 @@ void ListWatch::onWatchFinished(const KubeError &error)
     // nothing (and a 410 then says when it would). Server errors before the
     // stream opened relist.
     const bool broken = m_streamConnected && (error.kind == KubeError::Network || error.kind == KubeError::Protocol);
-    const bool rewatch = broken || isConnectionRefused(error) || error.httpStatus == 429;
+    const bool rewatch = broken || error.connectionRefused || error.httpStatus == 429;
     retry(!rewatch, error);
 }
 

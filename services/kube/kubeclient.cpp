@@ -142,14 +142,18 @@ KubeError KubeClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
 
 KubeCall *KubeClient::get(const QString &path, const QUrlQuery &query)
 {
-    auto *call = new KubeCall(this, "GET", path, query, {}, {});
-    call->start();
-    return call;
+    return send("GET", path, query);
 }
 
 KubeCall *KubeClient::patch(const QString &path, const QByteArray &body, const QByteArray &contentType)
 {
-    auto *call = new KubeCall(this, "PATCH", path, {}, body, contentType);
+    return send("PATCH", path, {}, body, contentType);
+}
+
+KubeCall *KubeClient::send(const QByteArray &method, const QString &path, const QUrlQuery &query,
+    const QByteArray &body, const QByteArray &contentType)
+{
+    auto *call = new KubeCall(this, method, path, query, body, contentType);
     call->start();
     return call;
 }

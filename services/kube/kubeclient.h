@@ -177,6 +177,9 @@ public:
     KubeCall *get(const QString &path, const QUrlQuery &query = {});
     KubeCall *patch(
         const QString &path, const QByteArray &body, const QByteArray &contentType = "application/merge-patch+json");
+    // Any other request (POST, PUT, PATCH with query parameters such as dryRun...).
+    KubeCall *send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body = {},
+        const QByteArray &contentType = {});
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
 
 private:

@@ -212,6 +212,38 @@ QString IpAddress::toString() const
     return out;
 }
 
+Uint128 operator+(const Uint128 &a, const Uint128 &b)
+{
+    return fromU128(toU128(a) + toU128(b));
+}
+
+Uint128 operator-(const Uint128 &a, const Uint128 &b)
+{
+    return fromU128(toU128(a) - toU128(b));
+}
+
+AddressCount operator+(const AddressCount &a, const AddressCount &b)
+{
+    if (a.all128 || b.all128)
+        return { {}, true };
+    const u128 x = toU128(a.value), y = toU128(b.value);
+    const u128 sum = x + y;
+    if (sum < x) // wrapped: 2^128 or more
+        return { {}, true };
+    return { fromU128(sum), false };
+}
+
+AddressCount operator-(const AddressCount &a, const AddressCount &b)
+{
+    if (b >= a)
+        return {};
+    if (b.isZero())
+        return a;
+    if (a.all128) // 2^128 - b, 0 < b < 2^128
+        return { fromU128(u128(0) - toU128(b.value)), false };
+    return { fromU128(toU128(a.value) - toU128(b.value)), false };
+}
+
 quint64 AddressCount::saturated() const
 {
     return (all128 || value.hi) ? std::numeric_limits<quint64>::max() : value.lo;

@@ -26,6 +26,10 @@ struct Uint128
         return a.lo <=> b.lo;
     }
     QString toDecimal() const;
+
+    // Modulo 2^128, as unsigned integers wrap.
+    friend Uint128 operator+(const Uint128 &a, const Uint128 &b);
+    friend Uint128 operator-(const Uint128 &a, const Uint128 &b);
 };
 
 // One IPv4 or IPv6 address. IPv4 addresses live in the low 32 bits.
@@ -66,10 +70,23 @@ struct AddressCount
     Uint128 value;
     bool all128 = false; // exactly 2^128
 
+    static AddressCount of(quint64 n) { return { { 0, n }, false }; }
+    bool isZero() const { return !all128 && value == Uint128 {}; }
     // Saturates at the largest quint64.
     quint64 saturated() const;
     QString toString() const;
     friend bool operator==(const AddressCount &, const AddressCount &) = default;
+    friend std::strong_ordering operator<=>(const AddressCount &a, const AddressCount &b)
+    {
+        if (auto c = a.all128 <=> b.all128; c != 0)
+            return c;
+        return a.value <=> b.value;
+    }
+    // Saturating: a sum beyond 2^128 is 2^128, a difference below 0 is 0.
+    friend AddressCount operator+(const AddressCount &a, const AddressCount &b);
+    friend AddressCount operator-(const AddressCount &a, const AddressCount &b);
+    AddressCount &operator+=(const AddressCount &o) { return *this = *this + o; }
+    AddressCount &operator-=(const AddressCount &o) { return *this = *this - o; }
 };
 
 // A CIDR block, network address and prefix length.

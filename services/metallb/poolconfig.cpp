@@ -20,4 +20,38 @@ QString Issue::toString() const
     return out + message;
 }
 
+bool LabelSelector::matches(const QMap<QString, QString> &labels) const
+{
+    for (auto it = matchLabels.cbegin(); it != matchLabels.cend(); ++it)
+        if (!labels.contains(it.key()) || labels.value(it.key()) != it.value())
+            return false;
+    for (const LabelSelectorRequirement &r : matchExpressions) {
+        const bool has = labels.contains(r.key);
+        bool ok = false;
+        if (r.op == u"In")
+            ok = has && r.values.contains(labels.value(r.key));
+        else if (r.op == u"NotIn")
+            ok = !has || !r.values.contains(labels.value(r.key));
+        else if (r.op == u"Exists")
+            ok = has;
+        else if (r.op == u"DoesNotExist")
+            ok = !has;
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool advertisementSelects(const Advertisement &ad, const AddressPool &pool)
+{
+    if (ad.ipAddressPools.isEmpty() && ad.poolSelectors.isEmpty())
+        return true; // as MetalLB: an empty list is no list
+    if (ad.ipAddressPools.contains(pool.name))
+        return true;
+    for (const LabelSelector &s : ad.poolSelectors)
+        if (s.matches(pool.labels))
+            return true;
+    return false;
+}
+
 } // namespace Bramble::MetalLB

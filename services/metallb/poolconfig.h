@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -78,6 +79,7 @@ struct AddressPool
     QString name;
     QString namespace_; // CRD only; empty when the document gave none
     QString protocol; // ConfigMap only: "layer2" or "bgp"
+    QMap<QString, QString> labels; // CRD only: metadata.labels
     QList<AddressText> addresses;
     bool autoAssign = true;
     bool avoidBuggyIPs = false;
@@ -85,6 +87,24 @@ struct AddressPool
     std::optional<ServiceAllocation> serviceAllocation; // CRD only
     std::optional<PoolStatus> status; // CRD only
     Origin origin;
+};
+
+// One requirement of a Kubernetes label selector's matchExpressions.
+struct LabelSelectorRequirement
+{
+    QString key;
+    QString op; // "In", "NotIn", "Exists", "DoesNotExist" (anything else matches nothing)
+    QStringList values;
+};
+
+// A Kubernetes label selector (metav1.LabelSelector): every matchLabels pair
+// and every requirement must hold; an empty selector matches everything.
+struct LabelSelector
+{
+    QMap<QString, QString> matchLabels;
+    QList<LabelSelectorRequirement> matchExpressions;
+
+    bool matches(const QMap<QString, QString> &labels) const;
 };
 
 // L2Advertisement and BGPAdvertisement (metallb.io/v1beta1).
@@ -95,12 +115,18 @@ struct Advertisement
     QString name;
     QString namespace_;
     QStringList ipAddressPools;
-    bool hasPoolSelectors = false;
+    bool hasPoolSelectors = false; // spec.ipAddressPoolSelectors is present
+    QList<LabelSelector> poolSelectors; // spec.ipAddressPoolSelectors, as read
     std::optional<int> aggregationLength; // BGP only
     std::optional<int> aggregationLengthV6; // BGP only
     int aggregationLengthLine = 0;
     Origin origin;
 };
+
+// Whether the advertisement announces the pool, as MetalLB decides: the pool
+// is named in ipAddressPools or matched by one of ipAddressPoolSelectors, or
+// the advertisement has neither (then it announces every pool).
+bool advertisementSelects(const Advertisement &ad, const AddressPool &pool);
 
 struct PoolConfig
 {

@@ -3,12 +3,14 @@
 #include "metallb/logging.h"
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QSet>
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 namespace Bramble::MetalLB {
 
@@ -227,6 +229,8 @@ struct Reader
     void readAdvertisement(const YAML::Node &doc, Advertisement::Kind kind);
     // metadata.name and metadata.namespace
     void readMetadata(const YAML::Node &doc, QString *name, QString *ns);
+    QMap<QString, QString> stringMap(const YAML::Node &n, const QString &key);
+    QList<LabelSelector> selectors(const YAML::Node &n, const QString &key);
 
     const std::string *segmentText = nullptr;
 };
@@ -316,6 +320,64 @@ void Reader::readMetadata(const YAML::Node &doc, QString *name, QString *ns)
         *ns = string(n, QStringLiteral("metadata.namespace")).value_or(QString());
 }
 
+QMap<QString, QString> Reader::stringMap(const YAML::Node &n, const QString &key)
+{
+    QMap<QString, QString> out;
+    if (n.IsNull() || !mapping(n, key))
+        return out;
+    for (auto it = n.begin(); it != n.end(); ++it)
+        if (isString(it->first, key))
+            if (const auto v = string(it->second, key))
+                out.insert(text(it->first), *v);
+    return out;
+}
+
+QList<LabelSelector> Reader::selectors(const YAML::Node &n, const QString &key)
+{
+    QList<LabelSelector> out;
+    if (n.IsNull())
+        return out;
+    if (!n.IsSequence()) {
+        error(n, QStringLiteral("%1: expected a list of label selectors").arg(key));
+        return out;
+    }
+    static const QStringList ops { QStringLiteral("In"), QStringLiteral("NotIn"), QStringLiteral("Exists"),
+        QStringLiteral("DoesNotExist") };
+    for (const YAML::Node &item : n) {
+        if (!mapping(item, key, { QStringLiteral("matchLabels"), QStringLiteral("matchExpressions") }))
+            continue;
+        LabelSelector sel;
+        if (const YAML::Node ml = item["matchLabels"])
+            sel.matchLabels = stringMap(ml, key + QStringLiteral(".matchLabels"));
+        const QString exprKey = key + QStringLiteral(".matchExpressions");
+        if (const YAML::Node exprs = item["matchExpressions"]; exprs && !exprs.IsNull()) {
+            if (!exprs.IsSequence()) {
+                error(exprs, QStringLiteral("%1: expected a list").arg(exprKey));
+            } else {
+                for (const YAML::Node &e : exprs) {
+                    if (!mapping(e, exprKey,
+                            { QStringLiteral("key"), QStringLiteral("operator"), QStringLiteral("values") }))
+                        continue;
+                    LabelSelectorRequirement r;
+                    if (const YAML::Node k = e["key"])
+                        r.key = string(k, exprKey + QStringLiteral(".key")).value_or(QString());
+                    if (const YAML::Node op = e["operator"])
+                        r.op = string(op, exprKey + QStringLiteral(".operator")).value_or(QString());
+                    if (const YAML::Node v = e["values"])
+                        r.values = strings(v, exprKey + QStringLiteral(".values"));
+                    if (!ops.contains(r.op))
+                        error(e,
+                            QStringLiteral("%1: unknown operator \"%2\" (In, NotIn, Exists, DoesNotExist)")
+                                .arg(exprKey, r.op));
+                    sel.matchExpressions << r;
+                }
+            }
+        }
+        out << sel;
+    }
+    return out;
+}
+
 void Reader::readConfigMap(const YAML::Node &doc, const std::string &text)
 {
     QString name, ns;
@@ -363,6 +425,9 @@ void Reader::readIpAddressPool(const YAML::Node &doc)
     objectKind.clear();
     readMetadata(doc, &pool.name, &pool.namespace_);
     objectName = pool.name;
+    if (const YAML::Node md = doc["metadata"]; md && md.IsMap())
+        if (const YAML::Node labels = md["labels"])
+            pool.labels = stringMap(labels, QStringLiteral("metadata.labels"));
     mapping(doc, QStringLiteral("IPAddressPool"),
         { QStringLiteral("apiVersion"), QStringLiteral("kind"), QStringLiteral("metadata"), QStringLiteral("spec"),
             QStringLiteral("status") });
@@ -428,6 +493,8 @@ void Reader::readAdvertisement(const YAML::Node &doc, Advertisement::Kind kind)
         if (const YAML::Node n = spec["ipAddressPools"])
             ad.ipAddressPools = strings(n, QStringLiteral("spec.ipAddressPools"));
         ad.hasPoolSelectors = bool(spec["ipAddressPoolSelectors"]);
+        if (ad.hasPoolSelectors)
+            ad.poolSelectors = selectors(spec["ipAddressPoolSelectors"], QStringLiteral("spec.ipAddressPoolSelectors"));
         if (kind == Advertisement::Bgp) {
             if (const YAML::Node n = spec["aggregationLength"]) {
                 ad.aggregationLength = int32(n, QStringLiteral("spec.aggregationLength"));
@@ -491,6 +558,37 @@ void Reader::readObject(const YAML::Node &doc)
         readAdvertisement(doc, kind == u"L2Advertisement" ? Advertisement::L2 : Advertisement::Bgp);
 }
 
+Reader reader(const QString &file, int document, int lineBase, const std::string *text, PoolConfigReadResult &result)
+{
+    Reader r;
+    r.file = file;
+    r.document = document;
+    r.lineBase = lineBase;
+    r.issues = &result.issues;
+    r.config = &result.config;
+    r.segmentText = text;
+    return r;
+}
+
+struct ParseFailure
+{
+    QString message;
+    int line = -1; // 0-based line in the text, -1 when unknown
+};
+
+// Reads one document; nullopt when it parsed (its problems are then issues).
+std::optional<ParseFailure> readDocument(Reader &r, const std::string &text)
+{
+    try {
+        r.readObject(YAML::Load(text));
+    } catch (const YAML::Exception &e) {
+        return ParseFailure { QString::fromStdString(e.msg), e.mark.line };
+    } catch (const std::exception &e) {
+        return ParseFailure { QString::fromUtf8(e.what()), -1 };
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 PoolConfigReadResult PoolConfigReader::readFile(const QString &path)
@@ -512,30 +610,64 @@ PoolConfigReadResult PoolConfigReader::readYaml(const QByteArray &yaml, const QS
         if (isBlank(segment.text))
             continue;
         ++result.documents;
-        Reader r;
-        r.file = fileName;
-        r.document = result.documents;
-        r.lineBase = segment.firstLine;
-        r.issues = &result.issues;
-        r.config = &result.config;
-        r.segmentText = &segment.text;
-        try {
-            r.readObject(YAML::Load(segment.text));
-        } catch (const YAML::Exception &e) {
+        Reader r = reader(fileName, result.documents, segment.firstLine, &segment.text, result);
+        if (const auto failure = readDocument(r, segment.text)) {
             // yaml-cpp reports an unclosed flow or quote at the end of input:
             // keep the line inside the document.
             const int lastLine
                 = segment.firstLine + int(std::count(segment.text.begin(), segment.text.end(), '\n')) - 1;
             const int errorLine
-                = e.mark.line >= 0 ? std::min(segment.firstLine + e.mark.line, lastLine) : segment.firstLine;
+                = failure->line >= 0 ? std::min(segment.firstLine + failure->line, lastLine) : segment.firstLine;
             result.issues << Issue { Issue::Error, { fileName, result.documents, errorLine }, {}, {}, {},
-                QStringLiteral("YAML does not parse: %1").arg(QString::fromStdString(e.msg)) };
-        } catch (const std::exception &e) {
-            result.issues << Issue { Issue::Error, { fileName, result.documents, segment.firstLine }, {}, {}, {},
-                QStringLiteral("YAML does not parse: %1").arg(QString::fromUtf8(e.what())) };
+                QStringLiteral("YAML does not parse: %1").arg(failure->message) };
         }
     }
     qCDebug(lcMetalLB) << "read" << fileName << result.documents << "documents," << result.config.pools.size()
+                       << "pools";
+    return result;
+}
+
+PoolConfigReadResult PoolConfigReader::readObjects(const QList<QJsonObject> &objects, const QString &label)
+{
+    PoolConfigReadResult result;
+    for (const QJsonObject &object : objects) {
+        const QString kind = object.value(u"kind").toString();
+        const QJsonObject md = object.value(u"metadata").toObject();
+        const QString ns = md.value(u"namespace").toString();
+        const QString name = md.value(u"name").toString();
+        // Many applications have a ConfigMap named "config": only MetalLB's is ours.
+        if (kind == u"ConfigMap" && (ns != kMetalLBNamespace || name != u"config"))
+            continue;
+        ++result.documents;
+        const qsizetype firstIssue = result.issues.size();
+        const qsizetype firstPool = result.config.pools.size();
+        const qsizetype firstAd = result.config.advertisements.size();
+        // JSON is YAML, so the document reader does the work. On one line:
+        // the lines of data.config, counted from 1, are then the only ones
+        // the reader reports, and the only ones that mean something.
+        const std::string text = QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
+        Reader r = reader(label, 0, 1, &text, result);
+        if (const auto failure = readDocument(r, text))
+            result.issues << Issue { Issue::Error, { label, 0, 0 }, kind, {}, {},
+                QStringLiteral("does not read: %1").arg(failure->message) };
+        const bool configMap = kind == u"ConfigMap";
+        const QString id = ns.isEmpty() ? name : QString(ns + u'/' + name);
+        for (qsizetype i = firstIssue; i < result.issues.size(); ++i) {
+            Issue &issue = result.issues[i];
+            if (!configMap)
+                issue.where.line = 0;
+            if (issue.pool.isEmpty())
+                issue.message = QStringLiteral("%1 %2: %3")
+                                    .arg(kind.isEmpty() ? QStringLiteral("object") : kind,
+                                        id.isEmpty() ? QStringLiteral("(no name)") : id, issue.message);
+        }
+        for (qsizetype i = firstPool; i < result.config.pools.size(); ++i)
+            if (!configMap)
+                result.config.pools[i].origin.line = 0;
+        for (qsizetype i = firstAd; i < result.config.advertisements.size(); ++i)
+            result.config.advertisements[i].origin.line = 0;
+    }
+    qCDebug(lcMetalLB) << "read" << objects.size() << "objects from" << label << "," << result.config.pools.size()
                        << "pools";
     return result;
 }

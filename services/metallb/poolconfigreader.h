@@ -3,6 +3,8 @@
 #include "metallb/poolconfig.h"
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace Bramble::MetalLB {
@@ -36,6 +38,15 @@ public:
     static PoolConfigReadResult readFile(const QString &path);
     // fileName only labels the issues.
     static PoolConfigReadResult readYaml(const QByteArray &yaml, const QString &fileName);
+    // The objects as the API server returns them: the ConfigMap
+    // metallb-system/config (other ConfigMaps are skipped), IPAddressPools,
+    // L2Advertisements and BGPAdvertisements. Each object must carry kind and
+    // apiVersion (a list's items do not: set them). Read as readYaml reads a
+    // document; issues have Origin.file = label, document 0, and a line only
+    // for the ConfigMap (the line within data.config); messages of issues
+    // not naming a pool start with the object's kind and "namespace/name".
+    static PoolConfigReadResult readObjects(
+        const QList<QJsonObject> &objects, const QString &label = QStringLiteral("cluster"));
 };
 
 } // namespace Bramble::MetalLB

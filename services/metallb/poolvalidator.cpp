@@ -191,14 +191,12 @@ Issues PoolValidator::validate(const PoolConfig &config)
         checkAggregationBounds(ad.aggregationLength, ad.aggregationLengthV6, where, kind, ad.name, issues);
         if (issues.size() != before)
             continue;
-        // No pool list and no selectors: the advertisement applies to every pool.
+        // By name or label selector; with neither, every pool.
         for (int i = 0; i < config.pools.size(); ++i) {
             const AddressPool &p = config.pools.at(i);
             if (p.source != PoolSource::Crd)
                 continue;
-            const bool selected
-                = ad.ipAddressPools.isEmpty() ? !ad.hasPoolSelectors : ad.ipAddressPools.contains(p.name);
-            if (selected)
+            if (advertisementSelects(ad, p))
                 checkAggregation(
                     p, entries, i, ad.aggregationLength, ad.aggregationLengthV6, where, kind, ad.name, issues);
         }

@@ -15,8 +15,8 @@ namespace Bramble::MetalLB {
 // aggregation length out of bounds (0..32, 0..128) or shorter than the
 // prefix of an entry of a pool it advertises (for a range, shorter than
 // the shortest prefix of its minimal CIDR blocks: MetalLB's
-// validateBGPAdvPerPool). An advertisement with ipAddressPoolSelectors is
-// not matched against pool labels (not checked).
+// validateBGPAdvPerPool). An advertisement selects pools as MetalLB does
+// (advertisementSelects: by name, by label selector, or all of them).
 // Warnings: host bits set, no namespace on a CRD, an advertisement naming a
 // pool these files do not define. Pure function, thread-safe.
 class PoolValidator

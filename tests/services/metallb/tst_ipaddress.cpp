@@ -285,6 +285,31 @@ private Q_SLOTS:
         QVERIFY(ip("255.255.255.255") < ip("::"));
         QVERIFY(ip("::ffff:ffff:ffff:ffff") < ip("0:0:0:1::"));
     }
+
+    void arithmetic()
+    {
+        const Uint128 big { 1, 0 }; // 2^64
+        QCOMPARE((big - Uint128 { 0, 1 }), (Uint128 { 0, ~quint64(0) }));
+        QCOMPARE((Uint128 { 0, ~quint64(0) } + Uint128 { 0, 1 }), big);
+        QCOMPARE((Uint128 {} - Uint128 { 0, 1 }), (Uint128 { ~quint64(0), ~quint64(0) })); // wraps
+
+        const AddressCount all { {}, true };
+        const AddressCount max { { ~quint64(0), ~quint64(0) }, false }; // 2^128 - 1
+        QCOMPARE(AddressCount::of(254) + AddressCount::of(2), AddressCount::of(256));
+        QCOMPARE(max + AddressCount::of(1), all);
+        QCOMPARE(max + max, all); // saturates
+        QCOMPARE(all + AddressCount::of(5), all);
+        QCOMPARE(AddressCount::of(3) - AddressCount::of(5), AddressCount {}); // never negative
+        QCOMPARE(all - AddressCount::of(1), max);
+        QCOMPARE(all - AddressCount {}, all);
+        QCOMPARE(all - all, AddressCount {});
+        QCOMPARE(
+            (AddressCount { big, false } - AddressCount::of(1)).toString(), QStringLiteral("18446744073709551615"));
+        QVERIFY(AddressCount::of(1) < all);
+        QVERIFY(max < all);
+        QVERIFY(AddressCount {}.isZero());
+        QVERIFY(!all.isZero());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIpAddress)

@@ -1,0 +1,288 @@
+#include "metallb/poolwatcher.h"
+
+#include "kube/kubeclient.h"
+#include "metallb/logging.h"
+#include "metallb/poolconfigreader.h"
+#include "metallb/poolvalidator.h"
+
+#include <QJsonArray>
+#include <QTimer>
+
+namespace Bramble::MetalLB {
+
+namespace {
+
+constexpr auto crdApiPath = u"/apis/metallb.io/v1beta1";
+
+QString pathOf(int kind)
+{
+    switch (kind) {
+    case 0:
+        return QStringLiteral("/api/v1/services");
+    case 1:
+        return QStringLiteral("/api/v1/nodes");
+    case 2:
+        return QStringLiteral("/api/v1/namespaces/metallb-system/configmaps");
+    case 3:
+        return QString::fromUtf16(crdApiPath) + u"/ipaddresspools";
+    case 4:
+        return QString::fromUtf16(crdApiPath) + u"/l2advertisements";
+    default:
+        return QString::fromUtf16(crdApiPath) + u"/bgpadvertisements";
+    }
+}
+
+// apiVersion and kind of each watched collection's items.
+std::pair<QString, QString> typeOf(int kind)
+{
+    const QString metallb = QStringLiteral("metallb.io/v1beta1"), v1 = QStringLiteral("v1");
+    switch (kind) {
+    case 0:
+        return { v1, QStringLiteral("Service") };
+    case 1:
+        return { v1, QStringLiteral("Node") };
+    case 2:
+        return { v1, QStringLiteral("ConfigMap") };
+    case 3:
+        return { metallb, QStringLiteral("IPAddressPool") };
+    case 4:
+        return { metallb, QStringLiteral("L2Advertisement") };
+    default:
+        return { metallb, QStringLiteral("BGPAdvertisement") };
+    }
+}
+
+// Worse states first.
+int severity(Kube::ConnectionStatus::State s)
+{
+    switch (s) {
+    case Kube::ConnectionStatus::Failed:
+        return 4;
+    case Kube::ConnectionStatus::Reconnecting:
+        return 3;
+    case Kube::ConnectionStatus::Connecting:
+        return 2;
+    case Kube::ConnectionStatus::Live:
+        return 1;
+    case Kube::ConnectionStatus::Idle:
+        return 0;
+    }
+    return 0;
+}
+
+QList<NodeAddress> internalIps(const QJsonObject &node)
+{
+    QList<NodeAddress> out;
+    const QString name = node.value(u"metadata").toObject().value(u"name").toString();
+    const QJsonArray addresses = node.value(u"status").toObject().value(u"addresses").toArray();
+    for (const QJsonValue &a : addresses) {
+        const QJsonObject o = a.toObject();
+        if (o.value(u"type").toString() == u"InternalIP")
+            out.append({ name, o.value(u"address").toString() });
+    }
+    return out;
+}
+
+} // namespace
+
+PoolWatcher::PoolWatcher(Kube::KubeClient *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_batch(new QTimer(this))
+{
+    m_watches.resize(KindCount);
+    m_listed.fill(false, KindCount);
+    m_batch->setSingleShot(true);
+    m_batch->setInterval(100);
+    connect(m_batch, &QTimer::timeout, this, &PoolWatcher::rebuild);
+}
+
+PoolWatcher::~PoolWatcher() = default;
+
+void PoolWatcher::setBatchIntervalMs(int ms)
+{
+    m_batch->setInterval(std::max(0, ms));
+}
+
+void PoolWatcher::start()
+{
+    if (m_running || !m_client)
+        return;
+    m_running = true;
+    m_syncedEmitted = false;
+    m_listed.fill(false, KindCount);
+    startWatch(Services);
+    startWatch(Nodes);
+    startWatch(ConfigMaps);
+    lookUpCrdApi();
+    onStatusChanged();
+}
+
+void PoolWatcher::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    ++m_generation;
+    for (QPointer<Kube::ListWatch> &w : m_watches) {
+        if (w)
+            w->stop();
+    }
+    onStatusChanged();
+}
+
+void PoolWatcher::relist()
+{
+    if (!m_running)
+        return;
+    stop();
+    start();
+}
+
+void PoolWatcher::startWatch(Kind kind)
+{
+    QPointer<Kube::ListWatch> &w = m_watches[kind];
+    if (!w) {
+        w = new Kube::ListWatch(m_client, pathOf(kind), this);
+        connect(w, &Kube::ListWatch::eventsReady, this, &PoolWatcher::scheduleRebuild);
+        connect(w, &Kube::ListWatch::statusChanged, this, &PoolWatcher::onStatusChanged);
+        connect(w, &Kube::ListWatch::synced, this, [this, kind] {
+            m_listed[kind] = true;
+            scheduleRebuild();
+        });
+    }
+    w->start();
+}
+
+// The metallb.io API is looked up before its collections are watched: a
+// cluster without it would otherwise show three watches failing with 404.
+void PoolWatcher::lookUpCrdApi()
+{
+    const int generation = m_generation;
+    Kube::KubeCall *call = m_client->get(QString::fromUtf16(crdApiPath));
+    connect(call, &Kube::KubeCall::finished, this, [this, call, generation] {
+        if (generation != m_generation || !m_running)
+            return;
+        if (call->ok()) {
+            m_crdApi = true;
+            startWatch(Pools);
+            startWatch(L2Ads);
+            startWatch(BgpAds);
+        } else if (call->httpStatus() == 404) {
+            m_crdApi = false;
+            m_listed[Pools] = m_listed[L2Ads] = m_listed[BgpAds] = true;
+            qCInfo(lcMetalLB) << "no metallb.io/v1beta1 API on this cluster";
+            scheduleRebuild();
+        } else {
+            // Not known yet (the server is unreachable, or refuses): the other
+            // watches report why; ask again shortly.
+            qCInfo(lcMetalLB).noquote() << "metallb.io API lookup:" << call->error().toString();
+            QTimer::singleShot(5000, this, [this, generation] {
+                if (generation == m_generation && m_running)
+                    lookUpCrdApi();
+            });
+        }
+    });
+}
+
+bool PoolWatcher::isSynced() const
+{
+    return std::all_of(m_listed.cbegin(), m_listed.cend(), [](bool b) { return b; });
+}
+
+Kube::ConnectionStatus PoolWatcher::status() const
+{
+    Kube::ConnectionStatus worst;
+    for (const QPointer<Kube::ListWatch> &w : m_watches) {
+        if (w && w->isRunning() && severity(w->status().state) > severity(worst.state))
+            worst = w->status();
+    }
+    return worst;
+}
+
+void PoolWatcher::onStatusChanged()
+{
+    const Kube::ConnectionStatus now = status();
+    if (now == m_lastStatus)
+        return;
+    m_lastStatus = now;
+    Q_EMIT statusChanged(now);
+}
+
+bool PoolWatcher::hasLegacyConfigMap() const
+{
+    const Kube::ListWatch *w = m_watches.at(ConfigMaps);
+    return w && w->objects().contains(QStringLiteral("metallb-system/config"));
+}
+
+QJsonObject PoolWatcher::poolObject(const QString &name) const
+{
+    const Kube::ListWatch *w = m_watches.at(Pools);
+    if (!w)
+        return {};
+    for (const QJsonObject &o : w->objects()) {
+        if (o.value(u"metadata").toObject().value(u"name").toString() == name)
+            return o;
+    }
+    return {};
+}
+
+void PoolWatcher::scheduleRebuild()
+{
+    if (!m_batch->isActive())
+        m_batch->start();
+}
+
+void PoolWatcher::rebuild()
+{
+    // Objects in a stable order, so the report (and the issues) do not
+    // reshuffle from one rebuild to the next. Items of a list carry no kind
+    // or apiVersion (only watch events do): the reader needs both.
+    const auto sorted = [this](Kind kind) {
+        QList<QJsonObject> out;
+        const Kube::ListWatch *w = m_watches.at(kind);
+        if (!w)
+            return out;
+        QStringList keys = w->objects().keys();
+        keys.sort();
+        const auto [apiVersion, kindName] = typeOf(kind);
+        for (const QString &k : std::as_const(keys)) {
+            QJsonObject o = w->objects().value(k);
+            o.insert(u"apiVersion", apiVersion);
+            o.insert(u"kind", kindName);
+            out.append(o);
+        }
+        return out;
+    };
+
+    QList<QJsonObject> configObjects;
+    for (const QJsonObject &cm : sorted(ConfigMaps)) {
+        if (cm.value(u"metadata").toObject().value(u"name").toString() == u"config")
+            configObjects.append(cm);
+    }
+    configObjects += sorted(Pools);
+    configObjects += sorted(L2Ads);
+    configObjects += sorted(BgpAds);
+    PoolConfigReadResult read = PoolConfigReader::readObjects(configObjects);
+    m_config = read.config;
+    m_issues = read.issues;
+    m_issues += PoolValidator::validate(m_config);
+
+    QList<LbService> services;
+    for (const QJsonObject &s : sorted(Services)) {
+        if (std::optional<LbService> lb = LbService::fromJson(s))
+            services.append(*lb);
+    }
+    QList<NodeAddress> nodes;
+    for (const QJsonObject &n : sorted(Nodes))
+        nodes += internalIps(n);
+
+    m_report = analyzeAllocation(m_config, m_issues, services, nodes);
+    Q_EMIT reportChanged();
+    if (!m_syncedEmitted && isSynced()) {
+        m_syncedEmitted = true;
+        Q_EMIT synced();
+    }
+}
+
+} // namespace Bramble::MetalLB

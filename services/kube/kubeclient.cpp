@@ -53,6 +53,37 @@ KubeClient::KubeClient(KubeConnection connection, Core::Environment env, QObject
 
 KubeClient::~KubeClient() = default;
 
+// Over HTTP/1.1 (an API server behind an HTTP/1.1 proxy or load balancer, or
+// kubectl proxy) each watch holds a connection for minutes, and Qt opens at
+// most six per host and manager: the seventh request would queue behind
+// watches that never end. So calls keep m_network to themselves and watches
+// spread over managers of their own, a few each. Over HTTP/2 this costs one
+// connection per manager instead of one in all.
+QNetworkAccessManager *KubeClient::watchNetwork()
+{
+    constexpr int watchesPerManager = 4;
+    QNetworkAccessManager *chosen = nullptr;
+    for (auto it = m_watchLoad.cbegin(); it != m_watchLoad.cend(); ++it) {
+        if (it.value() < watchesPerManager && (!chosen || it.value() < m_watchLoad.value(chosen)))
+            chosen = it.key();
+    }
+    if (!chosen) {
+        chosen = new QNetworkAccessManager(this);
+        chosen->setProxy(m_network->proxy());
+        chosen->setAutoDeleteReplies(false);
+        m_watchLoad.insert(chosen, 0);
+    }
+    ++m_watchLoad[chosen];
+    return chosen;
+}
+
+void KubeClient::releaseWatchNetwork(QNetworkAccessManager *network)
+{
+    auto it = m_watchLoad.find(network);
+    if (it != m_watchLoad.end() && it.value() > 0)
+        --it.value();
+}
+
 KubeClient *KubeClient::open(const Core::Environment &env, const QString &kubeconfig, const QString &context,
     Core::Errors *errors, Core::Errors *warnings, QObject *parent)
 {
@@ -311,7 +342,12 @@ QNetworkReply *KubeWatchStream::send(const KubeAuthResult &auth)
     // A watch lasts as long as the server wants; ListWatch judges silence.
     r.setTransferTimeout(0);
     qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
-    QNetworkReply *reply = m_client->m_network->get(r);
+    QNetworkAccessManager *network = m_client->watchNetwork();
+    QNetworkReply *reply = network->get(r);
+    connect(reply, &QObject::destroyed, m_client, [client = m_client, network] {
+        if (client)
+            client->releaseWatchNetwork(network);
+    });
     // Headers alone (a quiet cluster, no bookmarks) already mean the watch is open.
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();

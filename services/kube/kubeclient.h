@@ -4,6 +4,7 @@
 #include "kube/kubeauth.h"
 #include "kube/kubeconnection.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -187,10 +188,13 @@ private:
     friend class KubeCall;
     friend class KubeWatchStream;
     QNetworkRequest request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const;
+    QNetworkAccessManager *watchNetwork();
+    void releaseWatchNetwork(QNetworkAccessManager *network);
     static KubeError errorFrom(QNetworkReply *reply, const QByteArray &body);
 
     KubeConnection m_connection;
-    QNetworkAccessManager *m_network;
+    QNetworkAccessManager *m_network; // calls only
+    QHash<QNetworkAccessManager *, int> m_watchLoad; // watch managers -> open watches
     KubeAuth *m_auth;
     int m_timeoutMs = 30000;
 };

@@ -162,6 +162,28 @@ private Q_SLOTS:
 
     // tls-server-name is the name the certificate must carry, whatever host
     // the URL names: "localhost" is in the fake's certificate, the other is not.
+    // The fake speaks HTTP/1.1, as an API server behind an HTTP/1.1 proxy
+    // does: Qt allows six connections per host and manager, so watches
+    // sharing the calls' manager would starve every later request.
+    void callsAreNotQueuedBehindManyWatches()
+    {
+        m_server->seedNodes(2);
+        QObject owner;
+        KubeClient *c = tokenClient(&owner);
+        QList<ListWatch *> watches;
+        for (int i = 0; i < 9; ++i) {
+            watches << listWatch(c, &owner);
+            watches.last()->start();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->activeWatchCount(), 9, 10000);
+        for (ListWatch *w : std::as_const(watches))
+            QCOMPARE(w->status().state, ConnectionStatus::Live);
+
+        KubeCall *call = c->get(QStringLiteral("/api/v1/nodes/rpi-01"));
+        QSignalSpy done(call, &KubeCall::finished);
+        QVERIFY(done.wait(5000));
+    }
+
     void tlsServerName()
     {
         m_server->seedNodes(1);

@@ -142,8 +142,10 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
     inv.global.endpointUrl = parser.value(QStringLiteral("endpoint-url"));
     inv.global.json = parser.isSet(QStringLiteral("json"));
     inv.global.verbose = parser.isSet(QStringLiteral("verbose"));
-    if (inv.global.verbose)
-        QLoggingCategory::setFilterRules(QStringLiteral("bramble.*.debug=true"));
+    // The service layer narrates its retries at info level; a command reports
+    // the outcome itself, so that narration is for --verbose only.
+    QLoggingCategory::setFilterRules(
+        inv.global.verbose ? QStringLiteral("bramble.*.debug=true") : QStringLiteral("bramble.*.info=false"));
     return command->run(inv);
 }
 

@@ -9,8 +9,13 @@
 #include <QTextStream>
 
 #include <functional>
+#include <memory>
 
 class QCommandLineParser;
+
+namespace Bramble::Kube {
+class KubeClient;
+}
 
 namespace Bramble::Cli {
 
@@ -68,6 +73,10 @@ Command aslCommand();
 // sagas analyze (offline), called by the sagas command.
 int runSagasAnalyze(Invocation &inv);
 Command poolsCommand();
+
+// The Kubernetes client for --kubeconfig / --context (kubectl's rules), or
+// nullptr after printing why the context cannot be used.
+std::unique_ptr<Kube::KubeClient> openKubeClient(const Invocation &inv);
 
 // Parses arguments (without argv[0]) and runs the command.
 int run(const QStringList &arguments, const Core::Environment &env, QTextStream &out, QTextStream &err);

@@ -26,20 +26,6 @@ namespace {
 
 using Kube::Node;
 
-std::unique_ptr<Kube::KubeClient> openClient(const Invocation &inv)
-{
-    Core::Errors errors, warnings;
-    std::unique_ptr<Kube::KubeClient> client(
-        Kube::KubeClient::open(inv.env, inv.global.kubeconfig, inv.global.context, &errors, &warnings));
-    for (const Core::Error &e : errors)
-        inv.err << "bramblectl: " << e.toString() << Qt::endl;
-    // An insecure connection is worth a line even without --verbose.
-    for (const Core::Error &w : warnings)
-        if (inv.global.verbose || w.message.contains(QStringLiteral("insecure")))
-            inv.err << "bramblectl: warning: " << w.toString() << Qt::endl;
-    return client;
-}
-
 QString age(const QDateTime &created, const QDateTime &now)
 {
     return created.isValid() ? Kube::humanDuration(created.secsTo(now)) : QStringLiteral("<unknown>");
@@ -227,7 +213,7 @@ int runNodes(Invocation &inv)
         if (watch)
             return inv.usage(QStringLiteral("--watch does not go with nodes %1").arg(sub));
     }
-    std::unique_ptr<Kube::KubeClient> client = openClient(inv);
+    std::unique_ptr<Kube::KubeClient> client = openKubeClient(inv);
     if (!client)
         return ExitFailed;
     if (!sub.isEmpty())

@@ -14,6 +14,8 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -195,21 +197,19 @@ QString humanDuration(qint64 seconds)
 
 // --- nodes as kubectl prints them (pkg/printers/internalversion printNode) ---
 
+QJsonObject column(const QString &name, const QString &description, int priority = 0, const QString &format = {});
+
 QJsonArray nodeColumns()
 {
-    auto col = [](const QString &name, const QString &description, int priority, const QString &format = {}) {
-        return QJsonObject { { u"name"_s, name }, { u"type"_s, u"string"_s }, { u"format"_s, format },
-            { u"description"_s, description }, { u"priority"_s, priority } };
-    };
-    return { col(u"Name"_s, u"Name must be unique within a namespace."_s, 0, u"name"_s),
-        col(u"Status"_s, u"The status of the node"_s, 0), col(u"Roles"_s, u"The roles of the node"_s, 0),
-        col(u"Age"_s, u"CreationTimestamp is when this object was created."_s, 0),
-        col(u"Version"_s, u"Kubelet Version reported by the node."_s, 0),
-        col(u"Internal-IP"_s, u"List of addresses reachable to the node. Internal IP."_s, 1),
-        col(u"External-IP"_s, u"List of addresses reachable to the node. External IP."_s, 1),
-        col(u"OS-Image"_s, u"OS Image reported by the node from /etc/os-release."_s, 1),
-        col(u"Kernel-Version"_s, u"Kernel Version reported by the node."_s, 1),
-        col(u"Container-Runtime"_s, u"ContainerRuntime Version reported by the node."_s, 1) };
+    return { column(u"Name"_s, u"Name must be unique within a namespace."_s, 0, u"name"_s),
+        column(u"Status"_s, u"The status of the node"_s, 0), column(u"Roles"_s, u"The roles of the node"_s, 0),
+        column(u"Age"_s, u"CreationTimestamp is when this object was created."_s, 0),
+        column(u"Version"_s, u"Kubelet Version reported by the node."_s, 0),
+        column(u"Internal-IP"_s, u"List of addresses reachable to the node. Internal IP."_s, 1),
+        column(u"External-IP"_s, u"List of addresses reachable to the node. External IP."_s, 1),
+        column(u"OS-Image"_s, u"OS Image reported by the node from /etc/os-release."_s, 1),
+        column(u"Kernel-Version"_s, u"Kernel Version reported by the node."_s, 1),
+        column(u"Container-Runtime"_s, u"ContainerRuntime Version reported by the node."_s, 1) };
 }
 
 QString firstAddress(const QJsonObject &status, const QString &type)
@@ -262,6 +262,213 @@ QStringList nodeCells(const QJsonObject &node, const QDateTime &now)
         firstAddress(status, u"ExternalIP"_s), orUnknown(info.value("osImage"_L1).toString()),
         orUnknown(info.value("kernelVersion"_L1).toString()),
         orUnknown(info.value("containerRuntimeVersion"_L1).toString()) };
+}
+
+// --- the other resources as kubectl prints them ---
+
+QJsonObject column(const QString &name, const QString &description, int priority, const QString &format)
+{
+    return QJsonObject { { u"name"_s, name }, { u"type"_s, u"string"_s }, { u"format"_s, format },
+        { u"description"_s, description }, { u"priority"_s, priority } };
+}
+
+QJsonObject nameColumn()
+{
+    return column(u"Name"_s, u"Name must be unique within a namespace."_s, 0, u"name"_s);
+}
+
+QJsonObject ageColumn()
+{
+    return column(u"Age"_s, u"CreationTimestamp is when this object was created."_s);
+}
+
+QString age(const QJsonObject &object, const QDateTime &now)
+{
+    const QDateTime created = QDateTime::fromString(
+        object.value("metadata"_L1).toObject().value("creationTimestamp"_L1).toString(), Qt::ISODate);
+    return created.isValid() ? humanDuration(created.secsTo(now)) : u"<unknown>"_s;
+}
+
+QString nameOf(const QJsonObject &object)
+{
+    return object.value("metadata"_L1).toObject().value("name"_L1).toString();
+}
+
+// pkg/printers/internalversion printService.
+QJsonArray serviceColumns()
+{
+    return { nameColumn(), column(u"Type"_s, u"The type of the service."_s),
+        column(u"Cluster-IP"_s, u"The cluster IP of the service."_s),
+        column(u"External-IP"_s, u"The external IPs of the service."_s),
+        column(u"Port(s)"_s, u"The ports of the service."_s), ageColumn(),
+        column(u"Selector"_s, u"The label selector of the service."_s, 1) };
+}
+
+QStringList serviceCells(const QJsonObject &svc, const QDateTime &now)
+{
+    const QJsonObject spec = svc.value("spec"_L1).toObject();
+    const QString type = spec.value("type"_L1).toString(u"ClusterIP"_s);
+    QStringList external;
+    for (const QJsonValue &ip : spec.value("externalIPs"_L1).toArray())
+        external << ip.toString();
+    if (type == u"LoadBalancer") {
+        QStringList ingress;
+        const QJsonObject lb = svc.value("status"_L1).toObject().value("loadBalancer"_L1).toObject();
+        for (const QJsonValue &i : lb.value("ingress"_L1).toArray()) {
+            const QJsonObject o = i.toObject();
+            ingress << (o.contains("ip"_L1) ? o.value("ip"_L1).toString() : o.value("hostname"_L1).toString());
+        }
+        external = ingress + external;
+        if (external.isEmpty())
+            external << u"<pending>"_s;
+    } else if (type == u"ExternalName") {
+        external = QStringList { spec.value("externalName"_L1).toString() };
+    }
+    QStringList ports;
+    for (const QJsonValue &p : spec.value("ports"_L1).toArray()) {
+        const QJsonObject port = p.toObject();
+        const QString protocol = port.value("protocol"_L1).toString(u"TCP"_s);
+        const int nodePort = port.value("nodePort"_L1).toInt();
+        ports << (nodePort > 0
+                ? QStringLiteral("%1:%2/%3").arg(port.value("port"_L1).toInt()).arg(nodePort).arg(protocol)
+                : QStringLiteral("%1/%2").arg(port.value("port"_L1).toInt()).arg(protocol));
+    }
+    QStringList selector;
+    const QJsonObject sel = spec.value("selector"_L1).toObject();
+    for (auto it = sel.begin(); it != sel.end(); ++it)
+        selector << QString(it.key() + u'=' + it.value().toString());
+    auto orNone = [](const QStringList &l) { return l.isEmpty() ? u"<none>"_s : l.join(u','); };
+    return { nameOf(svc), type, spec.value("clusterIP"_L1).toString(u"<none>"_s), orNone(external), orNone(ports),
+        age(svc, now), orNone(selector) };
+}
+
+QJsonArray namespaceColumns()
+{
+    return { nameColumn(), column(u"Status"_s, u"The status of the namespace"_s), ageColumn() };
+}
+
+QStringList namespaceCells(const QJsonObject &ns, const QDateTime &now)
+{
+    return { nameOf(ns), ns.value("status"_L1).toObject().value("phase"_L1).toString(), age(ns, now) };
+}
+
+QJsonObject makeNamespace(const QString &name)
+{
+    return { { u"kind"_s, u"Namespace"_s }, { u"apiVersion"_s, u"v1"_s },
+        { u"metadata"_s,
+            QJsonObject { { u"name"_s, name }, { u"uid"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+                { u"creationTimestamp"_s, rfc3339(nowSeconds()) },
+                { u"labels"_s, QJsonObject { { u"kubernetes.io/metadata.name"_s, name } } } } },
+        { u"spec"_s, QJsonObject { { u"finalizers"_s, QJsonArray { u"kubernetes"_s } } } },
+        { u"status"_s, QJsonObject { { u"phase"_s, u"Active"_s } } } };
+}
+
+QJsonArray configMapColumns()
+{
+    return { nameColumn(), column(u"Data"_s, u"The number of data entries."_s), ageColumn() };
+}
+
+QStringList configMapCells(const QJsonObject &cm, const QDateTime &now)
+{
+    const qsizetype n = cm.value("data"_L1).toObject().size() + cm.value("binaryData"_L1).toObject().size();
+    return { nameOf(cm), QString::number(n), age(cm, now) };
+}
+
+// A CRD's additionalPrinterColumns cell: JSON for lists, as the API server's jsonpath printer gives.
+QString specCell(const QJsonObject &object, const QString &field)
+{
+    const QJsonValue v = object.value("spec"_L1).toObject().value(field);
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    if (v.isBool())
+        return v.toBool() ? u"true"_s : u"false"_s;
+    return v.toString();
+}
+
+// The printer columns of MetalLB 0.14's CRDs (config/crd/bases).
+QJsonArray poolColumns()
+{
+    return { nameColumn(), column(u"Auto Assign"_s, {}), column(u"Avoid Buggy IPs"_s, {}), column(u"Addresses"_s, {}) };
+}
+
+QStringList poolCells(const QJsonObject &pool, const QDateTime &)
+{
+    const QJsonObject spec = pool.value("spec"_L1).toObject();
+    return { nameOf(pool), spec.value("autoAssign"_L1).toBool(true) ? u"true"_s : u"false"_s,
+        spec.value("avoidBuggyIPs"_L1).toBool(false) ? u"true"_s : u"false"_s, specCell(pool, u"addresses"_s) };
+}
+
+// The advertisements' columns: the third is spec.interfaces (L2) or spec.peers (BGP).
+QJsonArray advertisementColumns(const QString &field)
+{
+    return { nameColumn(), column(u"IPAddressPools"_s, {}), column(u"IPAddressPool Selectors"_s, {}),
+        column(QString(field.left(1).toUpper() + field.mid(1)), {}), column(u"Node Selectors"_s, {}, 10) };
+}
+
+QStringList advertisementCells(const QJsonObject &adv, const QString &field)
+{
+    return { nameOf(adv), specCell(adv, u"ipAddressPools"_s), specCell(adv, u"ipAddressPoolSelectors"_s),
+        specCell(adv, field), specCell(adv, u"nodeSelectors"_s) };
+}
+
+// YAML (one document) as JSON, with the YAML 1.1 scalars Kubernetes' sigs.k8s.io/yaml gives.
+QJsonValue yamlToJson(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Map: {
+        QJsonObject o;
+        for (const auto &kv : node)
+            o[QString::fromStdString(kv.first.as<std::string>())] = yamlToJson(kv.second);
+        return o;
+    }
+    case YAML::NodeType::Sequence: {
+        QJsonArray a;
+        for (const auto &item : node)
+            a.append(yamlToJson(item));
+        return a;
+    }
+    case YAML::NodeType::Scalar: {
+        const QString s = QString::fromStdString(node.Scalar());
+        if (node.Tag() == "!") // quoted
+            return s;
+        if (s == u"true" || s == u"True" || s == u"TRUE")
+            return true;
+        if (s == u"false" || s == u"False" || s == u"FALSE")
+            return false;
+        if (s == u"null" || s == u"~" || s.isEmpty())
+            return QJsonValue();
+        bool ok = false;
+        const qint64 i = s.toLongLong(&ok);
+        if (ok)
+            return i;
+        const double d = s.toDouble(&ok);
+        return ok ? QJsonValue(d) : QJsonValue(s);
+    }
+    default:
+        return QJsonValue();
+    }
+}
+
+// A request body that must be one object: JSON, or YAML where allowed.
+std::optional<QJsonObject> bodyObject(const QByteArray &body, bool yamlAllowed, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error == QJsonParseError::NoError && doc.isObject())
+        return doc.object();
+    *error
+        = parseError.error == QJsonParseError::NoError ? u"the body is not a JSON object"_s : parseError.errorString();
+    if (!yamlAllowed)
+        return std::nullopt;
+    try {
+        const QJsonValue v = yamlToJson(YAML::Load(body.toStdString()));
+        if (v.isObject())
+            return v.toObject();
+        *error = u"the body is not a YAML mapping"_s;
+    } catch (const YAML::Exception &e) {
+        *error = QString::fromStdString(e.what());
+    }
+    return std::nullopt;
 }
 
 // --- conditions and taints, as the kubelet and the node lifecycle controller write them ---
@@ -657,6 +864,130 @@ QByteArray kubeconfig(const QString &url, const QByteArray &caPem, const QByteAr
 
 // ---------------------------------------------------------------------------
 
+struct FakeKubeResource {
+    QString plural, singular, kind, group, version;
+    bool namespaced = true;
+    QStringList shortNames;
+    QJsonArray (*columns)() = nullptr;
+    QStringList (*cells)(const QJsonObject &, const QDateTime &) = nullptr;
+
+    QString groupVersion() const { return group.isEmpty() ? version : QString(group + u'/' + version); }
+    QString qualified() const
+    {
+        return group.isEmpty() ? plural : QString(plural + u'.' + group);
+    } // as messages name it
+    QString key(const QString &ns, const QString &name) const { return namespaced ? QString(ns + u'/' + name) : name; }
+    QString webhook() const
+    {
+        return singular + u"validationwebhook."_s + (group.isEmpty() ? u"bramble.test"_s : group);
+    }
+
+    QJsonObject apiGroup() const // an APIGroupList entry
+    {
+        const QJsonObject v { { u"groupVersion"_s, groupVersion() }, { u"version"_s, version } };
+        return { { u"name"_s, group }, { u"versions"_s, QJsonArray { v } }, { u"preferredVersion"_s, v } };
+    }
+    QString storageVersionHash() const // the real ones for core types
+    {
+        if (plural == u"nodes")
+            return u"XwShjMxG9Fs="_s;
+        if (plural == u"services")
+            return u"0/CO1lhkEBI="_s;
+        if (plural == u"configmaps")
+            return u"qFsyl6wFWjQ="_s;
+        return QString::fromLatin1(
+            QCryptographicHash::hash(qualified().toUtf8(), QCryptographicHash::Sha256).left(8).toBase64());
+    }
+
+    static const QList<FakeKubeResource> &all()
+    {
+        static const QList<FakeKubeResource> table {
+            { u"nodes"_s, u"node"_s, u"Node"_s, {}, u"v1"_s, false, { u"no"_s }, nodeColumns, nodeCells },
+            { u"namespaces"_s, u"namespace"_s, u"Namespace"_s, {}, u"v1"_s, false, { u"ns"_s }, namespaceColumns,
+                namespaceCells },
+            { u"services"_s, u"service"_s, u"Service"_s, {}, u"v1"_s, true, { u"svc"_s }, serviceColumns,
+                serviceCells },
+            { u"configmaps"_s, u"configmap"_s, u"ConfigMap"_s, {}, u"v1"_s, true, { u"cm"_s }, configMapColumns,
+                configMapCells },
+            { u"ipaddresspools"_s, u"ipaddresspool"_s, u"IPAddressPool"_s, u"metallb.io"_s, u"v1beta1"_s, true, {},
+                poolColumns, poolCells },
+            { u"l2advertisements"_s, u"l2advertisement"_s, u"L2Advertisement"_s, u"metallb.io"_s, u"v1beta1"_s, true,
+                {}, [] { return advertisementColumns(u"interfaces"_s); },
+                [](const QJsonObject &o, const QDateTime &) { return advertisementCells(o, u"interfaces"_s); } },
+            { u"bgpadvertisements"_s, u"bgpadvertisement"_s, u"BGPAdvertisement"_s, u"metallb.io"_s, u"v1beta1"_s, true,
+                {}, [] { return advertisementColumns(u"peers"_s); },
+                [](const QJsonObject &o, const QDateTime &) { return advertisementCells(o, u"peers"_s); } },
+        };
+        return table;
+    }
+    static const FakeKubeResource *find(const QString &plural, const QString &groupVersion = {})
+    {
+        for (const FakeKubeResource &r : all())
+            if (r.plural == plural && (groupVersion.isEmpty() || r.groupVersion() == groupVersion))
+                return &r;
+        return nullptr;
+    }
+    static const FakeKubeResource &nodes() { return all().first(); }
+};
+
+struct FakeKubeApiServer::Target {
+    const FakeKubeResource *resource = nullptr;
+    QString ns;
+    QString name;
+    bool watchPath = false; // the legacy /watch/ form
+    bool subresource = false; // more path after the name (nodes/NAME/status...)
+
+    QString key() const { return resource->key(ns, name); }
+    // A namespaced object named without its namespace (/api/v1/services/NAME): 404.
+    bool unscopedName() const { return resource->namespaced && ns.isEmpty() && !name.isEmpty(); }
+    QString subject() const // as Status messages name the object
+    {
+        return name.isEmpty() ? resource->qualified() : QStringLiteral("%1 \"%2\"").arg(resource->qualified(), name);
+    }
+    QJsonObject details() const
+    {
+        QJsonObject d { { u"kind"_s, resource->plural } };
+        if (!name.isEmpty())
+            d[u"name"_s] = name;
+        if (!resource->group.isEmpty())
+            d[u"group"_s] = resource->group;
+        return d;
+    }
+
+    // /api/v1[/watch][/namespaces/NS]/PLURAL[/NAME[/...]] and /apis/GROUP/VERSION/...
+    static Target parse(const QString &path)
+    {
+        const QStringList seg = path.split(u'/', Qt::SkipEmptyParts);
+        Target t;
+        QString groupVersion;
+        qsizetype i = 0;
+        if (seg.value(0) == u"api" && seg.value(1) == u"v1") {
+            groupVersion = u"v1"_s;
+            i = 2;
+        } else if (seg.value(0) == u"apis" && seg.size() > 3) {
+            groupVersion = seg.at(1) + u'/' + seg.at(2);
+            i = 3;
+        } else {
+            return t;
+        }
+        if (seg.value(i) == u"watch") {
+            t.watchPath = true;
+            ++i;
+        }
+        if (seg.value(i) == u"namespaces" && seg.size() > i + 2) {
+            t.ns = seg.at(i + 1);
+            i += 2;
+        }
+        const FakeKubeResource *r = FakeKubeResource::find(seg.value(i), groupVersion);
+        if (!r || (!r->namespaced && !t.ns.isEmpty()))
+            return t;
+        t.resource = r;
+        t.name = seg.value(i + 1);
+        t.subresource = seg.size() > i + 2;
+        return t;
+    }
+};
+
 struct FakeKubeApiServer::Selector {
     struct Requirement {
         enum Op { Exists, NotExists, Equals, NotEquals, In, NotIn };
@@ -682,7 +1013,7 @@ struct FakeKubeApiServer::Selector {
         }
     };
     QList<Requirement> labels;
-    QList<Requirement> fields; // metadata.name, spec.unschedulable
+    QList<Requirement> fields; // metadata.name, metadata.namespace, spec.unschedulable
 
     bool isEmpty() const { return labels.isEmpty() && fields.isEmpty(); }
 
@@ -760,7 +1091,7 @@ struct FakeKubeApiServer::Selector {
                 *error = QStringLiteral("invalid selector: '%1'; can't understand '%2'").arg(fieldSelector, t);
                 return false;
             }
-            if (r.key != u"metadata.name" && r.key != u"spec.unschedulable") {
+            if (r.key != u"metadata.name" && r.key != u"metadata.namespace" && r.key != u"spec.unschedulable") {
                 *error = QStringLiteral("field label not supported: %1").arg(r.key);
                 return false;
             }
@@ -769,8 +1100,10 @@ struct FakeKubeApiServer::Selector {
         return true;
     }
 
-    bool matches(const QString &name, const QByteArray &json) const
+    // key: the store key, "namespace/name" or name.
+    bool matches(const QString &key, const QByteArray &json) const
     {
+        const qsizetype slash = key.indexOf(u'/');
         QJsonObject node;
         bool parsed = false;
         auto object = [&]() -> const QJsonObject & {
@@ -781,9 +1114,14 @@ struct FakeKubeApiServer::Selector {
             return node;
         };
         for (const Requirement &r : fields) {
-            const QString value = r.key == u"metadata.name"
-                ? name
-                : (object().value("spec"_L1).toObject().value("unschedulable"_L1).toBool() ? u"true"_s : u"false"_s);
+            QString value;
+            if (r.key == u"metadata.name")
+                value = key.mid(slash + 1);
+            else if (r.key == u"metadata.namespace")
+                value = key.left(std::max<qsizetype>(0, slash));
+            else
+                value
+                    = object().value("spec"_L1).toObject().value("unschedulable"_L1).toBool() ? u"true"_s : u"false"_s;
             if (!r.matches(value))
                 return false;
         }
@@ -802,6 +1140,8 @@ struct FakeKubeApiServer::Selector {
 struct FakeKubeApiServer::WatchStream {
     enum State { Streaming, Stalled, Ending, Dropping };
     Connection *connection = nullptr;
+    const FakeKubeResource *resource = nullptr;
+    QString ns; // empty: all namespaces
     State state = Streaming;
     Selector selector;
     QByteArray tableVersion; // non-empty: events carry Tables
@@ -1148,43 +1488,17 @@ void FakeKubeApiServer::seedNodes(int count)
 
 bool FakeKubeApiServer::addNode(const QJsonObject &node)
 {
-    QJsonObject n = node;
-    QJsonObject meta = n.value("metadata"_L1).toObject();
-    const QString name = meta.value("name"_L1).toString();
-    if (name.isEmpty() || m_store.contains(name))
-        return false;
-    if (!meta.contains("uid"_L1))
-        meta[u"uid"_s] = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (!meta.contains("creationTimestamp"_L1))
-        meta[u"creationTimestamp"_s] = rfc3339(nowSeconds());
-    n[u"metadata"_s] = meta;
-    n[u"kind"_s] = u"Node"_s;
-    n[u"apiVersion"_s] = u"v1"_s;
-    commit("ADDED"_ba, name, n);
-    return true;
+    return storeObject(FakeKubeResource::nodes(), node, true, false);
 }
 
 bool FakeKubeApiServer::updateNode(const QJsonObject &node)
 {
-    const QString name = node.value("metadata"_L1).toObject().value("name"_L1).toString();
-    return modifyNode(name, [&node](QJsonObject &current) {
-        QJsonObject meta = node.value("metadata"_L1).toObject();
-        const QJsonObject old = current.value("metadata"_L1).toObject();
-        for (const QString &k : { u"uid"_s, u"creationTimestamp"_s, u"resourceVersion"_s })
-            meta[k] = old.value(k);
-        current = node;
-        current[u"metadata"_s] = meta;
-        current[u"kind"_s] = u"Node"_s;
-        current[u"apiVersion"_s] = u"v1"_s;
-    });
+    return storeObject(FakeKubeResource::nodes(), node, false, true);
 }
 
 bool FakeKubeApiServer::deleteNode(const QString &name)
 {
-    if (!m_store.contains(name))
-        return false;
-    commit("DELETED"_ba, name, parseObject(m_store.value(name)));
-    return true;
+    return deleteObject(u"nodes"_s, {}, name);
 }
 
 bool FakeKubeApiServer::setReady(
@@ -1228,25 +1542,38 @@ bool FakeKubeApiServer::removeLabel(const QString &name, const QString &key)
 
 bool FakeKubeApiServer::modifyNode(const QString &name, const std::function<void(QJsonObject &)> &change)
 {
-    const auto it = m_store.constFind(name);
-    if (it == m_store.cend())
+    const FakeKubeResource &r = FakeKubeResource::nodes();
+    const auto it = nodeStore().constFind(name);
+    if (it == nodeStore().cend())
         return false;
     const QJsonObject before = parseObject(it.value());
     QJsonObject after = before;
     change(after);
     if (after != before) // an update that changes nothing is no event, as in etcd
-        commit("MODIFIED"_ba, name, after);
+        commit(r, "MODIFIED"_ba, name, after);
     return true;
+}
+
+const FakeKubeApiServer::Store &FakeKubeApiServer::nodeStore() const
+{
+    static const Store empty;
+    const auto it = m_stores.constFind(&FakeKubeResource::nodes());
+    return it == m_stores.cend() ? empty : it.value();
 }
 
 QJsonObject FakeKubeApiServer::node(const QString &name) const
 {
-    return parseObject(m_store.value(name));
+    return parseObject(nodeStore().value(name));
 }
 
 QStringList FakeKubeApiServer::nodeNames() const
 {
-    return m_store.keys();
+    return nodeStore().keys();
+}
+
+int FakeKubeApiServer::nodeCount() const
+{
+    return int(nodeStore().size());
 }
 
 QByteArray FakeKubeApiServer::resourceVersion() const
@@ -1254,24 +1581,182 @@ QByteArray FakeKubeApiServer::resourceVersion() const
     return QByteArray::number(m_rv);
 }
 
-void FakeKubeApiServer::commit(const QByteArray &type, const QString &name, QJsonObject object)
+bool FakeKubeApiServer::putObject(const QString &resource, const QJsonObject &object)
 {
+    const FakeKubeResource *r = FakeKubeResource::find(resource);
+    return r && storeObject(*r, object, true, true);
+}
+
+bool FakeKubeApiServer::deleteObject(const QString &resource, const QString &ns, const QString &name)
+{
+    const FakeKubeResource *r = FakeKubeResource::find(resource);
+    if (!r)
+        return false;
+    const QString key = r->key(ns, name);
+    const auto it = store(*r).constFind(key);
+    if (it == store(*r).cend())
+        return false;
+    commit(*r, "DELETED"_ba, key, parseObject(it.value()));
+    return true;
+}
+
+QJsonObject FakeKubeApiServer::object(const QString &resource, const QString &ns, const QString &name) const
+{
+    const FakeKubeResource *r = FakeKubeResource::find(resource);
+    return r ? parseObject(m_stores.value(r).value(r->key(ns, name))) : QJsonObject {};
+}
+
+QList<QJsonObject> FakeKubeApiServer::objects(const QString &resource, const QString &ns) const
+{
+    QList<QJsonObject> out;
+    const FakeKubeResource *r = FakeKubeResource::find(resource);
+    if (!r)
+        return out;
+    const Store s = m_stores.value(r);
+    for (auto it = s.cbegin(); it != s.cend(); ++it)
+        if (ns.isEmpty() || !r->namespaced || it.key().startsWith(QString(ns + u'/')))
+            out << parseObject(it.value());
+    return out;
+}
+
+QStringList FakeKubeApiServer::resources()
+{
+    QStringList names;
+    for (const FakeKubeResource &r : FakeKubeResource::all())
+        names << r.plural;
+    return names;
+}
+
+// add: create when missing; replace: replace when present (uid and creationTimestamp kept).
+bool FakeKubeApiServer::storeObject(const FakeKubeResource &r, const QJsonObject &object, bool add, bool replace)
+{
+    QJsonObject o = object;
+    QJsonObject meta = o.value("metadata"_L1).toObject();
+    const QString name = meta.value("name"_L1).toString();
+    if (name.isEmpty())
+        return false;
+    const QString ns = r.namespaced ? meta.value("namespace"_L1).toString(u"default"_s) : QString();
+    if (r.namespaced)
+        meta[u"namespace"_s] = ns;
+    const QString key = r.key(ns, name);
+    const auto it = store(r).constFind(key);
+    const bool exists = it != store(r).cend();
+    if (exists ? !replace : !add)
+        return false;
+    const QJsonObject before = exists ? parseObject(it.value()) : QJsonObject {};
+    if (exists) {
+        const QJsonObject old = before.value("metadata"_L1).toObject();
+        for (const QString &k : { u"uid"_s, u"creationTimestamp"_s, u"resourceVersion"_s })
+            meta[k] = old.value(k);
+    } else {
+        if (!meta.contains("uid"_L1))
+            meta[u"uid"_s] = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        if (!meta.contains("creationTimestamp"_L1))
+            meta[u"creationTimestamp"_s] = rfc3339(nowSeconds());
+    }
+    o[u"metadata"_s] = meta;
+    o[u"kind"_s] = r.kind;
+    o[u"apiVersion"_s] = r.groupVersion();
+    if (exists && o == before) // no event for no change, as in etcd
+        return true;
+    commit(r, exists ? "MODIFIED"_ba : "ADDED"_ba, key, o);
+    return true;
+}
+
+QJsonObject FakeKubeApiServer::makeLoadBalancerService(
+    const QString &ns, const QString &name, const QStringList &ingressIps, const QMap<QString, QString> &annotations)
+{
+    const uint h = qHash(QString(ns + u'/' + name));
+    QJsonObject annotationObject;
+    for (auto it = annotations.begin(); it != annotations.end(); ++it)
+        annotationObject[it.key()] = it.value();
+    QJsonObject meta { { u"name"_s, name }, { u"namespace"_s, ns },
+        { u"labels"_s, QJsonObject { { u"app.kubernetes.io/name"_s, name } } },
+        { u"creationTimestamp"_s, rfc3339(nowSeconds().addDays(-12).addSecs(-qint64(h % 86400))) } };
+    if (!annotationObject.isEmpty())
+        meta[u"annotations"_s] = annotationObject;
+    const bool v6 = !ingressIps.isEmpty() && ingressIps.first().contains(u':');
+    const QString clusterIp = v6 ? QStringLiteral("fd00:43::%1").arg(h % 65000 + 2, 0, 16)
+                                 : QStringLiteral("10.43.%1.%2").arg(h % 250).arg(2 + (h / 250) % 250);
+    QJsonArray ingress;
+    for (const QString &ip : ingressIps)
+        ingress.append(QJsonObject { { u"ip"_s, ip }, { u"ipMode"_s, u"VIP"_s } });
+    return { { u"kind"_s, u"Service"_s }, { u"apiVersion"_s, u"v1"_s }, { u"metadata"_s, meta },
+        { u"spec"_s,
+            QJsonObject { { u"type"_s, u"LoadBalancer"_s }, { u"clusterIP"_s, clusterIp },
+                { u"clusterIPs"_s, QJsonArray { clusterIp } }, { u"externalTrafficPolicy"_s, u"Cluster"_s },
+                { u"internalTrafficPolicy"_s, u"Cluster"_s },
+                { u"ipFamilies"_s, QJsonArray { v6 ? u"IPv6"_s : u"IPv4"_s } },
+                { u"ipFamilyPolicy"_s, u"SingleStack"_s }, { u"allocateLoadBalancerNodePorts"_s, true },
+                { u"sessionAffinity"_s, u"None"_s },
+                { u"selector"_s, QJsonObject { { u"app.kubernetes.io/name"_s, name } } },
+                { u"ports"_s,
+                    QJsonArray { QJsonObject { { u"name"_s, u"http"_s }, { u"port"_s, 80 }, { u"protocol"_s, u"TCP"_s },
+                        { u"targetPort"_s, 80 }, { u"nodePort"_s, int(30000 + h % 2768) } } } } } },
+        { u"status"_s,
+            QJsonObject { { u"loadBalancer"_s,
+                ingress.isEmpty() ? QJsonObject {} : QJsonObject { { u"ingress"_s, ingress } } } } } };
+}
+
+namespace {
+
+QJsonObject metallbObject(const QString &kind, const QString &name, const QJsonObject &spec)
+{
+    return { { u"kind"_s, kind }, { u"apiVersion"_s, u"metallb.io/v1beta1"_s },
+        { u"metadata"_s, QJsonObject { { u"name"_s, name }, { u"namespace"_s, u"metallb-system"_s } } },
+        { u"spec"_s, spec } };
+}
+
+} // namespace
+
+QJsonObject FakeKubeApiServer::makeIpAddressPool(
+    const QString &name, const QStringList &addresses, bool autoAssign, bool avoidBuggyIPs)
+{
+    return metallbObject(u"IPAddressPool"_s, name,
+        { { u"addresses"_s, QJsonArray::fromStringList(addresses) }, { u"autoAssign"_s, autoAssign },
+            { u"avoidBuggyIPs"_s, avoidBuggyIPs } });
+}
+
+QJsonObject FakeKubeApiServer::makeL2Advertisement(const QString &name, const QStringList &pools)
+{
+    return metallbObject(u"L2Advertisement"_s, name, { { u"ipAddressPools"_s, QJsonArray::fromStringList(pools) } });
+}
+
+QJsonObject FakeKubeApiServer::makeMetalLBConfigMap(const QByteArray &configYaml)
+{
+    return { { u"kind"_s, u"ConfigMap"_s }, { u"apiVersion"_s, u"v1"_s },
+        { u"metadata"_s, QJsonObject { { u"name"_s, u"config"_s }, { u"namespace"_s, u"metallb-system"_s } } },
+        { u"data"_s, QJsonObject { { u"config"_s, QString::fromUtf8(configYaml) } } } };
+}
+
+void FakeKubeApiServer::commit(
+    const FakeKubeResource &r, const QByteArray &type, const QString &key, QJsonObject object)
+{
+    // The namespace of a new object springs into existence (a real server
+    // would refuse the object): kubectl looks namespaces up after a 404.
+    if (r.namespaced && type == "ADDED") {
+        const QString ns = key.section(u'/', 0, 0);
+        const FakeKubeResource &namespaces = *FakeKubeResource::find(u"namespaces"_s);
+        if (!store(namespaces).contains(ns))
+            commit(namespaces, "ADDED"_ba, ns, makeNamespace(ns));
+    }
     ++m_rv;
     QJsonObject meta = object.value("metadata"_L1).toObject();
     meta[u"resourceVersion"_s] = QString::number(m_rv);
     object[u"metadata"_s] = meta;
     const QByteArray json = compact(object);
-    const QByteArray previous = m_store.value(name);
+    Store &s = store(r);
+    const QByteArray previous = s.value(key);
     if (type == "DELETED")
-        m_store.remove(name);
+        s.remove(key);
     else
-        m_store.insert(name, json);
-    m_history.append({ type, m_rv, name, json, previous });
+        s.insert(key, json);
+    m_history.append({ &r, type, m_rv, key, json, previous });
     trimHistory();
     const Event e = m_history.last(); // a test slot reacting to watchEnded may compact the history
     for (WatchStream *w : QList<WatchStream *>(m_watches)) // a delivery may end (drop) its stream
         if (m_watches.contains(w))
-            deliver(w, e.type, e.rv, e.name, e.object, e.previous);
+            deliver(w, e);
 }
 
 void FakeKubeApiServer::setHistoryLimit(int events)
@@ -1297,11 +1782,11 @@ void FakeKubeApiServer::compactHistory()
     trimHistory();
 }
 
-void FakeKubeApiServer::keepSnapshot(quint64 rv, const Store &store)
+void FakeKubeApiServer::keepSnapshot(quint64 rv, const Stores &stores)
 {
     if (m_snapshots.contains(rv))
         return;
-    m_snapshots.insert(rv, store); // implicitly shared: copies only when m_store changes
+    m_snapshots.insert(rv, stores); // implicitly shared: copies only when a store changes
     while (m_snapshots.size() > kMaxSnapshots)
         m_snapshots.erase(m_snapshots.begin());
 }
@@ -1415,17 +1900,24 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
     QString path = req.path;
     while (path.size() > 1 && path.endsWith(u'/'))
         path.chop(1);
-    const QString nodes = u"/api/v1/nodes"_s, watchNodes = u"/api/v1/watch/nodes"_s;
-    const bool watchPath = path == watchNodes || path.startsWith(watchNodes + u'/');
-    const bool nodePath = watchPath || path == nodes || path.startsWith(nodes + u'/');
-    const QString name = !nodePath ? QString() : path.mid((watchPath ? watchNodes : nodes).size() + 1);
+    const Target target = Target::parse(path);
+    const QString &name = target.name;
     const bool isGet = req.method == "GET";
+    // A path that names a resource (and can take some method): 405 for the others.
+    const bool resourcePath = target.resource && !target.subresource && !target.unscopedName();
 
-    if (nodePath && !name.contains(u'/')) {
-        if (isGet && (watchPath || isTrue(req.queryValue(u"watch"_s))))
+    if (resourcePath) {
+        const bool scoped = !target.resource->namespaced || !target.ns.isEmpty();
+        if (isGet && (target.watchPath || isTrue(req.queryValue(u"watch"_s))))
             req.kind = Watch;
+        else if (target.watchPath)
+            req.kind = Other;
         else if (isGet)
             req.kind = name.isEmpty() ? List : Get;
+        else if (req.method == "POST" && name.isEmpty() && scoped)
+            req.kind = Create;
+        else if (req.method == "PUT" && !name.isEmpty())
+            req.kind = Update;
         else if (req.method == "PATCH" && !name.isEmpty())
             req.kind = Patch;
         else if (req.method == "DELETE" && !name.isEmpty())
@@ -1478,17 +1970,42 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
 
     if (m_forbidden & req.kind) {
         static const QHash<int, QString> verbs { { List, u"list"_s }, { Watch, u"watch"_s }, { Get, u"get"_s },
-            { Patch, u"patch"_s }, { Delete, u"delete"_s }, { Discovery, u"get"_s }, { Other, u"get"_s } };
-        const QString subject = name.isEmpty() ? u"nodes"_s : QStringLiteral("nodes \"%1\"").arg(name);
-        QJsonObject details { { u"kind"_s, u"nodes"_s } };
-        if (!name.isEmpty())
-            details[u"name"_s] = name;
+            { Patch, u"patch"_s }, { Delete, u"delete"_s }, { Create, u"create"_s }, { Update, u"update"_s },
+            { Discovery, u"get"_s }, { Other, u"get"_s } };
+        Target t = target;
+        if (!t.resource) // discovery and unknown paths: as the nodes code always said
+            t = Target { &FakeKubeResource::nodes(), {}, {} };
+        const QString scope
+            = t.ns.isEmpty() ? u"at the cluster scope"_s : QStringLiteral("in the namespace \"%1\"").arg(t.ns);
         answerStatus(c, req, 403, "Forbidden"_ba,
-            QStringLiteral("%1 is forbidden: User \"%2\" cannot %3 resource \"nodes\" in API group \"\" at "
-                           "the cluster scope")
-                .arg(subject, req.user, verbs.value(req.kind)),
-            details);
+            QStringLiteral("%1 is forbidden: User \"%2\" cannot %3 resource \"%4\" in API group \"%5\" %6")
+                .arg(t.subject(), req.user, verbs.value(req.kind), t.resource->plural, t.resource->group, scope),
+            t.details());
         return;
+    }
+
+    // Write options, as ValidateCreateOptions & co check them: 422 Invalid.
+    if (req.kind & (Create | Update | Patch | Delete)) {
+        static const QHash<int, QString> options { { Create, u"CreateOptions"_s }, { Update, u"UpdateOptions"_s },
+            { Patch, u"PatchOptions"_s }, { Delete, u"DeleteOptions"_s } };
+        QString invalid;
+        const QStringList dryRun = req.query.allQueryItemValues(u"dryRun"_s);
+        if (!dryRun.isEmpty() && (dryRun.size() > 1 || dryRun.first() != u"All"))
+            invalid = QStringLiteral("dryRun: Unsupported value: []string{\"%1\"}: supported values: \"All\"")
+                          .arg(dryRun.join(u"\", \""_s));
+        else if (req.kind == Patch && mediaType(req.header("content-type"_ba)) == u"application/apply-patch+yaml"
+            && req.queryValue(u"fieldManager"_s).isEmpty())
+            invalid = u"fieldManager: Required value: is required for apply patch"_s;
+        if (!invalid.isEmpty()) {
+            answerStatus(c, req, 422, "Invalid"_ba,
+                QStringLiteral("%1.meta.k8s.io \"\" is invalid: %2").arg(options.value(req.kind), invalid),
+                { { u"group"_s, u"meta.k8s.io"_s }, { u"kind"_s, options.value(req.kind) },
+                    { u"causes"_s,
+                        QJsonArray { QJsonObject { { u"reason"_s, u"FieldValueInvalid"_s },
+                            { u"message"_s, invalid.section(u": "_s, 1) },
+                            { u"field"_s, invalid.section(u':', 0, 0) } } } } });
+            return;
+        }
     }
 
     switch (req.kind) {
@@ -1496,22 +2013,28 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
         serveDiscovery(c, req, path);
         break;
     case List:
-        serveList(c, req);
+        serveList(c, req, target);
         break;
     case Get:
-        serveGet(c, req, name);
+        serveGet(c, req, target);
         break;
     case Watch:
-        serveWatch(c, req, name);
+        serveWatch(c, req, target);
+        break;
+    case Create:
+        serveCreate(c, req, target);
+        break;
+    case Update:
+        serveUpdate(c, req, target);
         break;
     case Patch:
-        servePatch(c, req, name);
+        servePatch(c, req, target);
         break;
     case Delete:
-        serveDelete(c, req, name);
+        serveDelete(c, req, target);
         break;
     default:
-        if (nodePath && !name.contains(u'/'))
+        if (resourcePath)
             answerStatus(c, req, 405, "MethodNotAllowed"_ba,
                 QStringLiteral("the server does not allow this method on the requested resource"));
         else
@@ -1575,19 +2098,80 @@ void FakeKubeApiServer::serveDiscovery(Connection *c, Request &req, const QStrin
                 QJsonArray { QJsonObject { { u"clientCIDR"_s, u"0.0.0.0/0"_s },
                     { u"serverAddress"_s, QString(u"127.0.0.1:"_s + QString::number(port())) } } } } };
     } else if (path == u"/apis") {
-        body = { { u"kind"_s, u"APIGroupList"_s }, { u"apiVersion"_s, u"v1"_s }, { u"groups"_s, QJsonArray {} } };
-    } else if (path == u"/api/v1") {
+        // Plain APIGroupList: aggregated discovery falls back to it, as for /api.
+        QJsonArray groups;
+        for (const FakeKubeResource &r : FakeKubeResource::all())
+            if (!r.group.isEmpty() && (groups.isEmpty() || groups.last()[u"name"_s] != r.group))
+                groups.append(r.apiGroup());
+        body = { { u"kind"_s, u"APIGroupList"_s }, { u"apiVersion"_s, u"v1"_s }, { u"groups"_s, groups } };
+    } else if (const QStringList seg = path.split(u'/', Qt::SkipEmptyParts);
+               seg.value(0) == u"apis" && seg.size() == 2 && seg.at(1) == u"metallb.io") {
+        body = FakeKubeResource::find(u"ipaddresspools"_s)->apiGroup();
+        body[u"kind"_s] = u"APIGroup"_s;
+        body[u"apiVersion"_s] = u"v1"_s;
+    } else if (path == u"/api/v1" || (seg.value(0) == u"apis" && seg.size() == 3)) {
+        const QString groupVersion = path == u"/api/v1" ? u"v1"_s : QString(seg.at(1) + u'/' + seg.at(2));
         const QJsonArray allVerbs { u"create"_s, u"delete"_s, u"deletecollection"_s, u"get"_s, u"list"_s, u"patch"_s,
             u"update"_s, u"watch"_s };
-        body = { { u"kind"_s, u"APIResourceList"_s }, { u"groupVersion"_s, u"v1"_s },
-            { u"resources"_s,
-                QJsonArray {
-                    QJsonObject { { u"name"_s, u"nodes"_s }, { u"singularName"_s, u"node"_s },
-                        { u"namespaced"_s, false }, { u"kind"_s, u"Node"_s }, { u"verbs"_s, allVerbs },
-                        { u"shortNames"_s, QJsonArray { u"no"_s } }, { u"storageVersionHash"_s, u"XwShjMxG9Fs="_s } },
-                    QJsonObject { { u"name"_s, u"nodes/status"_s }, { u"singularName"_s, u""_s },
-                        { u"namespaced"_s, false }, { u"kind"_s, u"Node"_s },
-                        { u"verbs"_s, QJsonArray { u"get"_s, u"patch"_s, u"update"_s } } } } } };
+        QJsonArray resources;
+        for (const FakeKubeResource &r : FakeKubeResource::all()) {
+            if (r.groupVersion() != groupVersion)
+                continue;
+            QJsonObject o { { u"name"_s, r.plural }, { u"singularName"_s, r.singular },
+                { u"namespaced"_s, r.namespaced }, { u"kind"_s, r.kind }, { u"verbs"_s, allVerbs } };
+            if (!r.shortNames.isEmpty())
+                o[u"shortNames"_s] = QJsonArray::fromStringList(r.shortNames);
+            o[u"storageVersionHash"_s] = r.storageVersionHash();
+            resources.append(o);
+            if (r.plural == u"nodes" || r.plural == u"services")
+                resources.append(QJsonObject { { u"name"_s, QString(r.plural + u"/status"_s) },
+                    { u"singularName"_s, u""_s }, { u"namespaced"_s, r.namespaced }, { u"kind"_s, r.kind },
+                    { u"verbs"_s, QJsonArray { u"get"_s, u"patch"_s, u"update"_s } } });
+        }
+        if (resources.isEmpty()) {
+            answerStatus(c, req, 404, "NotFound"_ba, u"the server could not find the requested resource"_s);
+            return;
+        }
+        body = { { u"kind"_s, u"APIResourceList"_s }, { u"groupVersion"_s, groupVersion },
+            { u"resources"_s, resources } };
+        if (groupVersion != u"v1")
+            body[u"apiVersion"_s] = u"v1"_s;
+    } else if (path == u"/openapi/v3") {
+        QJsonObject paths;
+        for (const FakeKubeResource &r : FakeKubeResource::all()) {
+            const QString gv = r.group.isEmpty() ? u"api/v1"_s : QString(u"apis/"_s + r.groupVersion());
+            paths[gv] = QJsonObject { { u"serverRelativeURL"_s,
+                QString(u"/openapi/v3/"_s + gv + u"?hash="_s + QString::number(qHash(gv), 16).toUpper()) } };
+        }
+        body = { { u"paths"_s, paths } };
+    } else if (path.startsWith(u"/openapi/v3/")) {
+        // Just enough OpenAPI v3 for kubectl to see that PATCH takes
+        // fieldValidation, so it validates on the server (and does without
+        // schemas) instead of downloading OpenAPI v2.
+        const QString gv = path.mid(12);
+        QJsonObject paths;
+        for (const FakeKubeResource &r : FakeKubeResource::all()) {
+            if ((r.group.isEmpty() ? u"api/v1"_s : QString(u"apis/"_s + r.groupVersion())) != gv)
+                continue;
+            QJsonArray parameters;
+            for (const QString &name : { u"dryRun"_s, u"fieldManager"_s, u"fieldValidation"_s, u"force"_s })
+                parameters.append(QJsonObject { { u"name"_s, name }, { u"in"_s, u"query"_s },
+                    { u"schema"_s, QJsonObject { { u"type"_s, name == u"force" ? u"boolean"_s : u"string"_s } } } });
+            const QJsonObject operation { { u"operationId"_s, QString(u"patch"_s + r.kind) },
+                { u"parameters"_s, parameters }, { u"x-kubernetes-action"_s, u"patch"_s },
+                { u"x-kubernetes-group-version-kind"_s,
+                    QJsonObject { { u"group"_s, r.group }, { u"version"_s, r.version }, { u"kind"_s, r.kind } } },
+                { u"responses"_s, QJsonObject { { u"200"_s, QJsonObject { { u"description"_s, u"OK"_s } } } } } };
+            const QString prefix = u'/' + gv + (r.namespaced ? u"/namespaces/{namespace}/"_s : u"/"_s);
+            paths[QString(prefix + r.plural + u"/{name}"_s)] = QJsonObject { { u"patch"_s, operation } };
+        }
+        if (paths.isEmpty()) {
+            answerStatus(c, req, 404, "NotFound"_ba, u"the server could not find the requested resource"_s);
+            return;
+        }
+        body = { { u"openapi"_s, u"3.0.0"_s },
+            { u"info"_s, QJsonObject { { u"title"_s, u"Kubernetes"_s }, { u"version"_s, u"v1.32.4"_s } } },
+            { u"paths"_s, paths }, { u"components"_s, QJsonObject { { u"schemas"_s, QJsonObject {} } } } };
     } else if (path == u"/healthz" || path == u"/livez" || path == u"/readyz") {
         answer(c, req, 200, "ok"_ba, "text/plain; charset=utf-8"_ba);
         return;
@@ -1598,28 +2182,33 @@ void FakeKubeApiServer::serveDiscovery(Connection *c, Request &req, const QStrin
     answer(c, req, 200, compact(body));
 }
 
-QByteArray FakeKubeApiServer::tableFor(const QList<QByteArray> &objects, const QJsonObject &listMeta, bool withColumns,
-    const QString &includeObject, const QByteArray &version) const
+QByteArray FakeKubeApiServer::tableFor(const FakeKubeResource &r, const QList<QByteArray> &objects,
+    const QJsonObject &listMeta, bool withColumns, const QString &includeObject, const QByteArray &version) const
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QJsonArray rows;
     for (const QByteArray &json : objects) {
-        const QJsonObject node = parseObject(json);
-        QJsonObject row { { u"cells"_s, QJsonArray::fromStringList(nodeCells(node, now)) } };
+        const QJsonObject object = parseObject(json);
+        QJsonObject row { { u"cells"_s, QJsonArray::fromStringList(r.cells(object, now)) } };
         if (includeObject == u"Object")
-            row[u"object"_s] = node;
+            row[u"object"_s] = object;
         else if (includeObject != u"None")
             row[u"object"_s] = QJsonObject { { u"kind"_s, u"PartialObjectMetadata"_s },
                 { u"apiVersion"_s, QString(u"meta.k8s.io/"_s + QString::fromLatin1(version)) },
-                { u"metadata"_s, node.value("metadata"_L1) } };
+                { u"metadata"_s, object.value("metadata"_L1) } };
         rows.append(row);
     }
     return compact(QJsonObject { { u"kind"_s, u"Table"_s },
         { u"apiVersion"_s, QString(u"meta.k8s.io/"_s + QString::fromLatin1(version)) }, { u"metadata"_s, listMeta },
-        { u"columnDefinitions"_s, withColumns ? QJsonValue(nodeColumns()) : QJsonValue() }, { u"rows"_s, rows } });
+        { u"columnDefinitions"_s, withColumns ? QJsonValue(r.columns()) : QJsonValue() }, { u"rows"_s, rows } });
 }
 
-void FakeKubeApiServer::serveList(Connection *c, Request &req)
+void FakeKubeApiServer::answerNotFound(Connection *c, Request &req, const Target &t)
+{
+    answerStatus(c, req, 404, "NotFound"_ba, QStringLiteral("%1 not found").arg(t.subject()), t.details());
+}
+
+void FakeKubeApiServer::serveList(Connection *c, Request &req, const Target &t)
 {
     Selector selector;
     QString error;
@@ -1627,6 +2216,7 @@ void FakeKubeApiServer::serveList(Connection *c, Request &req)
         answerStatus(c, req, 400, "BadRequest"_ba, error);
         return;
     }
+    const FakeKubeResource &r = *t.resource;
     const QByteArray tableVersion = tableVersionAccepted(req.header("accept"_ba));
     bool limitOk = true;
     const qint64 limit = req.hasQuery(u"limit"_s) ? req.queryValue(u"limit"_s).toLongLong(&limitOk) : 0;
@@ -1638,7 +2228,7 @@ void FakeKubeApiServer::serveList(Connection *c, Request &req)
         return;
     }
 
-    Store snapshot = m_store;
+    Stores snapshot = m_stores;
     quint64 snapshotRv = m_rv;
     QString start;
     if (!cont.isEmpty()) {
@@ -1702,102 +2292,236 @@ void FakeKubeApiServer::serveList(Connection *c, Request &req)
 
     const QString includeObject = req.queryValue(u"includeObject"_s);
     QJsonObject meta { { u"resourceVersion"_s, QString::number(snapshotRv) } };
+    const Store items = snapshot.value(&r);
+    // One namespace is the key range [ns/, ns0): '0' follows '/'.
+    const QString prefix = t.ns.isEmpty() ? QString() : QString(t.ns + u'/');
+    const auto end = t.ns.isEmpty() ? items.cend() : items.lowerBound(QString(t.ns + u'0'));
+    const QByteArray listHead = "{\"kind\":\""_ba + r.kind.toLatin1() + "List\",\"apiVersion\":\""_ba
+        + r.groupVersion().toLatin1() + "\",\"metadata\":"_ba;
     if (limit == 0 && start.isEmpty() && selector.isEmpty() && tableVersion.isEmpty() && snapshotRv == m_rv) {
         // The whole collection, as it is now: serialize once per version.
-        if (m_listCacheRv != m_rv || m_listCache.isEmpty()) {
-            QByteArray body = "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\""_ba
-                + QByteArray::number(m_rv) + "\"},\"items\":["_ba;
+        const QString cacheKey = r.plural + u'/' + t.ns;
+        if (m_listCacheRv != m_rv || m_listCache.isEmpty() || m_listCacheKey != cacheKey) {
+            QByteArray body = listHead + "{\"resourceVersion\":\""_ba + QByteArray::number(m_rv) + "\"},\"items\":["_ba;
             qsizetype size = body.size() + 2;
-            for (const QByteArray &json : std::as_const(m_store))
-                size += json.size() + 1;
+            for (auto it = items.lowerBound(prefix); it != end; ++it)
+                size += it.value().size() + 1;
             body.reserve(size);
             bool first = true;
-            for (const QByteArray &json : std::as_const(m_store)) {
+            for (auto it = items.lowerBound(prefix); it != end; ++it) {
                 if (!first)
                     body += ',';
-                body += json;
+                body += it.value();
                 first = false;
             }
             body += "]}"_ba;
             m_listCache = body;
             m_listCacheRv = m_rv;
+            m_listCacheKey = cacheKey;
         }
         answer(c, req, 200, m_listCache);
         return;
     }
 
-    auto it = start.isEmpty() ? snapshot.cbegin() : snapshot.lowerBound(start);
-    QList<QByteArray> items;
+    auto it = items.lowerBound(std::max(start, prefix));
+    QList<QByteArray> found;
     QString last;
-    for (; it != snapshot.cend() && (limit == 0 || items.size() < limit); ++it) {
+    for (; it != end && (limit == 0 || found.size() < limit); ++it) {
         last = it.key();
         if (selector.isEmpty() || selector.matches(it.key(), it.value()))
-            items.append(it.value());
+            found.append(it.value());
     }
-    if (it != snapshot.cend()) {
+    if (it != end) {
         meta[u"continue"_s] = continueToken(qint64(snapshotRv), last);
         if (selector.isEmpty())
-            meta[u"remainingItemCount"_s] = qint64(std::distance(it, snapshot.cend()));
+            meta[u"remainingItemCount"_s] = qint64(std::distance(it, end));
         keepSnapshot(snapshotRv, snapshot);
     }
 
     if (!tableVersion.isEmpty()) {
-        answer(c, req, 200, tableFor(items, meta, true, includeObject, tableVersion),
+        answer(c, req, 200, tableFor(r, found, meta, true, includeObject, tableVersion),
             "application/json;as=Table;v="_ba + tableVersion + ";g=meta.k8s.io"_ba);
         return;
     }
-    QByteArray body = "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":"_ba + compact(meta)
-        + ",\"items\":["_ba + items.join(',') + "]}"_ba;
-    answer(c, req, 200, body);
+    answer(c, req, 200, listHead + compact(meta) + ",\"items\":["_ba + found.join(',') + "]}"_ba);
 }
 
-void FakeKubeApiServer::serveGet(Connection *c, Request &req, const QString &name)
+void FakeKubeApiServer::serveGet(Connection *c, Request &req, const Target &t)
 {
-    const auto it = m_store.constFind(name);
-    if (it == m_store.cend()) {
-        answerStatus(c, req, 404, "NotFound"_ba, QStringLiteral("nodes \"%1\" not found").arg(name),
-            { { u"name"_s, name }, { u"kind"_s, u"nodes"_s } });
+    const Store &s = store(*t.resource);
+    const auto it = s.constFind(t.key());
+    if (it == s.cend()) {
+        answerNotFound(c, req, t);
         return;
     }
     const QByteArray tableVersion = tableVersionAccepted(req.header("accept"_ba));
     if (!tableVersion.isEmpty()) {
         const QJsonObject meta { { u"resourceVersion"_s, QString::number(m_rv) } };
-        answer(c, req, 200, tableFor({ it.value() }, meta, true, req.queryValue(u"includeObject"_s), tableVersion),
+        answer(c, req, 200,
+            tableFor(*t.resource, { it.value() }, meta, true, req.queryValue(u"includeObject"_s), tableVersion),
             "application/json;as=Table;v="_ba + tableVersion + ";g=meta.k8s.io"_ba);
         return;
     }
     answer(c, req, 200, it.value());
 }
 
-void FakeKubeApiServer::servePatch(Connection *c, Request &req, const QString &name)
+namespace {
+
+// The body of a create or update: one object of the resource's kind, in the
+// request's namespace. Returns an error message (400) or empty.
+QString checkBody(const QJsonObject &o, const QString &kind, const QString &groupVersion, const QString &ns)
+{
+    const QString apiVersion = o.value("apiVersion"_L1).toString();
+    if (!apiVersion.isEmpty() && apiVersion != groupVersion)
+        return QStringLiteral("the API version in the data (%1) does not match the expected API version (%2)")
+            .arg(apiVersion, groupVersion);
+    const QString k = o.value("kind"_L1).toString();
+    if (!k.isEmpty() && k != kind)
+        return QStringLiteral("the kind in the data (%1) does not match the expected kind (%2)").arg(k, kind);
+    const QString objectNs = o.value("metadata"_L1).toObject().value("namespace"_L1).toString();
+    if (!objectNs.isEmpty() && objectNs != ns)
+        return u"the namespace of the provided object does not match the namespace sent on the request"_s;
+    return {};
+}
+
+// A create or update body as checkBody wants it; nullopt with *error (a 400) if not.
+std::optional<QJsonObject> objectBody(
+    const QByteArray &body, const FakeKubeResource &r, const QString &ns, QString *error)
+{
+    const auto object = bodyObject(body, false, error);
+    if (!object)
+        *error = u"error decoding the body: "_s + *error;
+    else if (*error = checkBody(*object, r.kind, r.groupVersion(), ns); error->isEmpty())
+        return object;
+    return std::nullopt;
+}
+
+QString conflictMessage(const QString &subject)
+{
+    return QStringLiteral("Operation cannot be fulfilled on %1: the object has been modified; please apply your "
+                          "changes to the latest version and try again")
+        .arg(subject);
+}
+
+} // namespace
+
+void FakeKubeApiServer::serveCreate(Connection *c, Request &req, const Target &collection)
+{
+    const FakeKubeResource &r = *collection.resource;
+    QString error;
+    const auto body = objectBody(req.body, r, collection.ns, &error);
+    if (!body)
+        return answerStatus(c, req, 400, "BadRequest"_ba, error);
+    QJsonObject object = *body;
+    QJsonObject meta = object.value("metadata"_L1).toObject();
+    if (meta.value("name"_L1).toString().isEmpty() && !meta.value("generateName"_L1).toString().isEmpty())
+        meta[u"name"_s]
+            = QString(meta.value("generateName"_L1).toString() + QUuid::createUuid().toString(QUuid::Id128).left(5));
+    Target t = collection;
+    t.name = meta.value("name"_L1).toString();
+    if (t.name.isEmpty()) {
+        answerStatus(c, req, 422, "Invalid"_ba,
+            QStringLiteral("%1 \"\" is invalid: metadata.name: Required value: name or generateName is required")
+                .arg(r.kind),
+            { { u"kind"_s, r.kind }, { u"group"_s, r.group } });
+        return;
+    }
+    if (store(r).contains(t.key())) {
+        answerStatus(
+            c, req, 409, "AlreadyExists"_ba, QStringLiteral("%1 already exists").arg(t.subject()), t.details());
+        return;
+    }
+    meta.remove("resourceVersion"_L1);
+    meta[u"uid"_s] = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    meta[u"creationTimestamp"_s] = rfc3339(nowSeconds());
+    if (r.namespaced)
+        meta[u"namespace"_s] = t.ns;
+    object[u"metadata"_s] = meta;
+    completeWrite(c, req, t, object, {});
+}
+
+void FakeKubeApiServer::serveUpdate(Connection *c, Request &req, const Target &t)
+{
+    const FakeKubeResource &r = *t.resource;
+    QString error;
+    const auto body = objectBody(req.body, r, t.ns, &error);
+    if (!body)
+        return answerStatus(c, req, 400, "BadRequest"_ba, error);
+    QJsonObject after = *body;
+    QJsonObject meta = after.value("metadata"_L1).toObject();
+    if (meta.value("name"_L1).toString() != t.name) {
+        answerStatus(c, req, 400, "BadRequest"_ba,
+            QStringLiteral("the name of the object (%1) does not match the name on the URL (%2)")
+                .arg(meta.value("name"_L1).toString(), t.name));
+        return;
+    }
+    const QByteArray before = store(r).value(t.key());
+    if (before.isEmpty()) {
+        answerNotFound(c, req, t);
+        return;
+    }
+    const QJsonObject oldMeta = parseObject(before).value("metadata"_L1).toObject();
+    if (meta.value("resourceVersion"_L1).toString().isEmpty()) {
+        answerStatus(c, req, 422, "Invalid"_ba,
+            QStringLiteral("%1 \"%2\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified "
+                           "for an update")
+                .arg(r.kind, t.name),
+            t.details());
+        return;
+    }
+    if (meta.value("resourceVersion"_L1) != oldMeta.value("resourceVersion"_L1)) {
+        answerStatus(c, req, 409, "Conflict"_ba, conflictMessage(t.subject()), t.details());
+        return;
+    }
+    meta[u"uid"_s] = oldMeta.value("uid"_L1);
+    meta[u"creationTimestamp"_s] = oldMeta.value("creationTimestamp"_L1);
+    if (r.namespaced)
+        meta[u"namespace"_s] = t.ns;
+    after[u"metadata"_s] = meta;
+    completeWrite(c, req, t, after, before);
+}
+
+void FakeKubeApiServer::servePatch(Connection *c, Request &req, const Target &t)
 {
     const QString type = mediaType(req.header("content-type"_ba));
     const bool merge = type == u"application/merge-patch+json";
     const bool strategic = type == u"application/strategic-merge-patch+json";
     const bool json = type == u"application/json-patch+json";
-    if (!merge && !strategic && !json) {
+    const bool apply = type == u"application/apply-patch+yaml";
+    if (!merge && !strategic && !json && !apply) {
         answerStatus(c, req, 415, "UnsupportedMediaType"_ba,
             QStringLiteral("the body of the request was in an unknown format - accepted media types "
                            "include: application/json-patch+json, application/merge-patch+json, "
-                           "application/strategic-merge-patch+json"));
+                           "application/apply-patch+yaml, application/strategic-merge-patch+json"));
         return;
     }
-    const auto it = m_store.constFind(name);
-    if (it == m_store.cend()) {
-        answerStatus(c, req, 404, "NotFound"_ba, QStringLiteral("nodes \"%1\" not found").arg(name),
-            { { u"name"_s, name }, { u"kind"_s, u"nodes"_s } });
+    const FakeKubeResource &r = *t.resource;
+    const QByteArray existing = store(r).value(t.key());
+    if (existing.isEmpty() && !apply) {
+        answerNotFound(c, req, t);
         return;
     }
     QJsonParseError parseError;
     const QJsonDocument patch = QJsonDocument::fromJson(req.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || (json ? !patch.isArray() : !patch.isObject())) {
-        answerStatus(
-            c, req, 400, "BadRequest"_ba, QStringLiteral("error decoding patch: %1").arg(parseError.errorString()));
+    QString error;
+    const auto applied = apply ? bodyObject(req.body, true, &error) : std::nullopt;
+    if (apply ? !applied
+              : parseError.error != QJsonParseError::NoError || (json ? !patch.isArray() : !patch.isObject())) {
+        answerStatus(c, req, 400, "BadRequest"_ba,
+            QStringLiteral("error decoding patch: %1").arg(apply ? error : parseError.errorString()));
         return;
     }
-    const QJsonObject before = parseObject(it.value());
+    const QJsonObject before = parseObject(existing);
     QJsonValue result = before;
-    if (merge) {
+    if (apply) {
+        // Server-side apply, simplified: the applied configuration merged in
+        // (no managedFields: fields other managers set are never removed).
+        if (const QString e = checkBody(*applied, r.kind, r.groupVersion(), t.ns); !e.isEmpty()) {
+            answerStatus(c, req, 400, "BadRequest"_ba, e);
+            return;
+        }
+        result = mergePatch(before, *applied);
+    } else if (merge) {
         result = mergePatch(before, patch.object());
     } else if (strategic) {
         result = strategicMerge(before, patch.object(), {});
@@ -1808,47 +2532,85 @@ void FakeKubeApiServer::servePatch(Connection *c, Request &req, const QString &n
     QJsonObject after = result.toObject();
     QJsonObject meta = after.value("metadata"_L1).toObject();
     const QJsonObject oldMeta = before.value("metadata"_L1).toObject();
-    if (!result.isObject() || meta.value("name"_L1).toString() != name) {
+    if (!result.isObject() || meta.value("name"_L1).toString() != t.name) {
         answerStatus(c, req, 400, "BadRequest"_ba,
             QStringLiteral("the name of the object (%1) does not match the name on the URL (%2)")
-                .arg(meta.value("name"_L1).toString(), name));
+                .arg(meta.value("name"_L1).toString(), t.name));
         return;
     }
     // Optimistic concurrency: a patch that names a resourceVersion must name the current one.
     if (meta.value("resourceVersion"_L1) != oldMeta.value("resourceVersion"_L1)) {
-        answerStatus(c, req, 409, "Conflict"_ba,
-            QStringLiteral("Operation cannot be fulfilled on nodes \"%1\": the object has been modified; "
-                           "please apply your changes to the latest version and try again")
-                .arg(name),
-            { { u"name"_s, name }, { u"kind"_s, u"nodes"_s } });
+        if (existing.isEmpty())
+            answerNotFound(c, req, t); // an apply that expects an object that is not there
+        else
+            answerStatus(c, req, 409, "Conflict"_ba, conflictMessage(t.subject()), t.details());
         return;
     }
-    meta[u"uid"_s] = oldMeta.value("uid"_L1);
-    meta[u"creationTimestamp"_s] = oldMeta.value("creationTimestamp"_L1);
+    if (existing.isEmpty()) { // apply creates
+        meta[u"uid"_s] = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        meta[u"creationTimestamp"_s] = rfc3339(nowSeconds());
+    } else {
+        meta[u"uid"_s] = oldMeta.value("uid"_L1);
+        meta[u"creationTimestamp"_s] = oldMeta.value("creationTimestamp"_L1);
+    }
+    if (r.namespaced)
+        meta[u"namespace"_s] = t.ns;
     after[u"metadata"_s] = meta;
-    after[u"kind"_s] = u"Node"_s;
-    after[u"apiVersion"_s] = u"v1"_s;
-    const bool dryRun = req.query.hasQueryItem(u"dryRun"_s);
-    if (after == before || dryRun) {
-        answer(c, req, 200, compact(after));
-        return;
-    }
-    commit("MODIFIED"_ba, name, after);
-    answer(c, req, 200, m_store.value(name));
+    completeWrite(c, req, t, after, existing);
 }
 
-void FakeKubeApiServer::serveDelete(Connection *c, Request &req, const QString &name)
+void FakeKubeApiServer::completeWrite(
+    Connection *c, Request &req, const Target &t, QJsonObject after, const QByteArray &before)
 {
-    const auto it = m_store.constFind(name);
-    if (it == m_store.cend()) {
-        answerStatus(c, req, 404, "NotFound"_ba, QStringLiteral("nodes \"%1\" not found").arg(name),
-            { { u"name"_s, name }, { u"kind"_s, u"nodes"_s } });
+    const FakeKubeResource &r = *t.resource;
+    const bool dryRun = req.hasQuery(u"dryRun"_s);
+    after[u"kind"_s] = r.kind;
+    after[u"apiVersion"_s] = r.groupVersion();
+    if (m_admission) {
+        if (const QString denial = m_admission(r.plural, after, dryRun); !denial.isEmpty()) {
+            answerStatus(c, req, 403, "Forbidden"_ba,
+                QStringLiteral("admission webhook \"%1\" denied the request: %2").arg(r.webhook(), denial));
+            return;
+        }
+    }
+    if (before.isEmpty()) {
+        QJsonObject meta = after.value("metadata"_L1).toObject();
+        meta.remove("resourceVersion"_L1);
+        after[u"metadata"_s] = meta;
+    } else if (after == parseObject(before)) { // no change: no new resource version, no event
+        answer(c, req, 200, before);
         return;
     }
-    const QJsonObject details { { u"name"_s, name }, { u"kind"_s, u"nodes"_s },
-        { u"uid"_s, parseObject(it.value()).value("metadata"_L1).toObject().value("uid"_L1) } };
-    if (!req.query.hasQueryItem(u"dryRun"_s))
-        deleteNode(name);
+    const int status = before.isEmpty() ? 201 : 200;
+    if (dryRun) {
+        answer(c, req, status, compact(after));
+        return;
+    }
+    commit(r, before.isEmpty() ? "ADDED"_ba : "MODIFIED"_ba, t.key(), after);
+    answer(c, req, status, store(r).value(t.key()));
+}
+
+void FakeKubeApiServer::serveDelete(Connection *c, Request &req, const Target &t)
+{
+    const FakeKubeResource &r = *t.resource;
+    const QByteArray existing = store(r).value(t.key());
+    if (existing.isEmpty()) {
+        answerNotFound(c, req, t);
+        return;
+    }
+    const QJsonObject object = parseObject(existing);
+    const bool dryRun = req.hasQuery(u"dryRun"_s);
+    if (m_admission) {
+        if (const QString denial = m_admission(r.plural, object, dryRun); !denial.isEmpty()) {
+            answerStatus(c, req, 403, "Forbidden"_ba,
+                QStringLiteral("admission webhook \"%1\" denied the request: %2").arg(r.webhook(), denial));
+            return;
+        }
+    }
+    QJsonObject details = t.details();
+    details[u"uid"_s] = object.value("metadata"_L1).toObject().value("uid"_L1);
+    if (!dryRun)
+        commit(r, "DELETED"_ba, t.key(), object);
     QJsonObject status { { u"kind"_s, u"Status"_s }, { u"apiVersion"_s, u"v1"_s }, { u"metadata"_s, QJsonObject {} },
         { u"status"_s, u"Success"_s }, { u"details"_s, details } };
     answer(c, req, 200, compact(status));
@@ -1857,13 +2619,13 @@ void FakeKubeApiServer::serveDelete(Connection *c, Request &req, const QString &
 // ---------------------------------------------------------------------------
 // Watch
 
-void FakeKubeApiServer::serveWatch(Connection *c, Request &req, const QString &name)
+void FakeKubeApiServer::serveWatch(Connection *c, Request &req, const Target &t)
 {
     auto w = std::make_unique<WatchStream>();
     QString error;
     QString fieldSelector = req.queryValue(u"fieldSelector"_s);
-    if (!name.isEmpty())
-        fieldSelector += (fieldSelector.isEmpty() ? u""_s : u","_s) + u"metadata.name="_s + name;
+    if (!t.name.isEmpty())
+        fieldSelector += (fieldSelector.isEmpty() ? u""_s : u","_s) + u"metadata.name="_s + t.name;
     if (!w->selector.parse(req.queryValue(u"labelSelector"_s), fieldSelector, &error)) {
         answerStatus(c, req, 400, "BadRequest"_ba, error);
         return;
@@ -1893,6 +2655,8 @@ void FakeKubeApiServer::serveWatch(Connection *c, Request &req, const QString &n
             m_watchFaults.removeFirst();
     }
     w->connection = c;
+    w->resource = t.resource;
+    w->ns = t.ns;
     w->tableVersion = tableVersionAccepted(req.header("accept"_ba));
     w->includeObject = req.queryValue(u"includeObject"_s);
     w->bookmarks = isTrue(req.queryValue(u"allowWatchBookmarks"_s));
@@ -1928,15 +2692,16 @@ void FakeKubeApiServer::serveWatch(Connection *c, Request &req, const QString &n
     }
     // Synthetic ADDED events for the current state, or the history after fromRv.
     if (initial) {
-        for (auto it = m_store.cbegin(); it != m_store.cend(); ++it)
-            if (!deliver(stream, "ADDED"_ba, m_rv, it.key(), it.value(), {}))
+        const Store items = store(*t.resource); // a drop fault may end the stream mid-way
+        for (auto it = items.cbegin(); it != items.cend(); ++it)
+            if (!deliver(stream, { t.resource, "ADDED"_ba, m_rv, it.key(), it.value(), {} }))
                 return;
         if (sendInitial && stream->bookmarks)
             sendBookmark(stream, true);
     } else {
         const QList<Event> replay = m_history; // a drop fault may end the stream mid-replay
         for (const Event &e : replay)
-            if (e.rv > fromRv && !deliver(stream, e.type, e.rv, e.name, e.object, e.previous))
+            if (e.rv > fromRv && !deliver(stream, e))
                 return;
     }
     flushWatch(stream);
@@ -1956,11 +2721,16 @@ void FakeKubeApiServer::serveWatch(Connection *c, Request &req, const QString &n
     }
 }
 
-bool FakeKubeApiServer::deliver(WatchStream *w, const QByteArray &type, quint64 rv, const QString &name,
-    const QByteArray &object, const QByteArray &previous)
+bool FakeKubeApiServer::deliver(WatchStream *w, const Event &e)
 {
-    if (w->state != WatchStream::Streaming || rv <= w->minRv)
+    if (w->state != WatchStream::Streaming || e.rv <= w->minRv || e.resource != w->resource
+        || (!w->ns.isEmpty() && !e.name.startsWith(QString(w->ns + u'/'))))
         return true;
+    const QByteArray &type = e.type;
+    const QString &name = e.name;
+    const QByteArray &object = e.object;
+    const QByteArray &previous = e.previous;
+    const quint64 rv = e.rv;
     QByteArray sent = type;
     if (!w->selector.isEmpty()) {
         // As the watch cache does: an object entering the selection is ADDED,
@@ -1981,7 +2751,7 @@ bool FakeKubeApiServer::deliver(WatchStream *w, const QByteArray &type, quint64 
     QByteArray body = object;
     if (!w->tableVersion.isEmpty()) {
         const QJsonObject meta { { u"resourceVersion"_s, QString::number(rv) } };
-        body = tableFor({ object }, meta, !w->columnsSent, w->includeObject, w->tableVersion);
+        body = tableFor(*w->resource, { object }, meta, !w->columnsSent, w->includeObject, w->tableVersion);
         w->columnsSent = true;
     }
     return writeEventLine(w, "{\"type\":\""_ba + sent + "\",\"object\":"_ba + body + "}\n"_ba, true);
@@ -1997,7 +2767,8 @@ void FakeKubeApiServer::sendBookmark(WatchStream *w, bool initialEventsEnd)
     QJsonObject object;
     if (w->tableVersion.isEmpty()) {
         meta[u"creationTimestamp"_s] = QJsonValue();
-        object = { { u"kind"_s, u"Node"_s }, { u"apiVersion"_s, u"v1"_s }, { u"metadata"_s, meta } };
+        object = { { u"kind"_s, w->resource->kind }, { u"apiVersion"_s, w->resource->groupVersion() },
+            { u"metadata"_s, meta } };
     } else {
         object = { { u"kind"_s, u"Table"_s },
             { u"apiVersion"_s, QString(u"meta.k8s.io/"_s + QString::fromLatin1(w->tableVersion)) },

@@ -22,25 +22,42 @@ class QSslServer;
 
 namespace Bramble::Test {
 
-// A Kubernetes API server for tests and benchmarks that serves Nodes (the
-// cluster-scoped /api/v1/nodes collection) over the real wire protocol, with
-// faults on demand. Proven against kubectl 1.32 (tst_fakekubeapiserver).
+struct FakeKubeResource; // a row of the served resource table (fakekubeapiserver.cpp)
+
+// A Kubernetes API server for tests and benchmarks over the real wire
+// protocol, with faults on demand. Proven against kubectl 1.32
+// (tst_fakekubeapiserver). It serves these resources (plural names):
+//   nodes, namespaces                       /api/v1/PLURAL (cluster-scoped)
+//   services, configmaps                    /api/v1[/namespaces/NS]/PLURAL
+//   ipaddresspools, l2advertisements,
+//   bgpadvertisements (metallb.io/v1beta1)  /apis/metallb.io/v1beta1[/namespaces/NS]/PLURAL
+// each with the legacy /watch/ paths too. A namespace springs into existence
+// (ADDED, a resource version of its own) with the first object put in it;
+// kubectl asks for it after a 404.
 //
 // - HTTPS only, on 127.0.0.1, with the server certificate of a TestPki. A
 //   request authenticates with a bearer token (setTokens(); rotate at any time)
 //   and/or a client certificate that chains to the TestPki's CA; otherwise it
 //   gets 401 with a Status body (as a server with --anonymous-auth=false).
-// - list (limit/continue pagination over a consistent snapshot, Table output
-//   for kubectl), get, watch (chunked, one JSON event per line, replay from a
-//   bounded history, 410 ERROR when compacted, BOOKMARKs, timeoutSeconds),
-//   PATCH (merge, strategic merge, JSON patch), DELETE, and the discovery
-//   kubectl needs (/version, /api, /api/v1, /apis).
+// - list (limit/continue pagination over a consistent snapshot, all
+//   namespaces or one, Table output for kubectl), get, watch (chunked, one
+//   JSON event per line, replay from a bounded history, 410 ERROR when
+//   compacted, BOOKMARKs, timeoutSeconds), POST create (409 AlreadyExists),
+//   PUT update, PATCH (merge, strategic merge, JSON patch, server-side apply
+//   with a JSON or YAML body; no managedFields), DELETE, and the discovery
+//   kubectl needs (/version, /api, /api/v1, /apis, /apis/metallb.io[/v1beta1],
+//   and a stub /openapi/v3 that makes kubectl apply validate on the server).
+// - Writes check metadata.resourceVersion when given (a stale one: 409
+//   Conflict), honour dryRun=All (answered as the write would be, nothing
+//   stored, no event; another dryRun value: 422) and pass the admission hook
+//   (setAdmission), dry runs included.
 // - Resource versions are one global counter; every change stamps the object.
 //   Lists: resourceVersion unset or "0" = now; another value = "not older
 //   than" (Exact, or with limit: that snapshot if still kept, else 410); one
 //   from the future = 504 "Too large resource version". Selectors: label
 //   selectors (=, ==, !=, in, notin, exists, !) and the field selectors
-//   metadata.name and spec.unschedulable, on lists and watches.
+//   metadata.name, metadata.namespace and spec.unschedulable, on lists and
+//   watches.
 //
 // In-process: the server lives on the thread that created it and is driven by
 // its event loop. Tests must keep that loop running while a client talks to it
@@ -55,11 +72,13 @@ public:
         Discovery = 0x01, // /version, /api, /apis, /api/v1, /healthz...
         List = 0x02,
         Watch = 0x04,
-        Get = 0x08, // one node
-        Patch = 0x10,
+        Get = 0x08, // one object
+        Patch = 0x10, // server-side apply included
         Delete = 0x20,
         Other = 0x40, // unknown paths and methods
-        AnyKind = 0x7f
+        Create = 0x80, // POST
+        Update = 0x100, // PUT
+        AnyKind = 0x1ff
     };
     Q_ENUM(RequestKind)
     Q_DECLARE_FLAGS(RequestKinds, RequestKind)
@@ -195,8 +214,40 @@ public:
     bool removeLabel(const QString &name, const QString &key);
     QJsonObject node(const QString &name) const; // empty if missing
     QStringList nodeNames() const; // sorted, as lists return them
-    int nodeCount() const { return int(m_store.size()); }
+    int nodeCount() const;
     QByteArray resourceVersion() const; // the latest, as lists report it
+
+    // --- every resource (plural names as above; nodes included) ---
+    // Creates or replaces (uid/creationTimestamp kept; no event when
+    // unchanged); the namespace comes from metadata.namespace ("default" when
+    // missing; ignored for nodes), kind and apiVersion are set. False for an
+    // unknown resource or a missing metadata.name.
+    bool putObject(const QString &resource, const QJsonObject &object);
+    bool deleteObject(const QString &resource, const QString &ns, const QString &name); // ns ignored for nodes
+    QJsonObject object(const QString &resource, const QString &ns, const QString &name) const; // empty if missing
+    // Sorted by namespace, then name, as lists return them; ns empty = all namespaces.
+    QList<QJsonObject> objects(const QString &resource, const QString &ns = {}) const;
+    static QStringList resources(); // the plural names served
+
+    // Admission (a validating webhook): called for every create, update,
+    // patch and delete that got that far, dry runs included, with the object
+    // as it would be stored (for a delete: as it is). A non-empty answer
+    // rejects the write with 403 Forbidden: admission webhook
+    // "<singular>validationwebhook.<group>" denied the request: <answer>
+    // (group metallb.io; bramble.test for core resources). Empty = none.
+    using Admission = std::function<QString(const QString &resource, const QJsonObject &object, bool dryRun)>;
+    void setAdmission(Admission admission) { m_admission = std::move(admission); }
+
+    // A LoadBalancer Service: one port 80/TCP (with a nodePort), a clusterIP
+    // derived from the name, status.loadBalancer.ingress[].ip for each IP.
+    static QJsonObject makeLoadBalancerService(const QString &ns, const QString &name, const QStringList &ingressIps,
+        const QMap<QString, QString> &annotations = {});
+    // MetalLB objects in metallb-system.
+    static QJsonObject makeIpAddressPool(
+        const QString &name, const QStringList &addresses, bool autoAssign = true, bool avoidBuggyIPs = false);
+    static QJsonObject makeL2Advertisement(const QString &name, const QStringList &pools);
+    // The legacy (MetalLB < 0.13) ConfigMap metallb-system/config with data.config.
+    static QJsonObject makeMetalLBConfigMap(const QByteArray &configYaml);
 
     // --- history, compaction, bookmarks ---
     // Watch history kept for replay (default 1000 events). Older events are
@@ -248,14 +299,18 @@ private:
     struct Connection;
     struct WatchStream;
     struct Selector;
+    struct Target; // the resource, namespace and name a request is about
     struct Event {
+        const FakeKubeResource *resource = nullptr;
         QByteArray type; // ADDED MODIFIED DELETED
         quint64 rv = 0;
-        QString name;
+        QString name; // the store key
         QByteArray object; // compact JSON, metadata.resourceVersion == rv
         QByteArray previous; // the object before (MODIFIED/DELETED), for selectors
     };
-    using Store = QMap<QString, QByteArray>; // name -> compact JSON, sorted like etcd keys
+    // Store key ("namespace/name", or name when cluster-scoped) -> compact JSON, sorted like etcd keys.
+    using Store = QMap<QString, QByteArray>;
+    using Stores = QHash<const FakeKubeResource *, Store>;
     using Headers = QList<QPair<QByteArray, QByteArray>>;
     struct PendingFault {
         RequestKinds kinds;
@@ -272,23 +327,30 @@ private:
         const QByteArray &contentType = "application/json", const Headers &extra = {});
     void answerStatus(Connection *c, Request &req, int code, const QByteArray &reason, const QString &message,
         const QJsonObject &details = {}, const Headers &extra = {});
+    void answerNotFound(Connection *c, Request &req, const Target &t);
     void serveDiscovery(Connection *c, Request &req, const QString &path);
-    void serveList(Connection *c, Request &req);
-    void serveGet(Connection *c, Request &req, const QString &name);
-    void servePatch(Connection *c, Request &req, const QString &name);
-    void serveDelete(Connection *c, Request &req, const QString &name);
-    void serveWatch(Connection *c, Request &req, const QString &name);
-    QByteArray tableFor(const QList<QByteArray> &objects, const QJsonObject &listMeta, bool withColumns,
-        const QString &includeObject, const QByteArray &version) const;
+    void serveList(Connection *c, Request &req, const Target &t);
+    void serveGet(Connection *c, Request &req, const Target &t);
+    void serveCreate(Connection *c, Request &req, const Target &t);
+    void serveUpdate(Connection *c, Request &req, const Target &t);
+    void servePatch(Connection *c, Request &req, const Target &t);
+    void serveDelete(Connection *c, Request &req, const Target &t);
+    void serveWatch(Connection *c, Request &req, const Target &t);
+    // The common end of every write: admission, dry run, store, answer.
+    void completeWrite(Connection *c, Request &req, const Target &t, QJsonObject after, const QByteArray &before);
+    QByteArray tableFor(const FakeKubeResource &r, const QList<QByteArray> &objects, const QJsonObject &listMeta,
+        bool withColumns, const QString &includeObject, const QByteArray &version) const;
 
-    void commit(const QByteArray &type, const QString &name, QJsonObject object);
+    Store &store(const FakeKubeResource &r) { return m_stores[&r]; }
+    const Store &nodeStore() const;
+    void commit(const FakeKubeResource &r, const QByteArray &type, const QString &key, QJsonObject object);
+    bool storeObject(const FakeKubeResource &r, const QJsonObject &object, bool add, bool replace);
     bool modifyNode(const QString &name, const std::function<void(QJsonObject &)> &change);
     void trimHistory();
-    void keepSnapshot(quint64 rv, const Store &store);
+    void keepSnapshot(quint64 rv, const Stores &stores);
 
     // Watch streams. The bool results say whether the stream still exists.
-    bool deliver(WatchStream *w, const QByteArray &type, quint64 rv, const QString &name, const QByteArray &object,
-        const QByteArray &previous);
+    bool deliver(WatchStream *w, const Event &e);
     bool writeEventLine(WatchStream *w, const QByteArray &line, bool countsAsEvent);
     void sendBookmark(WatchStream *w, bool initialEventsEnd = false);
     void flushWatch(WatchStream *w);
@@ -302,14 +364,16 @@ private:
     QByteArrayList m_tokens;
     bool m_certAuth = true;
 
-    Store m_store;
+    Stores m_stores;
     quint64 m_rv = 1000; // real clusters never start at 1; tests must not assume numbers
     QList<Event> m_history;
     int m_historyLimit = 1000;
     quint64 m_compactedRv = 0; // a watch or continue from before this is expired
-    QMap<quint64, Store> m_snapshots; // list snapshots that continue tokens point at
-    QByteArray m_listCache; // the whole NodeList at m_listCacheRv
+    QMap<quint64, Stores> m_snapshots; // list snapshots that continue tokens point at
+    QByteArray m_listCache; // the whole list of m_listCacheKey at m_listCacheRv
+    QString m_listCacheKey;
     quint64 m_listCacheRv = 0;
+    Admission m_admission;
 
     bool m_expiredAsHttp = false;
     int m_bookmarkIntervalMs = 60000;

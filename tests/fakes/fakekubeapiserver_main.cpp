@@ -8,6 +8,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -87,6 +89,80 @@ QList<std::function<void(FakeKubeApiServer &)>> nodesDemoStory()
     };
 }
 
+// --scenario metallb-demo: a Pi cluster worth a screenshot of the Load
+// balancers pane. MetalLB 0.14 in layer 2 mode: pools, one never announced
+// (no advertisement), services that got addresses (with the
+// ip-allocated-from-pool annotation MetalLB sets), two sharing one, one
+// pending on a missing pool, one with an address outside every pool, and a
+// ClusterIP service that is not a load balancer at all.
+void seedMetalLBDemo(FakeKubeApiServer &server)
+{
+    const auto s = [](const char *text) { return QString::fromLatin1(text); };
+    for (int i = 1; i <= 6; ++i) {
+        FakeKubeApiServer::NodeOptions o;
+        o.controlPlane = i == 1;
+        o.internalIp = QStringLiteral("192.168.1.%1").arg(10 + i);
+        o.created = QDateTime::currentDateTimeUtc().addDays(-90).addSecs(qint64(i) * 300);
+        server.addNode(FakeKubeApiServer::makeNode(QStringLiteral("pi-node-%1").arg(i), o));
+    }
+    server.putObject(
+        s("ipaddresspools"), FakeKubeApiServer::makeIpAddressPool(s("lan-pool"), { s("192.168.1.240-192.168.1.250") }));
+    server.putObject(s("ipaddresspools"), FakeKubeApiServer::makeIpAddressPool(s("lan-v6"), { s("fd00:1:2::10/124") }));
+    server.putObject(
+        s("ipaddresspools"), FakeKubeApiServer::makeIpAddressPool(s("reserved"), { s("192.168.1.200/29") }, false));
+    server.putObject(
+        s("l2advertisements"), FakeKubeApiServer::makeL2Advertisement(s("lan"), { s("lan-pool"), s("lan-v6") }));
+
+    const QString fromPool = s("metallb.io/ip-allocated-from-pool");
+    const auto lb = [&](const char *ns, const char *name, const QStringList &ips, QMap<QString, QString> annotations) {
+        if (!ips.isEmpty())
+            annotations.insert(fromPool, ips.first().contains(u':') ? s("lan-v6") : s("lan-pool"));
+        server.putObject(s("services"), FakeKubeApiServer::makeLoadBalancerService(s(ns), s(name), ips, annotations));
+    };
+    lb("ingress-nginx", "ingress-nginx-controller", { s("192.168.1.240") }, {});
+    lb("openfaas", "gateway-external", { s("192.168.1.241") }, {});
+    lb("monitoring", "grafana", { s("192.168.1.242") }, {});
+    lb("default", "mqtt-broker", { s("192.168.1.244") }, {});
+    lb("home", "pihole-dns-tcp", { s("192.168.1.243") }, { { s("metallb.universe.tf/allow-shared-ip"), s("pihole") } });
+    lb("home", "pihole-dns-udp", { s("192.168.1.243") }, { { s("metallb.universe.tf/allow-shared-ip"), s("pihole") } });
+    lb("home", "home-assistant-v6", { s("fd00:1:2::11") }, {});
+    // Pending: asks for a pool that no longer exists.
+    lb("default", "legacy-nas", {}, { { s("metallb.universe.tf/address-pool"), s("reserved-old") } });
+    // Set by hand (status patched, or left over from another controller): in no pool.
+    server.putObject(s("services"),
+        FakeKubeApiServer::makeLoadBalancerService(s("default"), s("old-printer-proxy"), { s("192.168.1.99") }));
+
+    // UDP for the second Pi-hole service, as a real split TCP/UDP pair.
+    QJsonObject udp = server.object(s("services"), s("home"), s("pihole-dns-udp"));
+    QJsonObject spec = udp.value(s("spec")).toObject();
+    spec[s("ports")] = QJsonArray { QJsonObject { { s("name"), s("dns") }, { s("port"), 53 },
+        { s("protocol"), s("UDP") }, { s("targetPort"), 53 }, { s("nodePort"), 31053 } } };
+    udp[s("spec")] = spec;
+    server.putObject(s("services"), udp);
+    QJsonObject tcp = server.object(s("services"), s("home"), s("pihole-dns-tcp"));
+    spec = tcp.value(s("spec")).toObject();
+    spec[s("ports")] = QJsonArray { QJsonObject { { s("name"), s("dns-tcp") }, { s("port"), 53 },
+        { s("protocol"), s("TCP") }, { s("targetPort"), 53 }, { s("nodePort"), 31054 } } };
+    tcp[s("spec")] = spec;
+    server.putObject(s("services"), tcp);
+
+    // Not a load balancer: ignored by MetalLB and by the pane.
+    QJsonObject clusterIp = FakeKubeApiServer::makeLoadBalancerService(s("monitoring"), s("prometheus"), {});
+    spec = clusterIp.value(s("spec")).toObject();
+    spec[s("type")] = s("ClusterIP");
+    spec.remove(s("allocateLoadBalancerNodePorts"));
+    spec.remove(s("externalTrafficPolicy"));
+    QJsonArray ports = spec.value(s("ports")).toArray();
+    QJsonObject port = ports.at(0).toObject();
+    port.remove(s("nodePort"));
+    port[s("port")] = 9090;
+    port[s("targetPort")] = 9090;
+    spec[s("ports")] = QJsonArray { port };
+    clusterIp[s("spec")] = spec;
+    clusterIp[s("status")] = QJsonObject { { s("loadBalancer"), QJsonObject {} } };
+    server.putObject(s("services"), clusterIp);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -96,7 +172,8 @@ int main(int argc, char **argv)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"A fake Kubernetes API server (Nodes only) on 127.0.0.1 for tests and benchmarks.\n"
+        u"A fake Kubernetes API server on 127.0.0.1 for tests and benchmarks: nodes, services,\n"
+        u"configmaps and MetalLB's metallb.io/v1beta1 ipaddresspools, l2advertisements, bgpadvertisements.\n"
         u"Prints \"READY https://127.0.0.1:PORT KUBECONFIG=PATH\" on stdout once it listens.\n"
         u"Exits on SIGTERM or SIGINT, and when stdin is a pipe that reaches end of file\n"
         u"(so a parent that dies takes it along; a terminal or /dev/null stdin is ignored)."_s);
@@ -117,10 +194,12 @@ int main(int argc, char **argv)
         u"history"_s, u"Watch history kept for replay, in events (default 1000)."_s, u"events"_s, u"1000"_s);
     const QCommandLineOption scenarioOption(u"scenario"_s,
         u"\"nodes-demo\": twelve Pis (instead of --nodes) and, from the first watch on, a short story of "
-        u"readiness changes, for screenshots of the Nodes pane."_s,
+        u"readiness changes, for screenshots of the Nodes pane. \"metallb-demo\": six Pis (instead of --nodes), "
+        u"MetalLB pools (one never announced), LoadBalancer services (two sharing an IP, one pending on a "
+        u"missing pool, one outside every pool) and a ClusterIP service, for the Load balancers pane."_s,
         u"name"_s);
-    const QCommandLineOption stepOption(
-        u"step-ms"_s, u"With --scenario: milliseconds between story steps (default 700)."_s, u"ms"_s, u"700"_s);
+    const QCommandLineOption stepOption(u"step-ms"_s,
+        u"With --scenario nodes-demo: milliseconds between story steps (default 700)."_s, u"ms"_s, u"700"_s);
     parser.addOptions(
         { portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption, stepOption });
     parser.process(app);
@@ -135,8 +214,8 @@ int main(int argc, char **argv)
     const QString scenario = parser.value(scenarioOption);
     bool stepOk = false;
     const int stepMs = parser.value(stepOption).toInt(&stepOk);
-    if (!scenario.isEmpty() && scenario != u"nodes-demo")
-        return fail(u"unknown --scenario \""_s + scenario + u"\"; the one there is: nodes-demo"_s);
+    if (!scenario.isEmpty() && scenario != u"nodes-demo" && scenario != u"metallb-demo")
+        return fail(u"unknown --scenario \""_s + scenario + u"\"; the ones there are: nodes-demo, metallb-demo"_s);
     if (!stepOk || stepMs < 0)
         return fail(u"invalid --step-ms"_s);
 
@@ -158,10 +237,12 @@ int main(int argc, char **argv)
     server.setToken(parser.value(tokenOption).toUtf8());
     server.setBookmarkInterval(bookmarkMs);
     server.setHistoryLimit(history);
-    if (scenario.isEmpty())
-        server.seedNodes(nodes);
-    else
+    if (scenario == u"nodes-demo")
         seedNodesDemo(server);
+    else if (scenario == u"metallb-demo")
+        seedMetalLBDemo(server);
+    else
+        server.seedNodes(nodes);
     if (!server.listen(quint16(port)))
         return fail(u"cannot listen on 127.0.0.1:"_s + QString::number(port) + u": "_s + server.errorString());
 
@@ -172,7 +253,7 @@ int main(int argc, char **argv)
         return fail(u"cannot write the kubeconfig files in "_s + dir);
 
     bool storyStarted = false;
-    if (!scenario.isEmpty()) {
+    if (scenario == u"nodes-demo") {
         QObject::connect(&server, &FakeKubeApiServer::watchStarted, &app, [&] {
             if (std::exchange(storyStarted, true))
                 return;

@@ -11,16 +11,26 @@ namespace {
 const char *reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Status";
     }
 }
 
@@ -30,13 +40,13 @@ ScriptedHttpServer::Answer ScriptedHttpServer::Answer::json(int status, const QB
 {
     Answer a;
     a.status = status;
-    a.headers = {{"Content-Type", "application/x-amz-json-1.0"}, {"x-amzn-RequestId", "fake-request-id"}};
+    a.headers = { { "Content-Type", "application/x-amz-json-1.0" }, { "x-amzn-RequestId", "fake-request-id" } };
     a.body = body;
     return a;
 }
 
-ScriptedHttpServer::Answer ScriptedHttpServer::Answer::awsError(int status, const QByteArray &type,
-                                                                const QByteArray &message)
+ScriptedHttpServer::Answer ScriptedHttpServer::Answer::awsError(
+    int status, const QByteArray &type, const QByteArray &message)
 {
     return json(status, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
 }
@@ -117,7 +127,7 @@ void ScriptedHttpServer::onReadable(QTcpSocket *socket)
                 continue;
             const QByteArray name = lines.at(i).left(colon).trimmed();
             const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-            req.headers.append({name, value});
+            req.headers.append({ name, value });
             if (name.compare("content-length", Qt::CaseInsensitive) == 0)
                 length = value.toLongLong();
         }

@@ -15,13 +15,11 @@ namespace Bramble::Test {
 // what a client does when a service throttles, fails, stalls or drops the
 // connection. In-process: it runs on the test's event loop, so wait with
 // QSignalSpy/QTRY_*, never with blocking calls. Requests are recorded.
-class ScriptedHttpServer : public QObject
-{
+class ScriptedHttpServer : public QObject {
     Q_OBJECT
 
 public:
-    struct Answer
-    {
+    struct Answer {
         enum Kind { Respond, Drop, Stall };
         Kind kind = Respond;
         int status = 200;
@@ -31,12 +29,11 @@ public:
         static Answer json(int status, const QByteArray &body);
         // A JSON-protocol error: {"__type": type, "message": message}.
         static Answer awsError(int status, const QByteArray &type, const QByteArray &message);
-        static Answer drop();  // close the connection without a response
+        static Answer drop(); // close the connection without a response
         static Answer stall(); // read the request, never answer
     };
 
-    struct Request
-    {
+    struct Request {
         QByteArray method;
         QByteArray target;
         QList<QPair<QByteArray, QByteArray>> headers;

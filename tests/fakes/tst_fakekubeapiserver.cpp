@@ -190,6 +190,12 @@ private Q_SLOTS:
     void patchFlavours();
     void fiveThousandNodes();
 
+    void kubectlGetServicesPoolsAndConfigMap();
+    void kubectlApplyPools();
+    void kubectlWatchServices();
+    void writesDryRunAndConflicts();
+    void namespacedWatchFilters();
+
 private:
     struct Run {
         int exitCode = -1;
@@ -991,6 +997,373 @@ void TestFakeKubeApiServer::fiveThousandNodes()
     } while (!token.isEmpty() && pages < 20);
     QCOMPARE(items, 5000);
     QCOMPARE(pages, 10);
+}
+
+// ---------------------------------------------------------------------------
+// Services, ConfigMaps and MetalLB's CRDs
+
+namespace {
+
+const QByteArray kLegacyConfig = "address-pools:\n- name: default\n  protocol: layer2\n  addresses:\n"
+                                 "  - 192.168.1.240-192.168.1.250\n"_ba;
+
+void seedMetalLB(FakeKubeApiServer &server)
+{
+    const QString pools = u"ipaddresspools"_s, services = u"services"_s;
+    QVERIFY(server.putObject(
+        pools, FakeKubeApiServer::makeIpAddressPool(u"lan-pool"_s, { u"192.168.1.240-192.168.1.250"_s })));
+    QVERIFY(server.putObject(
+        pools, FakeKubeApiServer::makeIpAddressPool(u"reserved"_s, { u"192.168.1.200/29"_s }, false, true)));
+    QVERIFY(
+        server.putObject(u"l2advertisements"_s, FakeKubeApiServer::makeL2Advertisement(u"lan"_s, { u"lan-pool"_s })));
+    QVERIFY(server.putObject(u"configmaps"_s, FakeKubeApiServer::makeMetalLBConfigMap(kLegacyConfig)));
+    QVERIFY(server.putObject(services,
+        FakeKubeApiServer::makeLoadBalancerService(u"ingress-nginx"_s, u"ingress-nginx-controller"_s,
+            { u"192.168.1.240"_s }, { { u"metallb.io/ip-allocated-from-pool"_s, u"lan-pool"_s } })));
+    QVERIFY(server.putObject(
+        services, FakeKubeApiServer::makeLoadBalancerService(u"home"_s, u"pihole-dns-tcp"_s, { u"192.168.1.243"_s })));
+    QVERIFY(server.putObject(services, FakeKubeApiServer::makeLoadBalancerService(u"default"_s, u"legacy-nas"_s, {})));
+}
+
+QByteArray poolYaml(const QString &name, const QString &addresses, const QString &extra = {})
+{
+    return QString(u"apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: "_s + name
+        + u"\n  namespace: metallb-system\nspec:\n  addresses:\n  - "_s + addresses + u"\n"_s + extra)
+        .toUtf8();
+}
+
+} // namespace
+
+void TestFakeKubeApiServer::kubectlGetServicesPoolsAndConfigMap()
+{
+    FakeKubeApiServer server(m_pki);
+    seedMetalLB(server);
+    QVERIFY(server.listen());
+    const QString kc = writeKubeconfig(u"token.kubeconfig"_s, server.kubeconfigWithToken(server.tokens().first()));
+
+    Run run = kubectl(kc, { u"get"_s, u"svc"_s, u"-A"_s });
+    QVERIFY2(run.finished && run.exitCode == 0, run.err.constData());
+    QStringList lines = outputLines(run.out);
+    QCOMPARE(lines.size(), 4);
+    QCOMPARE(words(lines.at(0)),
+        (QStringList {
+            u"NAMESPACE"_s, u"NAME"_s, u"TYPE"_s, u"CLUSTER-IP"_s, u"EXTERNAL-IP"_s, u"PORT(S)"_s, u"AGE"_s }));
+    // Sorted by namespace, then name, as etcd keys are.
+    QCOMPARE(words(lines.at(1)).mid(0, 3), (QStringList { u"default"_s, u"legacy-nas"_s, u"LoadBalancer"_s }));
+    QCOMPARE(words(lines.at(1)).value(4), u"<pending>"_s);
+    QCOMPARE(words(lines.at(2)).value(1), u"pihole-dns-tcp"_s);
+    QCOMPARE(words(lines.at(3)).value(1), u"ingress-nginx-controller"_s);
+    QCOMPARE(words(lines.at(3)).value(4), u"192.168.1.240"_s);
+    QVERIFY(words(lines.at(3)).value(5).startsWith(u"80:3"_s) && words(lines.at(3)).value(5).endsWith(u"/TCP"_s));
+    QCOMPARE(words(lines.at(3)).value(6), u"12d"_s);
+
+    run = kubectl(kc, { u"get"_s, u"services"_s, u"-n"_s, u"home"_s, u"-o"_s, u"name"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(outputLines(run.out), QStringList { u"service/pihole-dns-tcp"_s });
+    QCOMPARE(server.lastRequest(FakeKubeApiServer::List).path, u"/api/v1/namespaces/home/services"_s);
+
+    run = kubectl(kc, { u"get"_s, u"ipaddresspools"_s, u"-n"_s, u"metallb-system"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    lines = outputLines(run.out);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(words(lines.at(0)),
+        (QStringList { u"NAME"_s, u"AUTO"_s, u"ASSIGN"_s, u"AVOID"_s, u"BUGGY"_s, u"IPS"_s, u"ADDRESSES"_s }));
+    QCOMPARE(words(lines.at(1)),
+        (QStringList { u"lan-pool"_s, u"true"_s, u"false"_s, u"[\"192.168.1.240-192.168.1.250\"]"_s }));
+    QCOMPARE(words(lines.at(2)), (QStringList { u"reserved"_s, u"false"_s, u"true"_s, u"[\"192.168.1.200/29\"]"_s }));
+
+    run = kubectl(kc, { u"get"_s, u"ipaddresspools"_s, u"-n"_s, u"metallb-system"_s, u"-o"_s, u"json"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonArray items = QJsonDocument::fromJson(run.out).object().value("items"_L1).toArray();
+    QCOMPARE(items.size(), 2);
+    for (const QJsonValue &item : items) {
+        const QString name = item["metadata"_L1]["name"_L1].toString();
+        QCOMPARE(item.toObject(), server.object(u"ipaddresspools"_s, u"metallb-system"_s, name));
+    }
+    QCOMPARE(items.at(0)["apiVersion"_L1].toString(), u"metallb.io/v1beta1"_s);
+
+    run = kubectl(kc, { u"get"_s, u"l2advertisements"_s, u"-A"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(
+        words(outputLines(run.out).value(1)), (QStringList { u"metallb-system"_s, u"lan"_s, u"[\"lan-pool\"]"_s }));
+
+    run = kubectl(kc,
+        { u"get"_s, u"configmap"_s, u"config"_s, u"-n"_s, u"metallb-system"_s, u"-o"_s, u"jsonpath={.data.config}"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out, kLegacyConfig);
+    run = kubectl(kc, { u"get"_s, u"cm"_s, u"-n"_s, u"metallb-system"_s });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(words(outputLines(run.out).value(0)), (QStringList { u"NAME"_s, u"DATA"_s, u"AGE"_s }));
+    QCOMPARE(words(outputLines(run.out).value(1)).mid(0, 2), (QStringList { u"config"_s, u"1"_s }));
+
+    run = kubectl(kc, { u"get"_s, u"svc"_s, u"nope"_s, u"-n"_s, u"home"_s });
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains("Error from server (NotFound): services \"nope\" not found"), run.err.constData());
+}
+
+void TestFakeKubeApiServer::kubectlApplyPools()
+{
+    FakeKubeApiServer server(m_pki);
+    seedMetalLB(server);
+    QVERIFY(server.listen());
+    const QString kc = writeKubeconfig(u"token.kubeconfig"_s, server.kubeconfigWithToken(server.tokens().first()));
+    const QString file = writeKubeconfig(u"pool.yaml"_s, poolYaml(u"new-pool"_s, u"10.0.0.0/28"_s));
+    auto pool = [&] { return server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"new-pool"_s); };
+    auto addresses = [&] { return pool()["spec"_L1]["addresses"_L1].toArray().first().toString(); };
+
+    // Client-side apply: GET (404), POST with the last-applied annotation, then GET and PATCH.
+    Run run = kubectl(kc, { u"apply"_s, u"-f"_s, file });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out.trimmed(), "ipaddresspool.metallb.io/new-pool created"_ba);
+    QCOMPARE(addresses(), u"10.0.0.0/28"_s);
+    QVERIFY(pool()["metadata"_L1]["annotations"_L1].toObject().contains(
+        "kubectl.kubernetes.io/last-applied-configuration"_L1));
+    QCOMPARE(server.lastRequest(FakeKubeApiServer::Create).status, 201);
+
+    writeKubeconfig(u"pool.yaml"_s, poolYaml(u"new-pool"_s, u"10.0.0.16/28"_s));
+    run = kubectl(kc, { u"apply"_s, u"-f"_s, file });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out.trimmed(), "ipaddresspool.metallb.io/new-pool configured"_ba);
+    QCOMPARE(addresses(), u"10.0.0.16/28"_s);
+    QCOMPARE(server.lastRequest(FakeKubeApiServer::Patch).status, 200);
+
+    // A server-side dry run changes nothing.
+    const QByteArray rv = server.resourceVersion();
+    const QJsonObject before = pool();
+    writeKubeconfig(u"pool.yaml"_s, poolYaml(u"new-pool"_s, u"10.0.0.32/28"_s));
+    run = kubectl(kc, { u"apply"_s, u"--dry-run=server"_s, u"-f"_s, file });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out.trimmed(), "ipaddresspool.metallb.io/new-pool configured (server dry run)"_ba);
+    QCOMPARE(server.lastRequest(FakeKubeApiServer::Patch).queryValue(u"dryRun"_s), u"All"_s);
+    QCOMPARE(pool(), before);
+    QCOMPARE(server.resourceVersion(), rv);
+
+    // Server-side apply: one PATCH application/apply-patch+yaml, creating and then changing.
+    const QString ssa = writeKubeconfig(u"ssa.yaml"_s, poolYaml(u"ssa-pool"_s, u"10.1.0.0/28"_s));
+    run = kubectl(kc, { u"apply"_s, u"--server-side"_s, u"-f"_s, ssa });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QCOMPARE(run.out.trimmed(), "ipaddresspool.metallb.io/ssa-pool serverside-applied"_ba);
+    const FakeKubeApiServer::Request apply = server.lastRequest(FakeKubeApiServer::Patch);
+    QCOMPARE(apply.header("content-type"_ba), "application/apply-patch+yaml"_ba);
+    QCOMPARE(apply.queryValue(u"fieldManager"_s), u"kubectl"_s);
+    QCOMPARE(apply.status, 201);
+    writeKubeconfig(u"ssa.yaml"_s, poolYaml(u"ssa-pool"_s, u"10.1.0.16/28"_s, u"  autoAssign: false\n"_s));
+    run = kubectl(kc, { u"apply"_s, u"--server-side"_s, u"-f"_s, ssa });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject ssaPool = server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"ssa-pool"_s);
+    QCOMPARE(ssaPool["spec"_L1]["addresses"_L1].toArray(), QJsonArray { u"10.1.0.16/28"_s });
+    QCOMPARE(ssaPool["spec"_L1]["autoAssign"_L1].toBool(true), false);
+
+    // The admission webhook's denial, as kubectl shows it.
+    server.setAdmission([](const QString &resource, const QJsonObject &object, bool) {
+        return resource == u"ipaddresspools" && object["metadata"_L1]["name"_L1].toString() == u"overlap"
+            ? u"CIDR \"192.168.1.240/28\" overlaps with already defined CIDR \"192.168.1.240-192.168.1.250\""_s
+            : QString();
+    });
+    const QString bad = writeKubeconfig(u"bad.yaml"_s, poolYaml(u"overlap"_s, u"192.168.1.240/28"_s));
+    for (const QString &mode : { u"--server-side"_s, u"--dry-run=server"_s, u"--validate=true"_s }) {
+        run = kubectl(kc, { u"apply"_s, mode, u"-f"_s, bad });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("admission webhook \"ipaddresspoolvalidationwebhook.metallb.io\" denied the "
+                                  "request: CIDR \"192.168.1.240/28\" overlaps with already defined CIDR"),
+            run.err.constData());
+        QVERIFY(server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"overlap"_s).isEmpty());
+    }
+
+    run = kubectl(kc, { u"delete"_s, u"-f"_s, file });
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY(pool().isEmpty());
+}
+
+void TestFakeKubeApiServer::kubectlWatchServices()
+{
+    FakeKubeApiServer server(m_pki);
+    seedMetalLB(server);
+    QVERIFY(server.listen());
+    const QString kc = writeKubeconfig(u"token.kubeconfig"_s, server.kubeconfigWithToken(server.tokens().first()));
+
+    QProcess watch;
+    setUpKubectl(watch, kc, { u"get"_s, u"svc"_s, u"-A"_s, u"--watch-only"_s });
+    QSignalSpy finished(&watch, &QProcess::finished);
+    watch.start();
+    QTRY_COMPARE_WITH_TIMEOUT(server.activeWatchCount(), 1, 10000);
+    QCOMPARE(server.lastRequest(FakeKubeApiServer::Watch).path, u"/api/v1/services"_s);
+    QVERIFY(server.putObject(u"services"_s,
+        FakeKubeApiServer::makeLoadBalancerService(u"openfaas"_s, u"gateway-external"_s, { u"192.168.1.241"_s })));
+    QVERIFY(server.putObject(u"configmaps"_s, FakeKubeApiServer::makeMetalLBConfigMap("peers: []\n"_ba)));
+    QByteArray out;
+    auto sawLine = [&](const QStringList &want) {
+        out += watch.readAllStandardOutput();
+        for (const QString &line : outputLines(out))
+            if (words(line).mid(0, 2) == want && words(line).value(4) == u"192.168.1.241")
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(sawLine({ u"openfaas"_s, u"gateway-external"_s }), 10000);
+    QCOMPARE(outputLines(out).size(), 2); // --watch-only: no initial list, and no ConfigMap; a header
+    QCOMPARE(words(outputLines(out).first()).mid(0, 2), (QStringList { u"NAMESPACE"_s, u"NAME"_s }));
+    QCOMPARE(finished.size(), 0);
+    watch.kill();
+    QVERIFY(finished.wait(5000));
+    QTRY_COMPARE(server.activeWatchCount(), 0);
+}
+
+void TestFakeKubeApiServer::writesDryRunAndConflicts()
+{
+    FakeKubeApiServer server(m_pki);
+    seedMetalLB(server);
+    QVERIFY(server.listen());
+    const QString collection = u"/apis/metallb.io/v1beta1/namespaces/metallb-system/ipaddresspools"_s;
+    const QByteArray json = "application/json"_ba;
+    const QByteArray body
+        = "{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\",\"metadata\":{\"name\":\"p1\"},"
+          "\"spec\":{\"addresses\":[\"10.0.0.0/28\"]}}"_ba;
+    QList<bool> admissionDryRuns;
+    server.setAdmission([&](const QString &, const QJsonObject &, bool dryRun) {
+        admissionDryRuns << dryRun;
+        return QString();
+    });
+    const QByteArray rv0 = server.resourceVersion();
+
+    // Dry runs answer as the write would and store nothing.
+    HttpResult r = http(server, "POST"_ba, collection + u"?dryRun=All"_s, body, json);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json()["metadata"_L1]["namespace"_L1].toString(), u"metallb-system"_s);
+    QVERIFY(!r.json()["metadata"_L1]["uid"_L1].toString().isEmpty());
+    QVERIFY(!r.json()["metadata"_L1].toObject().contains("resourceVersion"_L1));
+    QVERIFY(server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p1"_s).isEmpty());
+    QCOMPARE(server.resourceVersion(), rv0);
+    QCOMPARE(admissionDryRuns, QList<bool> { true });
+    r = http(server, "POST"_ba, collection + u"?dryRun=true"_s, body, json);
+    QCOMPARE(r.status, 422);
+    QCOMPARE(r.json()["reason"_L1].toString(), u"Invalid"_s);
+
+    r = http(server, "POST"_ba, collection, body, json);
+    QCOMPARE(r.status, 201);
+    const QString rv1 = r.json()["metadata"_L1]["resourceVersion"_L1].toString();
+    QCOMPARE(rv1.toLatin1(), server.resourceVersion());
+    r = http(server, "POST"_ba, collection, body, json);
+    QCOMPARE(r.status, 409);
+    QCOMPARE(r.json()["reason"_L1].toString(), u"AlreadyExists"_s);
+    QCOMPARE(r.json()["message"_L1].toString(), u"ipaddresspools.metallb.io \"p1\" already exists"_s);
+
+    // PUT: optimistic concurrency on metadata.resourceVersion.
+    QJsonObject pool = server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p1"_s);
+    QJsonObject spec { { u"addresses"_s, QJsonArray { u"10.0.0.16/28"_s } } };
+    pool[u"spec"_s] = spec;
+    const QByteArray current = QJsonDocument(pool).toJson();
+    QJsonObject staleMeta = pool["metadata"_L1].toObject();
+    staleMeta[u"resourceVersion"_s] = QString::number(rv1.toLongLong() - 1);
+    pool[u"metadata"_s] = staleMeta;
+    r = http(server, "PUT"_ba, collection + u"/p1"_s, QJsonDocument(pool).toJson(), json);
+    QCOMPARE(r.status, 409);
+    QCOMPARE(r.json()["reason"_L1].toString(), u"Conflict"_s);
+    QVERIFY(r.json()["message"_L1].toString().startsWith(
+        u"Operation cannot be fulfilled on ipaddresspools.metallb.io \"p1\": the object has been modified"_s));
+    r = http(server, "PUT"_ba, collection + u"/p1?dryRun=All"_s, current, json);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json()["spec"_L1]["addresses"_L1].toArray().first().toString(), u"10.0.0.16/28"_s);
+    QCOMPARE(r.json()["metadata"_L1]["resourceVersion"_L1].toString(), rv1);
+    QCOMPARE(server.resourceVersion(), rv1.toLatin1());
+    r = http(server, "PUT"_ba, collection + u"/p1"_s, current, json);
+    QCOMPARE(r.status, 200);
+    QVERIFY(server.resourceVersion() != rv1.toLatin1());
+    QCOMPARE(r.json(), server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p1"_s));
+    r = http(server, "PUT"_ba, collection + u"/p1"_s, current, json); // now stale
+    QCOMPARE(r.status, 409);
+    r = http(server, "PUT"_ba, collection + u"/p2"_s, QByteArray(current).replace("\"p1\"", "\"p2\""), json);
+    QCOMPARE(r.status, 404);
+
+    // PATCH flavours and server-side apply (YAML body).
+    const QByteArray rv2 = server.resourceVersion();
+    r = http(server, "PATCH"_ba, collection + u"/p1?dryRun=All"_s, "{\"spec\":{\"autoAssign\":false}}"_ba,
+        "application/merge-patch+json"_ba);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json()["spec"_L1]["autoAssign"_L1].toBool(true), false);
+    QCOMPARE(server.resourceVersion(), rv2);
+    r = http(server, "PATCH"_ba, collection + u"/p1"_s,
+        "[{\"op\":\"add\",\"path\":\"/spec/avoidBuggyIPs\",\"value\":true}]"_ba, "application/json-patch+json"_ba);
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json()["spec"_L1]["avoidBuggyIPs"_L1].toBool());
+    const QByteArray applyYaml = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: p3\n"
+                                 "  namespace: metallb-system\nspec:\n  addresses:\n  - \"10.0.1.0/28\"\n"
+                                 "  autoAssign: false\n"_ba;
+    const QByteArray applyType = "application/apply-patch+yaml"_ba;
+    r = http(server, "PATCH"_ba, collection + u"/p3"_s, applyYaml, applyType);
+    QCOMPARE(r.status, 422);
+    QVERIFY(r.json()["message"_L1].toString().contains(u"fieldManager: Required value"_s));
+    const QByteArray rv3 = server.resourceVersion();
+    r = http(server, "PATCH"_ba, collection + u"/p3?fieldManager=bramble&dryRun=All"_s, applyYaml, applyType);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(server.resourceVersion(), rv3);
+    r = http(server, "PATCH"_ba, collection + u"/p3?fieldManager=bramble&force=true"_s, applyYaml, applyType);
+    QCOMPARE(r.status, 201);
+    QCOMPARE(r.json()["spec"_L1]["autoAssign"_L1].toBool(true), false);
+    QCOMPARE(r.json(), server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p3"_s));
+    r = http(server, "PATCH"_ba, collection + u"/p3?fieldManager=bramble"_s,
+        QByteArray(applyYaml).replace("false", "true"), applyType);
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json()["spec"_L1]["autoAssign"_L1].toBool(false));
+
+    // DELETE: dry run keeps it; admission can refuse.
+    r = http(server, "DELETE"_ba, collection + u"/p3?dryRun=All"_s);
+    QCOMPARE(r.status, 200);
+    QVERIFY(!server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p3"_s).isEmpty());
+    server.setAdmission([](const QString &, const QJsonObject &, bool) { return u"pool in use"_s; });
+    r = http(server, "DELETE"_ba, collection + u"/p3"_s);
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.json()["reason"_L1].toString(), u"Forbidden"_s);
+    QCOMPARE(r.json()["message"_L1].toString(),
+        u"admission webhook \"ipaddresspoolvalidationwebhook.metallb.io\" denied the request: pool in use"_s);
+    server.setAdmission({});
+    QCOMPARE(http(server, "DELETE"_ba, collection + u"/p3"_s).status, 200);
+    QVERIFY(server.object(u"ipaddresspools"_s, u"metallb-system"_s, u"p3"_s).isEmpty());
+    QCOMPARE(http(server, "DELETE"_ba, collection + u"/p3"_s).status, 404);
+    QCOMPARE(admissionDryRuns.count(true), 5);
+
+    // Namespaced objects need their namespace; cluster-scoped ones refuse one.
+    QCOMPARE(http(server, "GET"_ba, u"/api/v1/services/legacy-nas"_s).status, 404);
+    QCOMPARE(http(server, "GET"_ba, u"/api/v1/namespaces/default/services/legacy-nas"_s).status, 200);
+    QCOMPARE(http(server, "GET"_ba, u"/api/v1/namespaces/default/nodes"_s).status, 404);
+    r = http(server, "GET"_ba, u"/api/v1/services?fieldSelector=metadata.namespace%3Dhome"_s);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json()["kind"_L1].toString(), u"ServiceList"_s);
+    QCOMPARE(r.json()["items"_L1].toArray().size(), 1);
+    r = http(server, "GET"_ba, u"/api/v1/namespaces/metallb-system/configmaps?labelSelector=app%3Dnope"_s);
+    QCOMPARE(r.json()["items"_L1].toArray().size(), 0);
+}
+
+void TestFakeKubeApiServer::namespacedWatchFilters()
+{
+    FakeKubeApiServer server(m_pki);
+    seedMetalLB(server);
+    QVERIFY(server.listen());
+    const QByteArray from = server.resourceVersion();
+    RawExchange home(m_pki, server.port(),
+        "/api/v1/namespaces/home/services?resourceVersion="_ba + from + "&timeoutSeconds=1&watch=1"_ba);
+    RawExchange all(m_pki, server.port(), "/api/v1/watch/services?resourceVersion="_ba + from + "&timeoutSeconds=1"_ba);
+    QTRY_COMPARE_WITH_TIMEOUT(server.activeWatchCount(), 2, 5000);
+    QVERIFY(server.putObject(u"services"_s,
+        FakeKubeApiServer::makeLoadBalancerService(u"home"_s, u"pihole-dns-udp"_s, { u"192.168.1.243"_s })));
+    QVERIFY(server.putObject(
+        u"services"_s, FakeKubeApiServer::makeLoadBalancerService(u"default"_s, u"mqtt"_s, { u"192.168.1.244"_s })));
+    QVERIFY(server.putObject(
+        u"ipaddresspools"_s, FakeKubeApiServer::makeIpAddressPool(u"home"_s, { u"192.168.1.100/30"_s })));
+    QVERIFY(server.deleteObject(u"services"_s, u"home"_s, u"pihole-dns-tcp"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(home.body().terminated && all.body().terminated, 5000);
+
+    auto summary = [](const QList<QJsonObject> &events) {
+        QStringList out;
+        for (const QJsonObject &e : events)
+            out << QString(e["type"_L1].toString() + u' ' + e["object"_L1]["metadata"_L1]["namespace"_L1].toString()
+                + u'/' + e["object"_L1]["metadata"_L1]["name"_L1].toString());
+        return out;
+    };
+    QCOMPARE(summary(home.body().events()),
+        (QStringList { u"ADDED home/pihole-dns-udp"_s, u"DELETED home/pihole-dns-tcp"_s }));
+    QCOMPARE(summary(all.body().events()),
+        (QStringList { u"ADDED home/pihole-dns-udp"_s, u"ADDED default/mqtt"_s, u"DELETED home/pihole-dns-tcp"_s }));
+    QCOMPARE(home.body().events().first()["object"_L1]["kind"_L1].toString(), u"Service"_s);
 }
 
 QTEST_GUILESS_MAIN(TestFakeKubeApiServer)

@@ -29,10 +29,10 @@ TARGET = Target(time_ratio=0.25, rss_ratio=1.0)
 _servers: dict[Path, subprocess.Popen] = {}
 
 
-def start_server(ctx: Context, nodes: int):
+def start_server(ctx: Context, nodes: int, extra: tuple[str, ...] = (), what: str = ""):
     def setup(tmp: Path) -> None:
         proc = subprocess.Popen([str(ctx.binary("fake-kube-apiserver")), "--nodes", str(nodes),
-                                 "--pki-dir", str(tmp / "pki")],
+                                 "--pki-dir", str(tmp / "pki"), *extra],
                                 stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
         _servers[tmp] = proc
         line = proc.stdout.readline().strip()
@@ -41,7 +41,7 @@ def start_server(ctx: Context, nodes: int):
         kubeconfig = line.split("KUBECONFIG=", 1)[1]
         (tmp / "kubeconfig").write_bytes(Path(kubeconfig).read_bytes())
         os.chmod(tmp / "kubeconfig", 0o600)
-        print(f"   input: {nodes:,} nodes served by fake-kube-apiserver at {line.split()[1]}")
+        print(f"   input: {what or f'{nodes:,} nodes'} served by fake-kube-apiserver at {line.split()[1]}")
     return setup
 
 

@@ -89,6 +89,23 @@ QList<std::function<void(FakeKubeApiServer &)>> nodesDemoStory()
     };
 }
 
+// --lb-services N: a pool of 10.200.0.0/16 and N services holding its
+// addresses in order (every 50th pending), for benchmarks.
+void seedLoadBalancers(FakeKubeApiServer &server, int count)
+{
+    server.putObject(u"ipaddresspools"_s, FakeKubeApiServer::makeIpAddressPool(u"bench"_s, { u"10.200.0.0/16"_s }));
+    server.putObject(u"l2advertisements"_s, FakeKubeApiServer::makeL2Advertisement(u"bench"_s, { u"bench"_s }));
+    for (int i = 0; i < count; ++i) {
+        QStringList ips;
+        if (i % 50 != 49)
+            ips << u"10.200.%1.%2"_s.arg((i + 1) / 256).arg((i + 1) % 256);
+        server.putObject(u"services"_s,
+            FakeKubeApiServer::makeLoadBalancerService(u"team-%1"_s.arg(i % 20, 2, 10, QChar(u'0')),
+                u"svc-%1"_s.arg(i, 5, 10, QChar(u'0')), ips,
+                { { u"metallb.io/ip-allocated-from-pool"_s, u"bench"_s } }));
+    }
+}
+
 // --scenario metallb-demo: a Pi cluster worth a screenshot of the Load
 // balancers pane. MetalLB 0.14 in layer 2 mode: pools, one never announced
 // (no advertisement), services that got addresses (with the
@@ -198,10 +215,16 @@ int main(int argc, char **argv)
         u"MetalLB pools (one never announced), LoadBalancer services (two sharing an IP, one pending on a "
         u"missing pool, one outside every pool) and a ClusterIP service, for the Load balancers pane."_s,
         u"name"_s);
+    const QCommandLineOption lbServicesOption(u"lb-services"_s,
+        u"Also serve N LoadBalancer services spread over 20 namespaces, holding addresses of one "
+        u"IPAddressPool \"bench\" (10.200.0.0/16, announced by an L2Advertisement); every 50th "
+        u"is pending. For benchmarks (default 0)."_s,
+        u"N"_s, u"0"_s);
     const QCommandLineOption stepOption(u"step-ms"_s,
         u"With --scenario nodes-demo: milliseconds between story steps (default 700)."_s, u"ms"_s, u"700"_s);
     parser.addOptions(
-        { portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption, stepOption });
+        { portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption, stepOption,
+        lbServicesOption });
     parser.process(app);
 
     bool portOk = false, nodesOk = false, bookmarkOk = false, historyOk = false;
@@ -218,6 +241,10 @@ int main(int argc, char **argv)
         return fail(u"unknown --scenario \""_s + scenario + u"\"; the ones there are: nodes-demo, metallb-demo"_s);
     if (!stepOk || stepMs < 0)
         return fail(u"invalid --step-ms"_s);
+    bool lbOk = false;
+    const int lbServices = parser.value(lbServicesOption).toInt(&lbOk);
+    if (!lbOk || lbServices < 0 || lbServices > 65000)
+        return fail(u"invalid --lb-services (0..65000)"_s);
 
     std::unique_ptr<QTemporaryDir> temporary;
     QString dir = parser.value(pkiOption);
@@ -243,6 +270,8 @@ int main(int argc, char **argv)
         seedMetalLBDemo(server);
     else
         server.seedNodes(nodes);
+    if (lbServices > 0)
+        seedLoadBalancers(server, lbServices);
     if (!server.listen(quint16(port)))
         return fail(u"cannot listen on 127.0.0.1:"_s + QString::number(port) + u": "_s + server.errorString());
 

@@ -18,11 +18,25 @@
 #include <QEventLoop>
 #include <QFile>
 
+#include <functional>
+
 namespace Bramble::Cli {
 
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// One issue per line on stderr; returns how many are errors.
+int printIssues(const Invocation &inv, const MetalLB::Issues &issues)
+{
+    int errors = 0;
+    for (const MetalLB::Issue &i : issues) {
+        const bool warning = i.severity == MetalLB::Issue::Warning;
+        inv.err << (warning ? "bramblectl: warning: " : "bramblectl: ") << i.toString() << Qt::endl;
+        errors += warning ? 0 : 1;
+    }
+    return errors;
+}
 
 int runCheck(Invocation &inv, const QStringList &files)
 {
@@ -39,16 +53,7 @@ int runCheck(Invocation &inv, const QStringList &files)
     }
     issues += MetalLB::PoolValidator::validate(config);
 
-    int errors = 0;
-    for (const MetalLB::Issue &i : issues) {
-        if (i.severity == MetalLB::Issue::Warning) {
-            inv.err << "bramblectl: warning: " << i.toString() << Qt::endl;
-        } else {
-            inv.err << "bramblectl: " << i.toString() << Qt::endl;
-            ++errors;
-        }
-    }
-    if (errors > 0)
+    if (printIssues(inv, issues) > 0)
         return ExitFailed;
     inv.out << QStringLiteral("%1 pool(s), %2 advertisement(s) in %3 file(s): valid\n")
                    .arg(config.pools.size())
@@ -57,10 +62,17 @@ int runCheck(Invocation &inv, const QStringList &files)
     return ExitOk;
 }
 
-// Reads everything once: waits for every watch's first list, or for the
-// first failure (the watcher would retry for ever; a command should not).
-bool readCluster(Invocation &inv, MetalLB::PoolWatcher &watcher)
+// Reads everything once for the context: waits for every watch's first
+// list, or for the first failure (the watcher would retry for ever; a
+// command should not). Calls use() with what was read; ExitFailed after
+// saying why when the cluster could not be read.
+int readCluster(Invocation &inv, const std::function<int(const MetalLB::PoolWatcher &, const QString &context)> &use)
 {
+    std::unique_ptr<Kube::KubeClient> client = openKubeClient(inv);
+    if (!client)
+        return ExitFailed;
+    MetalLB::PoolWatcher watcher(client.get());
+    watcher.setBatchIntervalMs(0);
     QString failure;
     QEventLoop loop;
     QObject::connect(&watcher, &MetalLB::PoolWatcher::synced, &loop, &QEventLoop::quit);
@@ -73,11 +85,9 @@ bool readCluster(Invocation &inv, MetalLB::PoolWatcher &watcher)
     watcher.start();
     loop.exec();
     watcher.stop();
-    if (!failure.isEmpty() || !watcher.isSynced()) {
-        inv.fail(failure.isEmpty() ? QStringLiteral("the cluster could not be read") : failure);
-        return false;
-    }
-    return true;
+    if (!failure.isEmpty() || !watcher.isSynced())
+        return inv.fail(failure.isEmpty() ? QStringLiteral("the cluster could not be read") : failure);
+    return use(watcher, client->connection().contextName);
 }
 
 void printReport(Invocation &inv, const MetalLB::AllocationReport &report, const QString &context)
@@ -117,18 +127,13 @@ void printReport(Invocation &inv, const MetalLB::AllocationReport &report, const
 
 int runList(Invocation &inv)
 {
-    std::unique_ptr<Kube::KubeClient> client = openKubeClient(inv);
-    if (!client)
-        return ExitFailed;
-    MetalLB::PoolWatcher watcher(client.get());
-    watcher.setBatchIntervalMs(0);
-    if (!readCluster(inv, watcher))
-        return ExitFailed;
-    if (inv.global.json)
-        printJson(inv.out, watcher.report().toJson());
-    else
-        printReport(inv, watcher.report(), client->connection().contextName);
-    return ExitOk;
+    return readCluster(inv, [&inv](const MetalLB::PoolWatcher &watcher, const QString &context) {
+        if (inv.global.json)
+            printJson(inv.out, watcher.report().toJson());
+        else
+            printReport(inv, watcher.report(), context);
+        return ExitOk;
+    });
 }
 
 int runApply(Invocation &inv, const QStringList &files)
@@ -144,14 +149,7 @@ int runApply(Invocation &inv, const QStringList &files)
     // The file on its own must be valid before the server sees it; what it
     // conflicts with in the cluster is the server's (MetalLB's webhook) call.
     const MetalLB::PoolConfigReadResult read = MetalLB::PoolConfigReader::readYaml(yaml, file);
-    MetalLB::Issues issues = read.issues + MetalLB::PoolValidator::validate(read.config);
-    int errors = 0;
-    for (const MetalLB::Issue &i : std::as_const(issues)) {
-        const bool warning = i.severity == MetalLB::Issue::Warning;
-        inv.err << (warning ? "bramblectl: warning: " : "bramblectl: ") << i.toString() << Qt::endl;
-        errors += warning ? 0 : 1;
-    }
-    if (errors > 0)
+    if (printIssues(inv, read.issues + MetalLB::PoolValidator::validate(read.config)) > 0)
         return ExitFailed;
     QString error;
     const QList<QJsonObject> objects = MetalLB::readApplyObjects(yaml, file, &error);
@@ -184,20 +182,15 @@ int runMigrate(Invocation &inv, const QStringList &files)
         return inv.usage(QStringLiteral("pools migrate takes at most one FILE"));
     MetalLB::PoolConfig config;
     if (files.isEmpty()) {
-        std::unique_ptr<Kube::KubeClient> client = openKubeClient(inv);
-        if (!client)
-            return ExitFailed;
-        MetalLB::PoolWatcher watcher(client.get());
-        watcher.setBatchIntervalMs(0);
-        if (!readCluster(inv, watcher))
-            return ExitFailed;
-        config = watcher.config();
+        const int read = readCluster(inv, [&config](const MetalLB::PoolWatcher &watcher, const QString &) {
+            config = watcher.config();
+            return ExitOk;
+        });
+        if (read != ExitOk)
+            return read;
     } else {
         const MetalLB::PoolConfigReadResult read = MetalLB::PoolConfigReader::readFile(files.constFirst());
-        for (const MetalLB::Issue &i : read.issues)
-            inv.err << "bramblectl: " << (i.severity == MetalLB::Issue::Warning ? "warning: " : "") << i.toString()
-                    << Qt::endl;
-        if (!read.ok())
+        if (printIssues(inv, read.issues) > 0)
             return ExitFailed;
         config = read.config;
     }

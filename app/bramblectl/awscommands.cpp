@@ -4,6 +4,7 @@
 #include "awswait.h"
 #include "cli.h"
 #include "output.h"
+#include "sagacli.h"
 
 #include "aws/awspager.h"
 #include "aws/awssession.h"
@@ -68,10 +69,9 @@ int runWhoami(Invocation &inv)
     int code = ExitOk;
     if (!expectSubcommand(inv, QStringLiteral("aws"), QStringLiteral("whoami"), &code))
         return code;
-    Aws::AwsSession session(inv.env, sessionOptions(inv));
-    if (!checkSession(session, inv))
+    const std::unique_ptr<Aws::AwsSession> session = openAwsSession(inv);
+    if (!session)
         return ExitFailed;
-    askMfaOnTerminal(session);
 
     // Resolve the credentials first: their errors name the profile and file,
     // and their source is part of the answer. The call below reuses them.
@@ -79,7 +79,7 @@ int runWhoami(Invocation &inv)
     {
         QEventLoop loop;
         bool done = false; // fetch() may answer at once, from its cache
-        session.credentials()->fetch(&loop, [&](const Aws::CredentialsResult &r) {
+        session->credentials()->fetch(&loop, [&](const Aws::CredentialsResult &r) {
             credentials = r;
             done = true;
             loop.quit();
@@ -90,30 +90,31 @@ int runWhoami(Invocation &inv)
     if (!credentials.ok())
         return inv.fail(credentials.error.toString());
 
-    Aws::StsClient sts(session.transport());
+    Aws::StsClient sts(session->transport());
     const Aws::AwsResponse response = waitFor(sts.getCallerIdentity());
     if (!response.ok())
         return inv.fail(response.error.toString());
     const Aws::CallerIdentity id = Aws::StsClient::callerIdentity(response);
 
     if (inv.global.json) {
-        printJson(inv.out, QJsonObject{
-                               {QStringLiteral("account"), id.account},
-                               {QStringLiteral("arn"), id.arn},
-                               {QStringLiteral("userId"), id.userId},
-                               {QStringLiteral("profile"), session.profile()},
-                               {QStringLiteral("region"), session.region()},
-                               {QStringLiteral("credentialSource"), credentials.credentials.source},
-                           });
+        printJson(inv.out,
+            QJsonObject {
+                { QStringLiteral("account"), id.account },
+                { QStringLiteral("arn"), id.arn },
+                { QStringLiteral("userId"), id.userId },
+                { QStringLiteral("profile"), session->profile() },
+                { QStringLiteral("region"), session->region() },
+                { QStringLiteral("credentialSource"), credentials.credentials.source },
+            });
         return ExitOk;
     }
     const QList<QPair<QString, QString>> lines = {
-        {QStringLiteral("Account"), id.account},
-        {QStringLiteral("ARN"), id.arn},
-        {QStringLiteral("User ID"), id.userId},
-        {QStringLiteral("Profile"), session.profile()},
-        {QStringLiteral("Region"), session.region()},
-        {QStringLiteral("Credentials"), credentials.credentials.describe()},
+        { QStringLiteral("Account"), id.account },
+        { QStringLiteral("ARN"), id.arn },
+        { QStringLiteral("User ID"), id.userId },
+        { QStringLiteral("Profile"), session->profile() },
+        { QStringLiteral("Region"), session->region() },
+        { QStringLiteral("Credentials"), credentials.credentials.describe() },
     };
     for (const auto &[label, value] : lines)
         inv.out << QString(label + u':').leftJustified(14) << value << '\n';
@@ -126,12 +127,11 @@ int runSagasList(Invocation &inv)
     int code = ExitOk;
     if (!expectSubcommand(inv, QStringLiteral("sagas"), QStringLiteral("list"), &code))
         return code;
-    Aws::AwsSession session(inv.env, sessionOptions(inv));
-    if (!checkSession(session, inv))
+    const std::unique_ptr<Aws::AwsSession> session = openAwsSession(inv);
+    if (!session)
         return ExitFailed;
-    askMfaOnTerminal(session);
 
-    Aws::StepFunctionsClient sfn(session.transport());
+    Aws::StepFunctionsClient sfn(session->transport());
     const PagedResult result = waitFor(sfn.listStateMachines());
     if (!result.error.isNull())
         return inv.fail(result.error.toString());
@@ -154,7 +154,7 @@ int runSagasList(Invocation &inv)
         return ExitOk;
     }
     if (machines.isEmpty()) {
-        inv.out << "No state machines in " << session.region() << " (profile " << session.profile() << ").\n";
+        inv.out << "No state machines in " << session->region() << " (profile " << session->profile() << ").\n";
         inv.out.flush();
         return ExitOk;
     }
@@ -173,12 +173,11 @@ int runLogGroups(Invocation &inv)
     if (!expectSubcommand(inv, QStringLiteral("logs"), QStringLiteral("groups"), &code))
         return code;
     const QString prefix = inv.parser->value(QStringLiteral("prefix"));
-    Aws::AwsSession session(inv.env, sessionOptions(inv));
-    if (!checkSession(session, inv))
+    const std::unique_ptr<Aws::AwsSession> session = openAwsSession(inv);
+    if (!session)
         return ExitFailed;
-    askMfaOnTerminal(session);
 
-    Aws::CloudWatchLogsClient logs(session.transport());
+    Aws::CloudWatchLogsClient logs(session->transport());
     const PagedResult result = waitFor(logs.describeLogGroups(prefix));
     if (!result.error.isNull())
         return inv.fail(result.error.toString());
@@ -202,8 +201,9 @@ int runLogGroups(Invocation &inv)
         return ExitOk;
     }
     if (groups.isEmpty()) {
-        inv.out << "No log groups" << (prefix.isEmpty() ? QString() : QStringLiteral(" starting with \"%1\"").arg(prefix))
-                << " in " << session.region() << " (profile " << session.profile() << ").\n";
+        inv.out << "No log groups"
+                << (prefix.isEmpty() ? QString() : QStringLiteral(" starting with \"%1\"").arg(prefix)) << " in "
+                << session->region() << " (profile " << session->profile() << ").\n";
         inv.out.flush();
         return ExitOk;
     }
@@ -222,6 +222,15 @@ int runLogGroups(Invocation &inv)
 
 } // namespace
 
+std::unique_ptr<Aws::AwsSession> openAwsSession(const Invocation &inv)
+{
+    auto session = std::make_unique<Aws::AwsSession>(inv.env, sessionOptions(inv));
+    if (!checkSession(*session, inv))
+        return nullptr;
+    askMfaOnTerminal(*session);
+    return session;
+}
+
 Command awsCommand()
 {
     Command c;
@@ -236,16 +245,47 @@ Command sagasCommand()
 {
     Command c;
     c.name = QStringLiteral("sagas");
-    c.summary = QStringLiteral("List Step Functions state machines; analyze a saved execution offline.");
-    c.synopsis = QStringLiteral("sagas list [--profile P] [--region R] [--endpoint-url URL] [--json]\n"
-                                "       bramblectl sagas analyze --definition FILE --history FILE [--json]");
-    c.options = {QCommandLineOption(QStringLiteral("definition"), QStringLiteral("The state machine's ASL definition (JSON)."),
-                                    QStringLiteral("FILE")),
-                 QCommandLineOption(QStringLiteral("history"),
-                                    QStringLiteral("A saved GetExecutionHistory answer ({\"events\": [...]})."),
-                                    QStringLiteral("FILE"))};
+    c.summary = QStringLiteral("Step Functions sagas: state machines, executions and their outcome, live or offline.");
+    c.synopsis = QStringLiteral(
+        "sagas list [--json]\n"
+        "       bramblectl sagas executions STATE_MACHINE [--status S] [--json]\n"
+        "       bramblectl sagas show EXECUTION_ARN [--json]\n"
+        "       bramblectl sagas watch EXECUTION_ARN [--json]\n"
+        "       bramblectl sagas start STATE_MACHINE --input JSON [--name N] [--json]\n"
+        "       bramblectl sagas analyze --definition FILE --history FILE [--json]\n"
+        "(AWS subcommands take --profile P --region R --endpoint-url URL; STATE_MACHINE is a name or an ARN.)\n\n"
+        "sagas watch exits when the execution ends, with its saga outcome: 0 COMMITTED, 3 COMPENSATED,\n"
+        "4 COMPENSATION_FAILED, 5 FAILED_UNCOMPENSATED, 6 TIMED_OUT, 7 ABORTED; 1 error, 2 usage,\n"
+        "130 interrupted (SIGINT/SIGTERM).");
+    c.options = { QCommandLineOption(QStringLiteral("definition"),
+                      QStringLiteral("The state machine's ASL definition (JSON)."), QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("history"),
+            QStringLiteral("A saved GetExecutionHistory answer ({\"events\": [...]})."), QStringLiteral("FILE")),
+        QCommandLineOption(QStringLiteral("status"),
+            QStringLiteral("Only executions with this status: RUNNING, SUCCEEDED, FAILED, "
+                           "TIMED_OUT, ABORTED, PENDING_REDRIVE."),
+            QStringLiteral("S")),
+        QCommandLineOption(QStringLiteral("input"), QStringLiteral("The execution's input (a JSON document)."),
+            QStringLiteral("JSON")),
+        QCommandLineOption(
+            QStringLiteral("name"), QStringLiteral("The execution's name (default: a UUID)."), QStringLiteral("N")) };
     c.run = [](Invocation &inv) {
-        return inv.arguments.value(0) == u"analyze" ? runSagasAnalyze(inv) : runSagasList(inv);
+        const QString sub = inv.arguments.value(0);
+        if (sub == u"analyze")
+            return runSagasAnalyze(inv);
+        if (sub == u"executions")
+            return runSagasExecutions(inv);
+        if (sub == u"show")
+            return runSagasShow(inv);
+        if (sub == u"watch")
+            return runSagasWatch(inv);
+        if (sub == u"start")
+            return runSagasStart(inv);
+        if (sub.isEmpty() || sub == u"list")
+            return runSagasList(inv);
+        return inv.usage(QStringLiteral("sagas: unknown subcommand \"%1\"; try list, executions, show, watch, start "
+                                        "or analyze")
+                             .arg(sub));
     };
     return c;
 }

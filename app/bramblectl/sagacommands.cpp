@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "sagacli.h"
 
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
@@ -26,23 +27,13 @@ std::optional<QByteArray> readInput(const Invocation &inv, const QString &path)
     return f.readAll();
 }
 
-// Parses and checks a definition; prints its warnings and errors. Null when invalid.
+// Parses and checks a definition file; prints its warnings and errors. Null when invalid.
 std::optional<Saga::StateGraph> readDefinition(const Invocation &inv, const QString &path)
 {
     const auto bytes = readInput(inv, path);
     if (!bytes)
         return std::nullopt;
-    Saga::StateGraph graph = Saga::parseDefinition(*bytes, path);
-    for (const Core::Error &w : graph.warnings)
-        inv.err << "bramblectl: warning: " << w.toString() << Qt::endl;
-    for (const Core::Error &e : graph.errors)
-        inv.err << "bramblectl: " << e.toString() << Qt::endl;
-    if (!graph.isValid()) {
-        if (graph.errors.isEmpty())
-            inv.fail(QStringLiteral("%1: no states").arg(path));
-        return std::nullopt;
-    }
-    return graph;
+    return checkDefinition(inv, *bytes, path);
 }
 
 int runAsl(Invocation &inv)
@@ -62,14 +53,59 @@ int runAsl(Invocation &inv)
     return ExitOk;
 }
 
-QString duration(qint64 ms)
+} // namespace
+
+std::optional<Saga::StateGraph> checkDefinition(const Invocation &inv, const QByteArray &bytes, const QString &source)
+{
+    Saga::StateGraph graph = Saga::parseDefinition(bytes, source);
+    for (const Core::Error &w : graph.warnings)
+        inv.err << "bramblectl: warning: " << w.toString() << Qt::endl;
+    for (const Core::Error &e : graph.errors)
+        inv.err << "bramblectl: " << e.toString() << Qt::endl;
+    if (!graph.isValid()) {
+        if (graph.errors.isEmpty())
+            inv.fail(QStringLiteral("%1: no states").arg(source));
+        return std::nullopt;
+    }
+    return graph;
+}
+
+QString stepDuration(qint64 ms)
 {
     if (ms < 0)
         return QStringLiteral("-");
     return ms < 10000 ? QStringLiteral("%1 ms").arg(ms) : QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 1);
 }
 
-} // namespace
+void printSagaAnalysis(const Invocation &inv, const Saga::SagaAnalysis &analysis)
+{
+    if (inv.global.json) {
+        printJson(inv.out, analysis.toJson());
+        return;
+    }
+    inv.out << "Outcome:   " << Saga::sagaOutcomeName(analysis.outcome) << '\n';
+    if (!analysis.failedStep.isEmpty())
+        inv.out << "Failed:    " << analysis.failedStep
+                << (analysis.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(analysis.error)) << '\n';
+    if (!analysis.dangling.isEmpty())
+        inv.out << "Left behind (not compensated): " << analysis.dangling.join(QStringLiteral(", ")) << '\n';
+    for (const QString &note : analysis.notes)
+        inv.out << "Note:      " << note << '\n';
+    inv.out << '\n';
+    QList<QStringList> rows;
+    const QList<Saga::Step> &steps = analysis.timeline.steps;
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        const Saga::Step &s = steps.at(i);
+        rows << QStringList { (s.parent >= 0 ? QStringLiteral("  ") : QString()) + s.state,
+            Saga::stateRoleName(analysis.stepRoles.value(i, Saga::StateRole::Other)), Saga::stepStatusName(s.status),
+            QString::number(s.attempts), stepDuration(s.durationMs()), s.error };
+    }
+    printTable(inv.out,
+        { QStringLiteral("STEP"), QStringLiteral("ROLE"), QStringLiteral("STATUS"), QStringLiteral("ATTEMPTS"),
+            QStringLiteral("DURATION"), QStringLiteral("ERROR") },
+        rows);
+    inv.out.flush();
+}
 
 int runSagasAnalyze(Invocation &inv)
 {
@@ -97,33 +133,7 @@ int runSagasAnalyze(Invocation &inv)
         return inv.fail(QStringLiteral("%1: no history events (expected a GetExecutionHistory answer, {\"events\": [...]})")
                             .arg(historyPath));
 
-    const Saga::SagaAnalysis analysis = Saga::analyzeSaga(*graph, Saga::buildTimeline(history));
-    if (inv.global.json) {
-        printJson(inv.out, analysis.toJson());
-        return ExitOk;
-    }
-    inv.out << "Outcome:   " << Saga::sagaOutcomeName(analysis.outcome) << '\n';
-    if (!analysis.failedStep.isEmpty())
-        inv.out << "Failed:    " << analysis.failedStep << (analysis.error.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(analysis.error))
-                << '\n';
-    if (!analysis.dangling.isEmpty())
-        inv.out << "Left behind (not compensated): " << analysis.dangling.join(QStringLiteral(", ")) << '\n';
-    for (const QString &note : analysis.notes)
-        inv.out << "Note:      " << note << '\n';
-    inv.out << '\n';
-    QList<QStringList> rows;
-    const QList<Saga::Step> &steps = analysis.timeline.steps;
-    for (qsizetype i = 0; i < steps.size(); ++i) {
-        const Saga::Step &s = steps.at(i);
-        rows << QStringList{(s.parent >= 0 ? QStringLiteral("  ") : QString()) + s.state,
-                            Saga::stateRoleName(analysis.stepRoles.value(i, Saga::StateRole::Other)),
-                            Saga::stepStatusName(s.status), QString::number(s.attempts), duration(s.durationMs()),
-                            s.error};
-    }
-    printTable(inv.out, {QStringLiteral("STEP"), QStringLiteral("ROLE"), QStringLiteral("STATUS"), QStringLiteral("ATTEMPTS"),
-                         QStringLiteral("DURATION"), QStringLiteral("ERROR")},
-               rows);
-    inv.out.flush();
+    printSagaAnalysis(inv, Saga::analyzeSaga(*graph, Saga::buildTimeline(history)));
     return ExitOk;
 }
 

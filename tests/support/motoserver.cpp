@@ -38,9 +38,6 @@ void truncateFile(const QString &path)
 MotoServer::MotoServer()
     : PeerProcess(QStringLiteral("moto"))
 {
-    QProcessEnvironment env = environmentWithoutAws();
-    env.insert(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1")); // log lines reach output() at once
-    setEnvironment(env);
     setReadinessCheck([this](QString *why) {
         const LoopbackHttpReply reply
             = loopbackHttpRequest(m_port, "GET", "/moto-api/", {}, {}, std::chrono::seconds(1));
@@ -58,6 +55,13 @@ bool MotoServer::prepare(QString *error)
         *error = QStringLiteral("no free port on 127.0.0.1");
         return false;
     }
+    QProcessEnvironment env = environmentWithoutAws();
+    env.insert(QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1")); // log lines reach output() at once
+    // Step Functions tasks call back into moto at localhost:MOTO_PORT (5000
+    // when unset: some other program, or nothing).
+    env.insert(QStringLiteral("MOTO_PORT"), QString::number(m_port));
+    env.insert(QStringLiteral("NO_PROXY"), QStringLiteral("localhost,127.0.0.1"));
+    setEnvironment(env);
     const QStringList serverArgs
         = { QStringLiteral("-H"), loopbackHost(), QStringLiteral("-p"), QString::number(m_port) };
     const QString motoServer = QStandardPaths::findExecutable(QStringLiteral("moto_server"));

@@ -8,7 +8,8 @@
 # read); set BRAMBLE_SCREENSHOT_REAL=1 to use your own environment instead.
 # The Nodes pane is shown live against `fake-kube-apiserver --scenario
 # nodes-demo` (twelve Pis, some NotReady, Unknown or cordoned, and a short
-# story of changes for the readiness timeline).
+# story of changes for the readiness timeline), the Load balancers pane
+# against `--scenario metallb-demo` (MetalLB pools, services and problems).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
@@ -33,21 +34,37 @@ if [ "${BRAMBLE_SCREENSHOT_REAL:-0}" != 1 ]; then
   unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID SSH_AUTH_SOCK
 fi
 
-# The demo cluster for the Nodes pane. Its stdin is a pipe from this script,
-# so it exits with us; the trap stops it earlier.
-demo_dir="$(mktemp -d)"
-coproc DEMO { exec "$build/bin/fake-kube-apiserver" --scenario nodes-demo --pki-dir "$demo_dir"; }
-demo_pid=$DEMO_PID
-trap 'kill "$demo_pid" 2>/dev/null || true; rm -rf "$demo_dir" ${home:+"$home"}' EXIT
-read -r -t 30 ready <&"${DEMO[0]}" || { echo "screenshots.sh: fake-kube-apiserver did not start" >&2; exit 1; }
-case "$ready" in READY*) ;; *) echo "screenshots.sh: fake-kube-apiserver: $ready" >&2; exit 1 ;; esac
-demo_kubeconfig="${ready##*KUBECONFIG=}"
+# The demo clusters: nodes-demo for the Nodes pane, metallb-demo for the Load
+# balancers pane, one at a time. Each one's stdin is a pipe from this script,
+# so it exits with us; the trap (or stop_demo) stops it earlier.
+demo_pid=""; demo_dir=""
+stop_demo() {
+  if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; fi
+  if [ -n "$demo_dir" ]; then rm -rf "$demo_dir"; fi
+  demo_pid=""; demo_dir=""
+}
+trap 'stop_demo; rm -rf ${home:+"$home"}' EXIT
+start_demo() {
+  stop_demo
+  demo_dir="$(mktemp -d)"
+  coproc DEMO { exec "$build/bin/fake-kube-apiserver" --scenario "$1" --pki-dir "$demo_dir"; }
+  demo_pid=$DEMO_PID
+  read -r -t 30 ready <&"${DEMO[0]}" || { echo "screenshots.sh: fake-kube-apiserver did not start" >&2; exit 1; }
+  case "$ready" in READY*) ;; *) echo "screenshots.sh: fake-kube-apiserver: $ready" >&2; exit 1 ;; esac
+  demo_kubeconfig="${ready##*KUBECONFIG=}"
+}
 
 for pane in nodes loadbalancers provision sagas logs; do
   args=(--screenshot "$out/$pane.png" --pane "$pane" --size 1400x900 "${scheme[@]}")
   if [ "$pane" = nodes ]; then
+    start_demo nodes-demo
     # Wait for the demo's story (six steps, 0.7 s apart) to play out.
     args+=(--kubeconfig "$demo_kubeconfig" --screenshot-delay 5500)
+  elif [ "$pane" = loadbalancers ]; then
+    start_demo metallb-demo
+    args+=(--kubeconfig "$demo_kubeconfig" --screenshot-delay 1500)
+  else
+    stop_demo
   fi
   if [ $xvfb = 1 ]; then
     xvfb-run -a -s '-screen 0 1400x900x24' "$build/bin/bramble" "${args[@]}"

@@ -9,7 +9,7 @@
 #include "session/connectioncatalog.h"
 #include "support/testpaths.h"
 #include "ui/common/emptystate.h"
-#include "ui/nodes/freshnessindicator.h"
+#include "ui/common/freshnessindicator.h"
 #include "ui/nodes/nodedetailview.h"
 #include "ui/nodes/nodespane.h"
 #include "ui/nodes/readinesstimeline.h"

@@ -1,5 +1,6 @@
 #include "ui/common/kubeconnectionpane.h"
 
+#include "kube/listwatch.h"
 #include "session/connectioncatalog.h"
 #include "ui/common/connectionsummary.h"
 #include "ui/common/emptystate.h"
@@ -70,6 +71,42 @@ bool KubeConnectionPane::showConnectionProblem()
         return true;
     }
     return false;
+}
+
+bool KubeConnectionPane::showOpenErrors(const Core::Errors &errors)
+{
+    if (errors.isEmpty())
+        return false;
+    const QString context = m_catalog->currentContext();
+    EmptyState *empty = emptyState();
+    empty->clearActions();
+    empty->setIcon(QStringLiteral("error"));
+    empty->setTitle(tr("The context “%1” cannot be used").arg(context));
+    QStringList lines;
+    for (const Core::Error &e : errors)
+        lines << e.toString().toHtmlEscaped();
+    empty->setBody(lines.join(QStringLiteral("<br>"))
+                   + tr("<p>Fix the kubeconfig and press F5, choose another context, or open another kubeconfig.</p>"));
+    connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
+            &KubeConnectionPane::openKubeconfigRequested);
+    setSubtitle(tr("context %1").arg(context));
+    setFindAvailable(false);
+    showEmptyState(true);
+    return true;
+}
+
+bool KubeConnectionPane::showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,
+                                               const Kube::ConnectionStatus &status)
+{
+    const bool failed = status.state == Kube::ConnectionStatus::Failed;
+    if (!failed && status.state != Kube::ConnectionStatus::Reconnecting)
+        return false;
+    placeholder->setIcon(failed ? QStringLiteral("error") : QStringLiteral("warning"));
+    placeholder->setTitle(failed ? tr("The cluster refuses Bramble") : tr("Cannot reach the cluster"));
+    placeholder->setBody(tr("<p>%1</p><p>%2</p><p>Bramble keeps retrying (attempt %3); press F5 to retry now.</p>")
+                             .arg(serverHtml, status.reason.toHtmlEscaped())
+                             .arg(status.attempt));
+    return true;
 }
 
 } // namespace Bramble::Ui

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "core/error.h"
 #include "ui/common/pane.h"
 
 #include <QPointer>
 
+namespace Bramble::Kube { struct ConnectionStatus; }
 namespace Bramble::Session { class ConnectionCatalog; }
 
 namespace Bramble::Ui {
@@ -31,6 +33,14 @@ protected:
     // context, and returns true; returns false (showing nothing) when a
     // context is chosen. For panes that replace the summary with content.
     bool showConnectionProblem();
+    // Shows the empty state for a context whose client cannot be opened
+    // (`errors` name the file and key) and returns true; false when there
+    // are no errors.
+    bool showOpenErrors(const Core::Errors &errors);
+    // Fills a content placeholder for a cluster that cannot be reached or
+    // refuses Bramble and returns true; false (nothing shown) in any other state.
+    static bool showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,
+                                      const Kube::ConnectionStatus &status);
     Session::ConnectionCatalog *catalog() const { return m_catalog; }
     // nullptr once a subclass has replaced it with setContent().
     ConnectionSummary *summary() const;

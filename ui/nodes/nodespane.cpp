@@ -5,10 +5,10 @@
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
 #include "ui/common/emptystate.h"
+#include "ui/common/freshnessindicator.h"
+#include "ui/common/jobmessagebar.h"
 #include "ui/common/text.h"
 #include "ui/common/theme.h"
-#include "ui/nodes/freshnessindicator.h"
-#include "ui/nodes/jobmessagebar.h"
 #include "ui/nodes/nodedetailview.h"
 #include "ui/nodes/nodefilterproxy.h"
 #include "ui/nodes/nodestatusdelegate.h"
@@ -303,24 +303,9 @@ void NodesPane::updateView()
         setFindAvailable(false);
         return;
     }
-    const QString context = catalog()->currentContext();
-    if (!m_session->openErrors().isEmpty()) {
-        EmptyState *empty = emptyState();
-        empty->clearActions();
-        empty->setIcon(QStringLiteral("error"));
-        empty->setTitle(tr("The context “%1” cannot be used").arg(context));
-        QStringList lines;
-        for (const Core::Error &e : m_session->openErrors())
-            lines << e.toString().toHtmlEscaped();
-        empty->setBody(lines.join(QStringLiteral("<br>"))
-            + tr("<p>Fix the kubeconfig and press F5, choose another context, or open another kubeconfig.</p>"));
-        connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
-            &KubeConnectionPane::openKubeconfigRequested);
-        setSubtitle(tr("context %1").arg(context));
-        setFindAvailable(false);
-        showEmptyState(true);
+    if (showOpenErrors(m_session->openErrors()))
         return;
-    }
+    const QString context = catalog()->currentContext();
     setSubtitle(tr("context %1 · %2").arg(context, m_session->server().toDisplayString()));
     QStringList warnings;
     for (const Core::Error &w : m_session->warnings())
@@ -388,16 +373,7 @@ void NodesPane::updatePlaceholder()
                                    .arg(server));
         connect(m_placeholder->addAction(tr("Provision a Pi…"), QStringLiteral("provision")), &QPushButton::clicked,
             this, [this] { Q_EMIT navigateRequested(QStringLiteral("provision")); });
-    } else if (status.state == Kube::ConnectionStatus::Reconnecting || status.state == Kube::ConnectionStatus::Failed) {
-        m_placeholder->setIcon(
-            status.state == Kube::ConnectionStatus::Failed ? QStringLiteral("error") : QStringLiteral("warning"));
-        m_placeholder->setTitle(status.state == Kube::ConnectionStatus::Failed ? tr("The cluster refuses Bramble")
-                                                                               : tr("Cannot reach the cluster"));
-        m_placeholder->setBody(
-            tr("<p>%1</p><p>%2</p><p>Bramble keeps retrying (attempt %3); press F5 to retry now.</p>")
-                .arg(server, status.reason.toHtmlEscaped())
-                .arg(status.attempt));
-    } else {
+    } else if (!showConnectionTrouble(m_placeholder, server, status)) {
         m_placeholder->setIcon(QStringLiteral("kubernetes"));
         m_placeholder->setTitle(tr("Listing nodes…"));
         m_placeholder->setBody(tr("<p>Connecting to %1.</p>").arg(server));

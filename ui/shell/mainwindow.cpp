@@ -70,7 +70,7 @@ MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings,
     if (!cluster)
         cluster = new Session::ClusterSession(catalog, this);
     addPane(new NodesPane(catalog, cluster, this));
-    addPane(new LoadBalancersPane(catalog, this));
+    addPane(new LoadBalancersPane(catalog, cluster, m_settings, this));
     addPane(new ProvisionPane(catalog, this));
     addPane(new SagasPane(catalog, this));
     addPane(new LogsPane(catalog, this));

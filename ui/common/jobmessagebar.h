@@ -8,7 +8,7 @@ class QPushButton;
 
 namespace Bramble::Ui {
 
-// A line above the nodes table about a job the user started: "Cordoning
+// A line above a pane's table about a job the user started: "Cordoning
 // rpi-03…" with a busy bar and Cancel, or why it failed with Dismiss.
 class JobMessageBar : public QFrame {
     Q_OBJECT

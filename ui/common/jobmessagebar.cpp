@@ -1,4 +1,4 @@
-#include "ui/nodes/jobmessagebar.h"
+#include "ui/common/jobmessagebar.h"
 
 #include "ui/common/theme.h"
 

@@ -11,7 +11,7 @@ namespace Bramble::Ui {
 
 enum class Tone;
 
-// How fresh the nodes shown are, from the watch's ConnectionStatus: a
+// How fresh what a pane shows is, from the watch's ConnectionStatus: a
 // coloured marker and one line ("Live", "Connecting to https://…",
 // "Reconnecting since 14:02 — connection refused", "Failed: Forbidden …"),
 // with the last complete sync and the retry count in the tooltip.

@@ -1,4 +1,4 @@
-#include "ui/nodes/freshnessindicator.h"
+#include "ui/common/freshnessindicator.h"
 
 #include "ui/common/theme.h"
 

@@ -2,6 +2,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "stopsignals.h"
 #include "wait.h"
 
 #include "core/jsonwriter.h"
@@ -16,7 +17,6 @@
 #include <QMap>
 #include <QSocketNotifier>
 
-#include <csignal>
 #include <memory>
 #include <unistd.h>
 
@@ -33,19 +33,14 @@ QString age(const QDateTime &created, const QDateTime &now)
 
 QStringList tableRow(const Node &n, const QDateTime &now)
 {
-    return {n.name,
-            n.statusText(),
-            n.roles.isEmpty() ? QStringLiteral("<none>") : n.roles.join(u','),
-            age(n.creationTimestamp, now),
-            n.kubeletVersion,
-            n.internalIP.isEmpty() ? QStringLiteral("<none>") : n.internalIP,
-            n.architecture,
-            n.osImage};
+    return { n.name, n.statusText(), n.roles.isEmpty() ? QStringLiteral("<none>") : n.roles.join(u','),
+        age(n.creationTimestamp, now), n.kubeletVersion,
+        n.internalIP.isEmpty() ? QStringLiteral("<none>") : n.internalIP, n.architecture, n.osImage };
 }
 
-const QStringList tableHeaders = {QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("ROLES"),
-                                  QStringLiteral("AGE"), QStringLiteral("VERSION"), QStringLiteral("INTERNAL-IP"),
-                                  QStringLiteral("ARCH"), QStringLiteral("OS-IMAGE")};
+const QStringList tableHeaders = { QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("ROLES"),
+    QStringLiteral("AGE"), QStringLiteral("VERSION"), QStringLiteral("INTERNAL-IP"), QStringLiteral("ARCH"),
+    QStringLiteral("OS-IMAGE") };
 
 void printNodes(QTextStream &out, const QList<Node> &nodes)
 {
@@ -101,15 +96,6 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
     return ExitOk;
 }
 
-// SIGINT / SIGTERM end a watch cleanly: a self-pipe wakes the event loop.
-int signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char c = 1;
-    [[maybe_unused]] const auto n = ::write(signalPipe[1], &c, 1);
-}
-
 int watchNodes(Invocation &inv, Kube::KubeClient *client)
 {
     Kube::NodeWatcher watcher(client);
@@ -144,8 +130,8 @@ int watchNodes(Invocation &inv, Kube::KubeClient *client)
             const QDateTime now = QDateTime::currentDateTimeUtc();
             QList<QStringList> rows;
             for (const Kube::NodeEvent &e : events)
-                rows << QStringList{Kube::WatchEvent::typeName(e.type)} + tableRow(e.node, now);
-            printTable(inv.out, QStringList{QStringLiteral("EVENT")} + tableHeaders, rows);
+                rows << QStringList { Kube::WatchEvent::typeName(e.type) } + tableRow(e.node, now);
+            printTable(inv.out, QStringList { QStringLiteral("EVENT") } + tableHeaders, rows);
         }
         inv.out.flush();
     });
@@ -157,21 +143,15 @@ int watchNodes(Invocation &inv, Kube::KubeClient *client)
             inv.err << "bramblectl: live" << Qt::endl;
     });
 
-    if (::pipe(signalPipe) != 0)
+    // SIGINT / SIGTERM end the watch cleanly, with exit 0 (it was asked for).
+    StopSignals stop;
+    if (!stop.isValid())
         return inv.fail(QStringLiteral("cannot create a pipe for signals"));
-    QSocketNotifier notifier(signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, &loop, &QEventLoop::quit);
-    struct sigaction sa = {};
-    sa.sa_handler = onSignal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    QObject::connect(stop.notifier(), &QSocketNotifier::activated, &loop, &QEventLoop::quit);
 
     watcher.start();
     loop.exec();
     watcher.stop();
-    ::close(signalPipe[0]);
-    ::close(signalPipe[1]);
     return ExitOk;
 }
 
@@ -206,7 +186,8 @@ int runNodes(Invocation &inv)
     const QString sub = inv.arguments.value(0);
     if (!sub.isEmpty() && sub != u"cordon" && sub != u"uncordon")
         return inv.usage(QStringLiteral("nodes: unknown subcommand \"%1\"; try 'nodes', 'nodes cordon NAME' or "
-                                        "'nodes uncordon NAME'").arg(sub));
+                                        "'nodes uncordon NAME'")
+                             .arg(sub));
     if (!sub.isEmpty()) {
         if (inv.arguments.size() != 2)
             return inv.usage(QStringLiteral("nodes %1 takes exactly one node name").arg(sub));
@@ -230,8 +211,8 @@ Command nodesCommand()
     c.summary = QStringLiteral("List, watch, cordon or uncordon the cluster's nodes.");
     c.synopsis = QStringLiteral("nodes [--watch] [--kubeconfig F] [--context C] [--json]\n"
                                 "       bramblectl nodes cordon NAME | uncordon NAME");
-    c.options = {QCommandLineOption(QStringList{QStringLiteral("w"), QStringLiteral("watch")},
-                                    QStringLiteral("Keep running: print each change (with --json, one JSON object a line)."))};
+    c.options = { QCommandLineOption(QStringList { QStringLiteral("w"), QStringLiteral("watch") },
+        QStringLiteral("Keep running: print each change (with --json, one JSON object a line).")) };
     c.run = runNodes;
     return c;
 }

@@ -2,17 +2,13 @@
 // codes scripts depend on, the live --watch stream (including what a relist
 // prints), cordon and uncordon.
 
-#include "fakes/fakekubeapiserver.h"
-#include "fakes/testpki.h"
-#include "support/clirun.h"
-#include "support/testpaths.h"
+#include "fakes/fakekubefixture.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -39,24 +35,13 @@ class TestBramblectlNodes : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    Test::TestPki m_pki;
-    std::unique_ptr<FakeKubeApiServer> m_server;
+    Test::FakeKubeFixture m_kube;
+    FakeKubeApiServer *m_server = nullptr;
     QString m_kubeconfig;
 
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
-        return env;
-    }
-
-    // Runs bramblectl while this thread's event loop serves the fake.
-    Run run(const QStringList &args)
-    {
-        return Test::runBramblectl(args, environment());
-    }
+    // Runs bramblectl while this thread's event loop serves the fake; the
+    // arguments name the kubeconfig themselves (withConfig) when they need one.
+    Run run(const QStringList &args) { return m_kube.runBramblectl(args, false); }
 
     QStringList withConfig(QStringList args) const
     {
@@ -68,21 +53,24 @@ private Q_SLOTS:
     {
         QVERIFY(QFile::exists(Test::bramblectlPath()));
         QString error;
-        m_pki = Test::TestPki::generate(m_dir.filePath(QStringLiteral("pki")), &error);
-        QVERIFY2(m_pki.isValid(), qPrintable(error));
+        QVERIFY2(m_kube.generatePki(&error), qPrintable(error));
     }
 
     void init()
     {
-        m_server = std::make_unique<FakeKubeApiServer>(m_pki);
-        QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+        QString error;
+        m_server = m_kube.start(&error);
+        QVERIFY2(m_server, qPrintable(error));
         m_server->seedNodes(5);
-        m_kubeconfig = Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")),
-                                       m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()));
+        m_kubeconfig = m_kube.kubeconfigPath();
         QVERIFY(!m_kubeconfig.isEmpty());
     }
 
-    void cleanup() { m_server.reset(); }
+    void cleanup()
+    {
+        m_kube.stop();
+        m_server = nullptr;
+    }
 
     void json()
     {
@@ -132,7 +120,7 @@ private Q_SLOTS:
     void watchJson()
     {
         QProcess p;
-        p.setProcessEnvironment(environment());
+        p.setProcessEnvironment(m_kube.environment());
         QByteArray out;
         connect(&p, &QProcess::readyReadStandardOutput, this, [&] { out += p.readAllStandardOutput(); });
         auto lines = [&] {
@@ -216,7 +204,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("drain"), QStringLiteral("x")}));
         QCOMPARE(r.exitCode, 2);
-        r = run({QStringLiteral("nodes"), QStringLiteral("--kubeconfig"), m_dir.filePath(QStringLiteral("missing"))});
+        r = run({QStringLiteral("nodes"), QStringLiteral("--kubeconfig"), m_kube.filePath(QStringLiteral("missing"))});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("missing"), r.err.constData());
 

@@ -3,14 +3,10 @@
 // and without --dry-run, a webhook's denial, migration of a legacy
 // ConfigMap, and an unreachable cluster.
 
-#include "fakes/fakekubeapiserver.h"
-#include "fakes/testpki.h"
-#include "support/clirun.h"
-#include "support/testpaths.h"
+#include "fakes/fakekubefixture.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Bramble;
@@ -34,23 +30,14 @@ class TestBramblectlPoolsCluster : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    Test::TestPki m_pki;
-    std::unique_ptr<FakeKubeApiServer> m_server;
-    QString m_kubeconfig;
+    Test::FakeKubeFixture m_kube;
+    FakeKubeApiServer *m_server = nullptr;
 
-    Run run(QStringList args)
-    {
-        QProcessEnvironment env;
-        env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
-        env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH"));
-        args << QStringLiteral("--kubeconfig") << m_kubeconfig;
-        return Test::runBramblectl(args, env);
-    }
+    Run run(const QStringList &args) const { return m_kube.runBramblectl(args); }
 
     QString file(const QString &name, const QByteArray &content) const
     {
-        return Test::writeFile(m_dir.filePath(name), content);
+        return Test::writeFile(m_kube.filePath(name), content);
     }
 
     void putService(
@@ -65,17 +52,15 @@ private Q_SLOTS:
     {
         QVERIFY(QFile::exists(Test::bramblectlPath()));
         QString error;
-        m_pki = Test::TestPki::generate(m_dir.filePath(QStringLiteral("pki")), &error);
-        QVERIFY2(m_pki.isValid(), qPrintable(error));
+        QVERIFY2(m_kube.generatePki(&error), qPrintable(error));
     }
 
     void init()
     {
-        m_server = std::make_unique<FakeKubeApiServer>(m_pki);
-        QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+        QString error;
+        m_server = m_kube.start(&error);
+        QVERIFY2(m_server, qPrintable(error));
         m_server->seedNodes(3);
-        m_kubeconfig = Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")),
-            m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()));
         QVERIFY(m_server->putObject(QStringLiteral("ipaddresspools"),
             FakeKubeApiServer::makeIpAddressPool(
                 QStringLiteral("lan-pool"), { QStringLiteral("192.168.1.240 - 192.168.1.250") })));
@@ -96,7 +81,11 @@ private Q_SLOTS:
             { { QStringLiteral("metallb.universe.tf/address-pool"), QStringLiteral("gone") } });
     }
 
-    void cleanup() { m_server.reset(); }
+    void cleanup()
+    {
+        m_kube.stop();
+        m_server = nullptr;
+    }
 
     void json()
     {
@@ -247,13 +236,13 @@ private Q_SLOTS:
         QCOMPARE(run({ QStringLiteral("pools"), QStringLiteral("apply") }).exitCode, 2);
         QCOMPARE(run({ QStringLiteral("pools"), QStringLiteral("frobnicate") }).exitCode, 2);
         const Run missing
-            = run({ QStringLiteral("pools"), QStringLiteral("apply"), m_dir.filePath(QStringLiteral("nope.yaml")) });
+            = run({ QStringLiteral("pools"), QStringLiteral("apply"), m_kube.filePath(QStringLiteral("nope.yaml")) });
         QCOMPARE(missing.exitCode, 1);
     }
 
     void unreachable()
     {
-        m_server.reset();
+        m_kube.stop();
         const Run r = run({ QStringLiteral("pools"), QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.out.isEmpty());

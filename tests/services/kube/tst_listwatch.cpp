@@ -5,6 +5,7 @@
 // nodes change: the consumer's picture must always converge to the server's.
 
 #include "fakes/fakekubeapiserver.h"
+#include "fakes/fakekubeclient.h"
 #include "fakes/testpki.h"
 #include "kube/kubeclient.h"
 #include "kube/kubeconfigloader.h"
@@ -80,18 +81,7 @@ private:
 
     KubeClient *client(const QByteArray &kubeconfig, QObject *parent)
     {
-        const KubeconfigLoadResult loaded = KubeconfigLoader::parse(kubeconfig, m_dir.filePath(QStringLiteral("kubeconfig")));
-        if (!loaded.ok()) {
-            qWarning("%s", qPrintable(loaded.errors.first().toString()));
-            return nullptr;
-        }
-        Core::Errors errors;
-        auto connection = KubeConnection::resolve(loaded.config, {}, Core::Environment(), &errors);
-        if (!connection) {
-            qWarning("%s", qPrintable(errors.first().toString()));
-            return nullptr;
-        }
-        return new KubeClient(*connection, Core::Environment(), parent);
+        return Test::kubeClientFor(kubeconfig, m_dir.filePath(QStringLiteral("kubeconfig")), parent);
     }
 
     KubeClient *tokenClient(QObject *parent) { return client(m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()), parent); }

@@ -3,15 +3,13 @@
 // from its ConfigMap, and applying goes through a server-side dry run first.
 
 #include "fakes/fakekubeapiserver.h"
-#include "fakes/testpki.h"
-#include "kube/kubeclient.h"
-#include "kube/kubeconfigloader.h"
+#include "fakes/fakekubeclient.h"
+#include "fakes/fakekubefixture.h"
 #include "metallb/poolapply.h"
 #include "metallb/poolwatcher.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Bramble;
@@ -33,20 +31,13 @@ class TestPoolWatcher : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    Test::TestPki m_pki;
-    std::unique_ptr<FakeKubeApiServer> m_server;
+    Test::FakeKubeFixture m_kube;
+    FakeKubeApiServer *m_server = nullptr;
 
     Kube::KubeClient *client(QObject *parent)
     {
-        const Kube::KubeconfigLoadResult loaded
-            = Kube::KubeconfigLoader::parse(m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()),
-                m_dir.filePath(QStringLiteral("kubeconfig")));
-        if (!loaded.ok())
-            return nullptr;
-        Core::Errors errors;
-        auto connection = Kube::KubeConnection::resolve(loaded.config, {}, Core::Environment(), &errors);
-        return connection ? new Kube::KubeClient(*connection, Core::Environment(), parent) : nullptr;
+        return Test::kubeClientFor(
+            m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()), m_kube.kubeconfigPath(), parent);
     }
 
     static QList<ApplyResult> runJob(Kube::KubeClient *c, const QList<QJsonObject> &objects, bool dryRun)
@@ -72,18 +63,22 @@ private Q_SLOTS:
     void initTestCase()
     {
         QString error;
-        m_pki = Test::TestPki::generate(m_dir.filePath(QStringLiteral("pki")), &error);
-        QVERIFY2(m_pki.isValid(), qPrintable(error));
+        QVERIFY2(m_kube.generatePki(&error), qPrintable(error));
     }
 
     void init()
     {
-        m_server = std::make_unique<FakeKubeApiServer>(m_pki);
-        QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+        QString error;
+        m_server = m_kube.start(&error);
+        QVERIFY2(m_server, qPrintable(error));
         m_server->seedNodes(3);
     }
 
-    void cleanup() { m_server.reset(); }
+    void cleanup()
+    {
+        m_kube.stop();
+        m_server = nullptr;
+    }
 
     void reportFollowsTheCluster()
     {
@@ -108,7 +103,7 @@ private Q_SLOTS:
         QVERIFY(watcher.isSynced());
         QVERIFY(watcher.hasCrdApi());
         QVERIFY(!watcher.hasLegacyConfigMap());
-        QCOMPARE(watcher.status().state, Kube::ConnectionStatus::Live);
+        QTRY_COMPARE(watcher.status().state, Kube::ConnectionStatus::Live); // the lists end before the watches open
 
         const PoolUsage *lan = watcher.report().pool(kLan);
         QVERIFY(lan);
@@ -161,7 +156,7 @@ private Q_SLOTS:
         QCOMPARE(watcher.report().pools.first().name, QStringLiteral("legacy"));
         QCOMPARE(watcher.report().pools.first().source, PoolSource::ConfigMap);
         QCOMPARE(watcher.report().pools.first().total.toString(), QStringLiteral("16"));
-        QCOMPARE(watcher.status().state, Kube::ConnectionStatus::Live);
+        QTRY_COMPARE(watcher.status().state, Kube::ConnectionStatus::Live); // the lists end before the watches open
         QVERIFY(MetalLB::migrationYaml(watcher.config()).contains("kind: IPAddressPool\nmetadata:\n  name: legacy\n"));
     }
 
@@ -169,7 +164,7 @@ private Q_SLOTS:
     {
         QObject owner;
         Kube::KubeClient *c = client(&owner);
-        m_server.reset(); // nothing listens there any more
+        m_kube.stop(); // nothing listens there any more
         PoolWatcher watcher(c);
         QSignalSpy status(&watcher, &PoolWatcher::statusChanged);
         watcher.start();

@@ -21,11 +21,19 @@ void AwsPager::cancel()
         m_call->disconnect(this);
         m_call->cancel();
     }
-    AwsError e;
-    e.kind = AwsError::Cancelled;
-    e.operation = m_spec.operation;
-    e.message = QStringLiteral("cancelled");
-    QMetaObject::invokeMethod(this, [this, e] { finish(e); }, Qt::QueuedConnection);
+    // Finished from here on, so that a cancel() from a pageReceived() slot
+    // requests no further page; finished() still comes later, as promised.
+    m_finished = true;
+    m_error.kind = AwsError::Cancelled;
+    m_error.operation = m_spec.operation;
+    m_error.message = QStringLiteral("cancelled");
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            Q_EMIT finished();
+            deleteLater();
+        },
+        Qt::QueuedConnection);
 }
 
 void AwsPager::request(const QJsonValue &token)

@@ -10,6 +10,7 @@
 #include "aws/awspager.h"
 #include "aws/awssession.h"
 #include "aws/stepfunctionsclient.h"
+#include "saga/executionfollower.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
 
@@ -19,7 +20,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QTimer>
 
 namespace Bramble::Cli {
 
@@ -27,12 +27,6 @@ namespace {
 
 // Step Functions' own limit on an execution's input (UTF-8 bytes).
 constexpr qsizetype MaxInputBytes = 256 * 1024;
-
-// Poll intervals of `sagas watch`: fast while events arrive, slower when idle,
-// much slower while the service throttles.
-constexpr int ActiveIntervalMs = 1000;
-constexpr int IdleIntervalMs = 5000;
-constexpr int ThrottledIntervalMs = 30000;
 
 const QStringList &executionStatuses()
 {
@@ -190,18 +184,6 @@ bool isThrottling(const Aws::AwsError &error)
         || error.code == u"RequestLimitExceeded" || error.httpStatus == 429;
 }
 
-// Waits `ms` on the event loop; false when a stop signal arrived.
-bool sleepUnlessStopped(int ms, const StopSignals &stop)
-{
-    if (stop.received())
-        return false;
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    QObject::connect(stop.notifier(), &QSocketNotifier::activated, &loop, &QEventLoop::quit);
-    loop.exec();
-    return !stop.received();
-}
-
 // One line per step change while watching: a fixed-width row, or a JSON Line.
 void printStepChange(const Invocation &inv, const Saga::Step &step, Saga::StateRole role)
 {
@@ -328,47 +310,52 @@ int runSagasWatch(Invocation &inv)
     if (!stop.isValid())
         return inv.fail(QStringLiteral("cannot create a pipe for signals"));
 
-    // Whole histories each poll: moto ignores reverseOrder and paging, and a
-    // step's status needs its entered event anyway. What was printed per step
-    // decides what is new.
+    // The follower fetches only new events; a step's status needs its entered
+    // event too, so the timeline is rebuilt from all of them. What was printed
+    // per step decides what is new.
+    Saga::ExecutionFollower follower(e->sfn.client.get(), e->arn);
+    QEventLoop loop;
     QList<Saga::StepStatus> printed;
-    qsizetype seenEvents = 0;
-    int interval = ActiveIntervalMs;
-    for (;;) {
-        const PagedResult result = waitFor(e->sfn.client->getExecutionHistory(e->arn));
-        if (stop.received())
-            return ExitInterrupted;
-        if (!result.error.isNull()) {
-            if (!isThrottling(result.error))
-                return inv.fail(result.error.toString());
-            interval = qMin(qMax(interval, IdleIntervalMs) * 2, ThrottledIntervalMs);
-            if (inv.global.verbose)
-                inv.err << "bramblectl: throttled; next poll in " << interval / 1000 << " s" << Qt::endl;
-        } else if (result.items.size() == seenEvents) {
-            interval = qMin(interval + ActiveIntervalMs, IdleIntervalMs);
-        } else {
-            seenEvents = result.items.size();
-            interval = ActiveIntervalMs;
-            const Saga::Timeline timeline = Saga::buildTimeline(historyOf(inv, result.items, e->arn));
-            const Saga::SagaAnalysis analysis = Saga::analyzeSaga(e->graph, roles, timeline);
-            for (qsizetype i = 0; i < timeline.steps.size(); ++i) {
-                const Saga::Step &step = timeline.steps.at(i);
-                if (i < printed.size() && printed.at(i) == step.status)
-                    continue;
-                printStepChange(inv, step, analysis.stepRoles.value(i, Saga::StateRole::Other));
-                if (i < printed.size())
-                    printed[i] = step.status;
-                else
-                    printed.append(step.status);
-            }
-            if (timeline.terminalEventId != 0) {
-                printWatchOutcome(inv, analysis);
-                return exitCodeOf(analysis.outcome);
-            }
+    const auto done = [&](int exitCode) {
+        follower.stop();
+        loop.exit(exitCode);
+    };
+    QObject::connect(&follower, &Saga::ExecutionFollower::eventsAppended, &loop, [&] {
+        QJsonArray events;
+        for (const QJsonObject &event : follower.events())
+            events.append(event);
+        const Saga::Timeline timeline = Saga::buildTimeline(historyOf(inv, events, e->arn));
+        const Saga::SagaAnalysis analysis = Saga::analyzeSaga(e->graph, roles, timeline);
+        for (qsizetype i = 0; i < timeline.steps.size(); ++i) {
+            const Saga::Step &step = timeline.steps.at(i);
+            if (i < printed.size() && printed.at(i) == step.status)
+                continue;
+            printStepChange(inv, step, analysis.stepRoles.value(i, Saga::StateRole::Other));
+            if (i < printed.size())
+                printed[i] = step.status;
+            else
+                printed.append(step.status);
         }
-        if (!sleepUnlessStopped(interval, stop))
-            return ExitInterrupted;
-    }
+        if (timeline.terminalEventId != 0) {
+            printWatchOutcome(inv, analysis);
+            done(exitCodeOf(analysis.outcome));
+        }
+    });
+    QObject::connect(&follower, &Saga::ExecutionFollower::error, &loop, [&](const Aws::AwsError &error) {
+        if (!isThrottling(error))
+            done(inv.fail(error.toString()));
+        else if (inv.global.verbose)
+            inv.err << "bramblectl: throttled; next poll in " << follower.intervalMs() / 1000 << " s" << Qt::endl;
+    });
+    // A terminal event the timeline did not see as one, or an error that was
+    // already reported: nothing more will come.
+    QObject::connect(&follower, &Saga::ExecutionFollower::finished, &loop, [&] { done(ExitFailed); });
+    QObject::connect(stop.notifier(), &QSocketNotifier::activated, &loop, [&] { done(ExitInterrupted); });
+    if (stop.received())
+        return ExitInterrupted;
+    follower.start();
+    const int exitCode = loop.exec();
+    return stop.received() ? ExitInterrupted : exitCode;
 }
 
 int runSagasStart(Invocation &inv)

@@ -14,43 +14,23 @@ namespace {
 
 constexpr auto crdApiPath = u"/apis/metallb.io/v1beta1";
 
-QString pathOf(int kind)
-{
-    switch (kind) {
-    case 0:
-        return QStringLiteral("/api/v1/services");
-    case 1:
-        return QStringLiteral("/api/v1/nodes");
-    case 2:
-        return QStringLiteral("/api/v1/namespaces/metallb-system/configmaps");
-    case 3:
-        return QString::fromUtf16(crdApiPath) + u"/ipaddresspools";
-    case 4:
-        return QString::fromUtf16(crdApiPath) + u"/l2advertisements";
-    default:
-        return QString::fromUtf16(crdApiPath) + u"/bgpadvertisements";
-    }
-}
+// Per watched collection (indexed by PoolWatcher's Kind): where it is, and
+// the apiVersion and kind of its items.
+struct Collection {
+    const char16_t *path;
+    const char16_t *apiVersion;
+    const char16_t *kind;
+};
 
-// apiVersion and kind of each watched collection's items.
-std::pair<QString, QString> typeOf(int kind)
-{
-    const QString metallb = QStringLiteral("metallb.io/v1beta1"), v1 = QStringLiteral("v1");
-    switch (kind) {
-    case 0:
-        return { v1, QStringLiteral("Service") };
-    case 1:
-        return { v1, QStringLiteral("Node") };
-    case 2:
-        return { v1, QStringLiteral("ConfigMap") };
-    case 3:
-        return { metallb, QStringLiteral("IPAddressPool") };
-    case 4:
-        return { metallb, QStringLiteral("L2Advertisement") };
-    default:
-        return { metallb, QStringLiteral("BGPAdvertisement") };
-    }
-}
+constexpr Collection collections[] = {
+    { u"/api/v1/services", u"v1", u"Service" },
+    { u"/api/v1/nodes", u"v1", u"Node" },
+    { u"/api/v1/namespaces/metallb-system/configmaps", u"v1", u"ConfigMap" },
+    { u"/apis/metallb.io/v1beta1/ipaddresspools", u"metallb.io/v1beta1", u"IPAddressPool" },
+    { u"/apis/metallb.io/v1beta1/l2advertisements", u"metallb.io/v1beta1", u"L2Advertisement" },
+    { u"/apis/metallb.io/v1beta1/bgpadvertisements", u"metallb.io/v1beta1", u"BGPAdvertisement" },
+};
+static_assert(std::size(collections) == PoolWatcher::KindCount);
 
 // Worse states first.
 int severity(Kube::ConnectionStatus::State s)
@@ -143,7 +123,7 @@ void PoolWatcher::startWatch(Kind kind)
 {
     QPointer<Kube::ListWatch> &w = m_watches[kind];
     if (!w) {
-        w = new Kube::ListWatch(m_client, pathOf(kind), this);
+        w = new Kube::ListWatch(m_client, QString::fromUtf16(collections[kind].path), this);
         connect(w, &Kube::ListWatch::eventsReady, this, &PoolWatcher::scheduleRebuild);
         connect(w, &Kube::ListWatch::statusChanged, this, &PoolWatcher::onStatusChanged);
         connect(w, &Kube::ListWatch::synced, this, [this, kind] {
@@ -245,11 +225,11 @@ void PoolWatcher::rebuild()
             return out;
         QStringList keys = w->objects().keys();
         keys.sort();
-        const auto [apiVersion, kindName] = typeOf(kind);
+        const Collection &type = collections[kind];
         for (const QString &k : std::as_const(keys)) {
             QJsonObject o = w->objects().value(k);
-            o.insert(u"apiVersion", apiVersion);
-            o.insert(u"kind", kindName);
+            o.insert(u"apiVersion", QString::fromUtf16(type.apiVersion));
+            o.insert(u"kind", QString::fromUtf16(type.kind));
             out.append(o);
         }
         return out;

@@ -34,6 +34,9 @@ class PoolWatcher : public QObject {
     Q_OBJECT
 
 public:
+    // The collections it watches (for the table in poolwatcher.cpp).
+    enum Kind { Services, Nodes, ConfigMaps, Pools, L2Ads, BgpAds, KindCount };
+
     explicit PoolWatcher(Kube::KubeClient *client, QObject *parent = nullptr);
     ~PoolWatcher() override;
 
@@ -69,7 +72,6 @@ Q_SIGNALS:
     void synced();
 
 private:
-    enum Kind { Services, Nodes, ConfigMaps, Pools, L2Ads, BgpAds, KindCount };
     void startWatch(Kind kind);
     void lookUpCrdApi();
     void scheduleRebuild();

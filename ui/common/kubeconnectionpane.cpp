@@ -95,6 +95,15 @@ bool KubeConnectionPane::showOpenErrors(const Core::Errors &errors)
     return true;
 }
 
+bool KubeConnectionPane::showUnusableContext(const Core::Errors &openErrors)
+{
+    if (showConnectionProblem()) {
+        setFindAvailable(false);
+        return true;
+    }
+    return showOpenErrors(openErrors);
+}
+
 bool KubeConnectionPane::showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,
                                                const Kube::ConnectionStatus &status)
 {

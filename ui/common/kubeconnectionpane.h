@@ -37,6 +37,9 @@ protected:
     // (`errors` name the file and key) and returns true; false when there
     // are no errors.
     bool showOpenErrors(const Core::Errors &errors);
+    // For panes with content of their own: either of the above (find turned
+    // off), true when something was shown; false when the content can show.
+    bool showUnusableContext(const Core::Errors &openErrors);
     // Fills a content placeholder for a cluster that cannot be reached or
     // refuses Bramble and returns true; false (nothing shown) in any other state.
     static bool showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,

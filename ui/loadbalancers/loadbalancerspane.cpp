@@ -184,11 +184,7 @@ QString LoadBalancersPane::messageText() const
 
 void LoadBalancersPane::updateView()
 {
-    if (showConnectionProblem()) {
-        setFindAvailable(false);
-        return;
-    }
-    if (showOpenErrors(m_session->openErrors()))
+    if (showUnusableContext(m_session->openErrors()))
         return;
     const QString context = catalog()->currentContext();
     if (!m_watcher && m_started)

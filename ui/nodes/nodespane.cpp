@@ -299,11 +299,7 @@ bool NodesPane::isLoading() const
 
 void NodesPane::updateView()
 {
-    if (showConnectionProblem()) {
-        setFindAvailable(false);
-        return;
-    }
-    if (showOpenErrors(m_session->openErrors()))
+    if (showUnusableContext(m_session->openErrors()))
         return;
     const QString context = catalog()->currentContext();
     setSubtitle(tr("context %1 · %2").arg(context, m_session->server().toDisplayString()));

@@ -19,14 +19,7 @@ using Test::FakeKubeApiServer;
 namespace {
 
 using Run = Test::CliRun;
-
-QJsonObject byName(const QJsonArray &array, const QString &name)
-{
-    for (const QJsonValue &v : array)
-        if (v.toObject().value(QStringLiteral("name")).toString() == name)
-            return v.toObject();
-    return {};
-}
+using Test::objectNamed;
 
 } // namespace
 
@@ -83,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(nodes.size(), 5);
         QCOMPARE(nodes.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("rpi-01"));
 
-        const QJsonObject one = byName(nodes, QStringLiteral("rpi-01"));
+        const QJsonObject one = objectNamed(nodes, QStringLiteral("rpi-01"));
         QCOMPARE(one.value(QStringLiteral("ready")).toString(), QStringLiteral("True"));
         QVERIFY(one.value(QStringLiteral("roles")).toArray().contains(QJsonValue(QStringLiteral("control-plane"))));
         QCOMPARE(one.value(QStringLiteral("arch")).toString(), QStringLiteral("arm64"));
@@ -97,11 +90,11 @@ private Q_SLOTS:
         QVERIFY(one.value(QStringLiteral("allocatable")).toObject().contains(QStringLiteral("memory")));
         QVERIFY(one.value(QStringLiteral("reason")).isString());
 
-        const QJsonObject two = byName(nodes, QStringLiteral("rpi-02"));
+        const QJsonObject two = objectNamed(nodes, QStringLiteral("rpi-02"));
         QCOMPARE(two.value(QStringLiteral("ready")).toString(), QStringLiteral("False"));
         QCOMPARE(two.value(QStringLiteral("reason")).toString(), QStringLiteral("KubeletNotReady"));
-        QCOMPARE(byName(nodes, QStringLiteral("rpi-03")).value(QStringLiteral("unschedulable")), QJsonValue(true));
-        QCOMPARE(byName(nodes, QStringLiteral("rpi-04")).value(QStringLiteral("ready")).toString(), QStringLiteral("Unknown"));
+        QCOMPARE(objectNamed(nodes, QStringLiteral("rpi-03")).value(QStringLiteral("unschedulable")), QJsonValue(true));
+        QCOMPARE(objectNamed(nodes, QStringLiteral("rpi-04")).value(QStringLiteral("ready")).toString(), QStringLiteral("Unknown"));
     }
 
     void table()

@@ -15,14 +15,7 @@ using Test::FakeKubeApiServer;
 namespace {
 
 using Run = Test::CliRun;
-
-QJsonObject byName(const QJsonArray &array, const QString &name)
-{
-    for (const QJsonValue &v : array)
-        if (v.toObject().value(QStringLiteral("name")).toString() == name)
-            return v.toObject();
-    return {};
-}
+using Test::objectNamed;
 
 } // namespace
 
@@ -96,7 +89,7 @@ private Q_SLOTS:
 
         const QJsonArray pools = doc.value(u"pools").toArray();
         QCOMPARE(pools.size(), 2);
-        const QJsonObject lan = byName(pools, QStringLiteral("lan-pool"));
+        const QJsonObject lan = objectNamed(pools, QStringLiteral("lan-pool"));
         QCOMPARE(lan.value(u"source").toString(), QStringLiteral("crd"));
         QCOMPARE(lan.value(u"protocol").toString(), QStringLiteral("layer2"));
         QCOMPARE(lan.value(u"addresses").toArray(), QJsonArray { QStringLiteral("192.168.1.240 - 192.168.1.250") });
@@ -113,7 +106,7 @@ private Q_SLOTS:
         QCOMPARE(first.value(u"name").toString(), QStringLiteral("ingress-nginx-controller"));
         QCOMPARE(first.value(u"ip").toString(), QStringLiteral("192.168.1.240"));
 
-        const QJsonObject reserved = byName(pools, QStringLiteral("reserved"));
+        const QJsonObject reserved = objectNamed(pools, QStringLiteral("reserved"));
         QCOMPARE(reserved.value(u"total").toInt(), 8);
         QCOMPARE(reserved.value(u"autoAssign"), QJsonValue(false));
         QCOMPARE(reserved.value(u"avoidBuggyIPs"), QJsonValue(true));
@@ -121,15 +114,15 @@ private Q_SLOTS:
 
         const QJsonArray services = doc.value(u"services").toArray();
         QCOMPARE(services.size(), 5);
-        const QJsonObject stray = byName(services, QStringLiteral("stray"));
+        const QJsonObject stray = objectNamed(services, QStringLiteral("stray"));
         QCOMPARE(stray.value(u"namespace").toString(), QStringLiteral("default"));
         QCOMPARE(stray.value(u"state").toString(), QStringLiteral("outside-pools"));
         QVERIFY(stray.value(u"pool").isNull());
         QCOMPARE(stray.value(u"ips").toArray(), QJsonArray { QStringLiteral("192.168.1.99") });
-        const QJsonObject waiting = byName(services, QStringLiteral("waiting"));
+        const QJsonObject waiting = objectNamed(services, QStringLiteral("waiting"));
         QCOMPARE(waiting.value(u"state").toString(), QStringLiteral("pending"));
         QCOMPARE(waiting.value(u"ips").toArray(), QJsonArray {});
-        QCOMPARE(byName(services, QStringLiteral("pihole-udp")).value(u"pool").toString(), QStringLiteral("lan-pool"));
+        QCOMPARE(objectNamed(services, QStringLiteral("pihole-udp")).value(u"pool").toString(), QStringLiteral("lan-pool"));
 
         QStringList codes;
         for (const QJsonValue &p : doc.value(u"problems").toArray()) {

@@ -18,6 +18,15 @@ QJsonObject CliRun::object() const
     return QJsonDocument::fromJson(out).object();
 }
 
+QJsonObject objectNamed(const QJsonArray &array, const QString &name)
+{
+    for (const QJsonValue &v : array) {
+        if (v.toObject().value(QStringLiteral("name")).toString() == name)
+            return v.toObject();
+    }
+    return {};
+}
+
 QString CliRun::describe() const
 {
     return QStringLiteral("exit %1, stderr: %2").arg(exitCode).arg(QString::fromUtf8(err));

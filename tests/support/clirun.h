@@ -22,6 +22,10 @@ struct CliRun
     QString describe() const;
 };
 
+// The first object of `array` whose "name" is `name`; empty if none. For
+// bramblectl's JSON listings (nodes, pools, services...).
+QJsonObject objectNamed(const QJsonArray &array, const QString &name);
+
 // Runs build/bin/bramblectl with exactly `env` (nothing is inherited) while
 // the event loop keeps running, so fakes served by the test's own thread
 // answer it; killed after `timeoutMs`.

@@ -1,4 +1,5 @@
 #include "saga/aslgraph.h"
+#include "services/saga/sagatest.h"
 #include "support/testpaths.h"
 
 #include <QFile>
@@ -9,24 +10,10 @@
 
 using namespace Bramble;
 using namespace Bramble::Saga;
+using Bramble::Test::Saga::fixture;
+using Bramble::Test::Saga::q;
 
 namespace {
-
-// JSON written with single quotes, so test definitions stay readable without raw strings.
-QByteArray q(const char *text)
-{
-    QByteArray b(text);
-    b.replace('\'', '"');
-    return b;
-}
-
-QByteArray fixture(const QString &name)
-{
-    QFile f(Test::testData(QStringLiteral("saga/") + name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(name));
-    return f.readAll();
-}
 
 int countEdges(const StateGraph &g, EdgeKind kind)
 {

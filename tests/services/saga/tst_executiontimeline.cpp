@@ -1,4 +1,5 @@
 #include "saga/executiontimeline.h"
+#include "services/saga/sagatest.h"
 #include "support/testpaths.h"
 
 #include <QFile>
@@ -9,16 +10,9 @@
 
 using namespace Bramble;
 using namespace Bramble::Saga;
+using Bramble::Test::Saga::fixture;
 
 namespace {
-
-QByteArray fixture(const QString &name)
-{
-    QFile f(Test::testData(QStringLiteral("saga/") + name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(name));
-    return f.readAll();
-}
 
 Timeline timelineOf(const QString &name)
 {

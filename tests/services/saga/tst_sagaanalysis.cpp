@@ -1,4 +1,5 @@
 #include "saga/sagaanalysis.h"
+#include "services/saga/sagatest.h"
 #include "support/testpaths.h"
 
 #include <QElapsedTimer>
@@ -9,23 +10,10 @@
 
 using namespace Bramble;
 using namespace Bramble::Saga;
+using Bramble::Test::Saga::fixture;
+using Bramble::Test::Saga::q;
 
 namespace {
-
-QByteArray fixture(const QString &name)
-{
-    QFile f(Test::testData(QStringLiteral("saga/") + name));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(name));
-    return f.readAll();
-}
-
-QByteArray q(const char *text)
-{
-    QByteArray b(text);
-    b.replace('\'', '"');
-    return b;
-}
 
 QStringList words(const char *text)
 {

@@ -140,6 +140,45 @@ QString sagaOutcomeName(SagaOutcome outcome)
 
 SagaRoles deriveRoles(const StateGraph &g)
 {
+    return deriveRoles(g, RoleOverrides());
+}
+
+StateRole stateRoleFromName(const QString &name)
+{
+    if (name == QLatin1String("forward"))
+        return StateRole::Forward;
+    if (name == QLatin1String("compensation"))
+        return StateRole::Compensation;
+    return StateRole::Other;
+}
+
+QJsonObject RoleOverrides::toJson() const
+{
+    QJsonObject r;
+    for (auto it = roles.cbegin(); it != roles.cend(); ++it)
+        r.insert(it.key(), stateRoleName(it.value()));
+    QJsonObject c;
+    for (auto it = compensationOf.cbegin(); it != compensationOf.cend(); ++it)
+        c.insert(it.key(), it.value());
+    return { { QStringLiteral("roles"), r }, { QStringLiteral("compensationOf"), c } };
+}
+
+RoleOverrides RoleOverrides::fromJson(const QJsonObject &json)
+{
+    RoleOverrides o;
+    const QJsonObject r = json.value(QStringLiteral("roles")).toObject();
+    for (auto it = r.begin(); it != r.end(); ++it)
+        if (it.value().isString())
+            o.roles.insert(it.key(), stateRoleFromName(it.value().toString()));
+    const QJsonObject c = json.value(QStringLiteral("compensationOf")).toObject();
+    for (auto it = c.begin(); it != c.end(); ++it)
+        if (it.value().isString())
+            o.compensationOf.insert(it.key(), it.value().toString());
+    return o;
+}
+
+SagaRoles deriveRoles(const StateGraph &g, const RoleOverrides &overrides)
+{
     SagaRoles r;
     const qsizetype n = g.nodes.size();
     QList<bool> top(n, false);
@@ -166,6 +205,11 @@ SagaRoles deriveRoles(const StateGraph &g)
         else if (compensation.at(i))
             topRole[i] = StateRole::Compensation;
     }
+    for (auto it = overrides.roles.cbegin(); it != overrides.roles.cend(); ++it) {
+        const int i = g.indexOf(it.key());
+        if (i >= 0 && top.at(i))
+            topRole[i] = it.value();
+    }
     for (qsizetype i = 0; i < n; ++i) {
         const int a = topLevelAncestor(g, int(i));
         // Inside a container: the container's role, but only for work states.
@@ -176,18 +220,31 @@ SagaRoles deriveRoles(const StateGraph &g)
     for (int i : preorder(g, { g.start() }, FlowEdges, forward))
         if (topRole.at(i) == StateRole::Forward)
             r.forwardSteps.append(g.nodes.at(i).name);
+    for (qsizetype i = 0; i < n; ++i) // made forward by the user, off the derived path
+        if (topRole.at(i) == StateRole::Forward && !r.forwardSteps.contains(g.nodes.at(i).name))
+            r.forwardSteps.append(g.nodes.at(i).name);
 
     // Pairing: see the header. A name match inside the step's own chain wins (a shared
     // catch-all handler lists every rollback in every chain); then the first state new
     // to this step's chain; then the first unpaired one; then a name match anywhere.
     QSet<QString> paired;
     QSet<QString> earlierChains;
+    QHash<QString, QString> forced; // the user's pairs that name real states
+    for (auto it = overrides.compensationOf.cbegin(); it != overrides.compensationOf.cend(); ++it) {
+        const int c = g.indexOf(it.value());
+        if (r.forwardSteps.contains(it.key()) && (it.value().isEmpty() || (c >= 0 && top.at(c)))) {
+            forced.insert(it.key(), it.value());
+            paired.insert(it.value());
+        }
+    }
     const auto pair = [&](const QString &step, const QString &comp) {
         r.compensationOf.insert(step, comp);
         paired.insert(comp);
     };
     for (const QString &step : std::as_const(r.forwardSteps)) {
         const int idx = g.indexOf(step);
+        if (!forced.value(step).isEmpty())
+            r.compensationOf.insert(step, forced.value(step));
         const QList<int> targets = g.successors(idx, { EdgeKind::Catch });
         QStringList chain;
         for (int c : preorder(g, targets, FlowEdges, compensation))
@@ -205,13 +262,13 @@ SagaRoles deriveRoles(const StateGraph &g)
         for (const QString &c : std::as_const(chain))
             if (choice.isEmpty() && !paired.contains(c))
                 choice = c;
-        if (!choice.isEmpty())
+        if (!choice.isEmpty() && !forced.contains(step))
             pair(step, choice);
         for (const QString &c : std::as_const(chain))
             earlierChains.insert(c);
     }
     for (const QString &step : std::as_const(r.forwardSteps)) {
-        if (r.compensationOf.contains(step))
+        if (r.compensationOf.contains(step) || forced.contains(step))
             continue;
         const QString base = baseName(step);
         for (qsizetype i = 0; i < n && !base.isEmpty(); ++i) {
@@ -404,6 +461,40 @@ QJsonObject SagaAnalysis::toJson() const
     o.insert(QStringLiteral("notes"), list(notes));
     o.insert(QStringLiteral("steps"), stepArray);
     return o;
+}
+
+} // namespace Bramble::Saga
+
+namespace Bramble::Saga {
+
+QString outcomeSentence(const SagaAnalysis &a)
+{
+    const QString failed = a.failedStep.isEmpty() ? QStringLiteral("a step") : a.failedStep;
+    const QString left = a.dangling.join(QStringLiteral(", "));
+    switch (a.outcome) {
+    case SagaOutcome::Running:
+        if (a.compensating)
+            return QStringLiteral("Compensating after %1 failed").arg(failed);
+        return a.completedSteps.isEmpty() ? QStringLiteral("Running")
+                                          : QStringLiteral("Running: %1 done").arg(a.completedSteps.join(QStringLiteral(", ")));
+    case SagaOutcome::Committed:
+        return a.completedSteps.isEmpty()
+            ? QStringLiteral("Committed")
+            : QStringLiteral("Committed: %1 succeeded").arg(a.completedSteps.join(QStringLiteral(", ")));
+    case SagaOutcome::Compensated:
+        return QStringLiteral("Rolled back cleanly after %1 failed").arg(failed);
+    case SagaOutcome::CompensationFailed:
+        return left.isEmpty() ? QStringLiteral("Rollback FAILED after %1 failed").arg(failed)
+                              : QStringLiteral("Rollback FAILED: %1 left committed").arg(left);
+    case SagaOutcome::FailedUncompensated:
+        return left.isEmpty() ? QStringLiteral("Failed at %1, nothing to roll back").arg(failed)
+                              : QStringLiteral("Failed at %1 without rollback: %2 left committed").arg(failed, left);
+    case SagaOutcome::TimedOut:
+        return left.isEmpty() ? QStringLiteral("Timed out") : QStringLiteral("Timed out: %1 left committed").arg(left);
+    case SagaOutcome::Aborted:
+        return left.isEmpty() ? QStringLiteral("Stopped") : QStringLiteral("Stopped: %1 left committed").arg(left);
+    }
+    return QString();
 }
 
 } // namespace Bramble::Saga

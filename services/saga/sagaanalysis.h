@@ -50,7 +50,30 @@ struct SagaRoles {
     StateRole role(const QString &state) const { return roles.value(state, StateRole::Other); }
 };
 
+// What the user says about a state machine where the derivation guesses
+// wrong: a role per top-level state, and which compensation undoes which
+// forward step (an empty value: the step has nothing to undo). Names that are
+// not top-level states of the graph are ignored.
+struct RoleOverrides {
+    QHash<QString, StateRole> roles;
+    QHash<QString, QString> compensationOf;
+
+    bool isEmpty() const { return roles.isEmpty() && compensationOf.isEmpty(); }
+    // {"roles": {"State": "forward"|"compensation"|"other"}, "compensationOf": {"Step": "Rollback"}}
+    QJsonObject toJson() const;
+    static RoleOverrides fromJson(const QJsonObject &json);
+    bool operator==(const RoleOverrides &other) const
+    {
+        return roles == other.roles && compensationOf == other.compensationOf;
+    }
+};
+
 SagaRoles deriveRoles(const StateGraph &graph);
+// The derivation with the user's word first: overridden roles replace the
+// derived ones before forward order and pairing are worked out, and an
+// overridden pair replaces the derived pairing for that step.
+SagaRoles deriveRoles(const StateGraph &graph, const RoleOverrides &overrides);
+StateRole stateRoleFromName(const QString &name); // Other for anything unknown
 
 enum class SagaOutcome {
     Running, // no terminal event yet (see SagaAnalysis::compensating)
@@ -91,5 +114,11 @@ struct SagaAnalysis {
 // container's role. Never infers from the execution status alone.
 SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const Timeline &timeline);
 SagaAnalysis analyzeSaga(const StateGraph &graph, const Timeline &timeline);
+
+// One sentence for a banner or a list cell, e.g. "Committed: ProcessRecords,
+// TransformRecords, CommitRecords succeeded", "Rolled back cleanly after
+// TransformRecords failed", "Rollback FAILED: ProcessRecords, TransformRecords
+// left committed", "Compensating after CommitRecords failed".
+QString outcomeSentence(const SagaAnalysis &analysis);
 
 } // namespace Bramble::Saga

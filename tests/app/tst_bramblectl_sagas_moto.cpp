@@ -12,6 +12,7 @@
 #include "aws/credentialsprovider.h"
 #include "aws/endpoints.h"
 #include "support/clirun.h"
+#include "support/motosaga.h"
 #include "support/motoserver.h"
 #include "support/testpaths.h"
 
@@ -36,21 +37,16 @@ const QString committedRegion = QStringLiteral("us-east-1");
 const QString compensatedRegion = QStringLiteral("eu-west-1");
 const QString rollbackFailsRegion = QStringLiteral("us-west-2");
 const QString waitingRegion = QStringLiteral("ap-southeast-2");
-const QString machineName = QStringLiteral("seed-saga");
-const QString table = QStringLiteral("SagaTransactions");
+const QString machineName = Test::MotoSaga::machineName();
 
 QString machineArn(const QString &region)
 {
-    return QStringLiteral("arn:aws:states:%1:123456789012:stateMachine:%2").arg(region, machineName);
+    return Test::MotoSaga::machineArn(region);
 }
 
 QString sagaInput(const QString &transactionId, bool simulateFail)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("Payload"),
-                                               QJsonObject { { QStringLiteral("TransactionDetails"),
-                                                   QJsonObject { { QStringLiteral("TransactionId"), transactionId },
-                                                       { QStringLiteral("simulateFail"), simulateFail } } } } } })
-                                 .toJson(QJsonDocument::Compact));
+    return Test::MotoSaga::input(transactionId, simulateFail);
 }
 
 QStringList strings(const QJsonValue &array)
@@ -82,9 +78,7 @@ class TestBramblectlSagasMoto : public QObject {
 
 private:
     Test::MotoServer m_moto;
-    QNetworkAccessManager m_network;
-    Aws::StaticCredentialsProvider m_credentials { Aws::AwsCredentials {
-        QStringLiteral("testing"), QStringLiteral("testing"), {}, {}, QStringLiteral("test") } };
+    Test::MotoSaga m_saga { m_moto };
     QByteArray m_definition;
 
     Run run(const QString &region, QStringList args, int timeoutMs = 60000) const
@@ -94,52 +88,16 @@ private:
         return Test::runBramblectl(args, m_moto.clientEnvironment(), timeoutMs);
     }
 
-    // One call to moto, for setting up and for reading DynamoDB back.
-    Aws::AwsResponse call(
-        const QString &region, const Aws::ServiceInfo &service, const QString &operation, const QJsonObject &input)
-    {
-        Aws::AwsTransport transport(&m_network, &m_credentials, region);
-        transport.setEndpoint(service, m_moto.endpoint());
-        Aws::AwsCall *c = transport.callJson(service, operation, input);
-        Aws::AwsResponse response;
-        response.error.kind = Aws::AwsError::Timeout;
-        connect(c, &Aws::AwsCall::finished, this, [&] { response = c->response(); });
-        QSignalSpy spy(c, &Aws::AwsCall::finished);
-        spy.wait(10000);
-        return response;
-    }
-
     // The saga's table and state machine in `region`, from `definition`.
     void deploy(const QString &region, const QByteArray &definition)
     {
-        const Aws::AwsResponse t = call(region, Aws::ServiceInfo::dynamoDb(), QStringLiteral("CreateTable"),
-            { { QStringLiteral("TableName"), table },
-                { QStringLiteral("AttributeDefinitions"),
-                    QJsonArray { QJsonObject { { QStringLiteral("AttributeName"), QStringLiteral("TransactionId") },
-                        { QStringLiteral("AttributeType"), QStringLiteral("S") } } } },
-                { QStringLiteral("KeySchema"),
-                    QJsonArray { QJsonObject { { QStringLiteral("AttributeName"), QStringLiteral("TransactionId") },
-                        { QStringLiteral("KeyType"), QStringLiteral("HASH") } } } },
-                { QStringLiteral("BillingMode"), QStringLiteral("PAY_PER_REQUEST") } });
-        QVERIFY2(t.ok(), qPrintable(t.error.toString()));
-        const Aws::AwsResponse m = call(region, Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"),
-            { { QStringLiteral("name"), machineName }, { QStringLiteral("definition"), QString::fromUtf8(definition) },
-                { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/saga") } });
-        QVERIFY2(m.ok(), qPrintable(m.error.toString()));
-        QCOMPARE(m.json.value(QStringLiteral("stateMachineArn")).toString(), machineArn(region));
+        QString error;
+        QVERIFY2(m_saga.deploy(region, definition, &error), qPrintable(error));
     }
 
-    // The transaction's item ({} when there is none).
     QJsonObject item(const QString &region, const QString &transactionId)
     {
-        const Aws::AwsResponse r = call(region, Aws::ServiceInfo::dynamoDb(), QStringLiteral("GetItem"),
-            { { QStringLiteral("TableName"), table }, { QStringLiteral("ConsistentRead"), true },
-                { QStringLiteral("Key"),
-                    QJsonObject { { QStringLiteral("TransactionId"),
-                        QJsonObject { { QStringLiteral("S"), transactionId } } } } } });
-        if (!r.ok())
-            qWarning("GetItem: %s", qPrintable(r.error.toString()));
-        return r.json.value(QStringLiteral("Item")).toObject();
+        return m_saga.item(region, transactionId);
     }
 
     // `sagas show EXECUTION --json` after the execution ended.

@@ -22,20 +22,6 @@ bool isTerminalType(const QString &type)
         || type == u"ExecutionAborted";
 }
 
-// The largest "input" or "output" (UTF-8 bytes) of the event's "*EventDetails".
-qsizetype largestPayload(const QJsonObject &event)
-{
-    qsizetype largest = 0;
-    for (auto it = event.constBegin(); it != event.constEnd(); ++it) {
-        if (!it.key().endsWith(QLatin1String("EventDetails")) || !it.value().isObject())
-            continue;
-        const QJsonObject details = it.value().toObject();
-        for (const QLatin1String key : { QLatin1String("input"), QLatin1String("output") })
-            largest = qMax(largest, details.value(key).toString().toUtf8().size());
-    }
-    return largest;
-}
-
 // The service had no answer to give: throttled, unreachable, 5xx. HTTP 429
 // counts even without a throttling code.
 bool isRetryable(const Aws::AwsError &error)
@@ -147,7 +133,7 @@ void ExecutionFollower::completePoll()
     added.reserve(m_fresh.size());
     for (auto it = m_fresh.cbegin(); it != m_fresh.cend(); ++it) {
         added.append(it.value());
-        m_largestPayload = qMax(m_largestPayload, largestPayload(it.value()));
+        m_largestPayload = qMax(m_largestPayload, eventPayloadBytes(it.value()));
         const QString type = it.value().value(QStringLiteral("type")).toString();
         if (isTerminalType(type))
             m_terminalType = type;
@@ -215,6 +201,19 @@ void ExecutionFollower::dropPager()
     m_pager->disconnect(this);
     m_pager->cancel();
     m_pager = nullptr;
+}
+
+qsizetype eventPayloadBytes(const QJsonObject &event)
+{
+    qsizetype largest = 0;
+    for (auto it = event.constBegin(); it != event.constEnd(); ++it) {
+        if (!it.key().endsWith(QLatin1String("EventDetails")) || !it.value().isObject())
+            continue;
+        const QJsonObject details = it.value().toObject();
+        for (const QLatin1String key : { QLatin1String("input"), QLatin1String("output") })
+            largest = qMax(largest, details.value(key).toString().toUtf8().size());
+    }
+    return largest;
 }
 
 } // namespace Bramble::Saga

@@ -18,6 +18,10 @@ class StepFunctionsClient;
 
 namespace Bramble::Saga {
 
+// The largest "input" or "output" (UTF-8 bytes) of one history event's
+// "*EventDetails": what the 256 KiB payload quota applies to.
+qsizetype eventPayloadBytes(const QJsonObject &event);
+
 // Follows one Step Functions execution live: polls GetExecutionHistory and
 // emits only the events not seen before, until a terminal event
 // (ExecutionSucceeded / Failed / TimedOut / Aborted) or an error that retrying

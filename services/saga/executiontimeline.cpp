@@ -31,7 +31,7 @@ QDateTime parseTimestamp(const QJsonValue &v)
         const double seconds = v.toDouble();
         if (!std::isfinite(seconds) || std::fabs(seconds) > 1e11)
             return {};
-        return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(seconds * 1000.0)), QTimeZone::utc()).toUTC();
+        return QDateTime::fromMSecsSinceEpoch(qint64(std::llround(seconds * 1000.0)), Qt::UTC);
     }
     if (v.isString()) {
         QDateTime t = QDateTime::fromString(v.toString(), Qt::ISODateWithMs);
@@ -54,19 +54,22 @@ bool isIn(const QString &type, std::initializer_list<const char *> names)
 }
 
 // The state type whose visit an inner event belongs to, empty for execution-level events.
-QString familyOf(const QString &type)
+QStringView familyOf(const QString &type)
 {
+    static const QString task = QStringLiteral("Task");
+    static const QString parallel = QStringLiteral("Parallel");
+    static const QString map = QStringLiteral("Map");
     for (const char *suffix : { "StateExited", "StateAborted" })
         if (endsWith(type, suffix))
-            return type.left(type.size() - qsizetype(qstrlen(suffix)));
+            return QStringView(type).left(type.size() - qsizetype(qstrlen(suffix)));
     if (type.startsWith(QLatin1String("LambdaFunction")) || type.startsWith(QLatin1String("Activity"))
         || type.startsWith(QLatin1String("Task")))
-        return QStringLiteral("Task");
+        return task;
     if (type.startsWith(QLatin1String("ParallelState")))
-        return QStringLiteral("Parallel");
+        return parallel;
     if (type.startsWith(QLatin1String("MapState")) || type.startsWith(QLatin1String("MapIteration"))
         || type.startsWith(QLatin1String("MapRun")))
-        return QStringLiteral("Map");
+        return map;
     return {};
 }
 
@@ -106,8 +109,7 @@ public:
 
     Timeline run()
     {
-        for (qsizetype i = 0; i < m_events.size(); ++i)
-            m_position.insert(m_events.at(i).id, i);
+        m_owner.fill(-1, m_events.size());
         for (qsizetype i = 0; i < m_events.size(); ++i)
             handle(i);
         return std::move(m_t);
@@ -130,9 +132,13 @@ private:
         if (e.previousEventId == 0)
             return -1;
         if (e.previousEventId > 0 && e.previousEventId < e.id) {
-            const qsizetype p = m_position.value(e.previousEventId, -1);
-            if (p >= 0)
-                return p;
+            // Events are sorted by id (parseHistory): usually the one just before.
+            const auto begin = m_events.cbegin();
+            const auto end = begin + i;
+            const auto it = std::lower_bound(begin, end, e.previousEventId,
+                [](const HistoryEvent &a, qint64 id) { return a.id < id; });
+            if (it != end && it->id == e.previousEventId)
+                return it - begin;
         }
         note(QStringLiteral("event %1 (%2) follows event %3, which is not in the history")
                  .arg(e.id)
@@ -141,12 +147,12 @@ private:
         return i > 0 ? i - 1 : -1;
     }
 
-    int ownerOfEvent(qsizetype position) const { return position < 0 ? -1 : m_owner.value(position, -1); }
+    int ownerOfEvent(qsizetype position) const { return position < 0 ? -1 : m_owner.at(position); }
 
     bool isOpen(int s) const { return s >= 0 && m_t.steps.at(s).closedEventId == 0; }
 
     // Walks up from step s to the nearest open visit of the given state type.
-    int openAncestor(int s, const QString &family) const
+    int openAncestor(int s, QStringView family) const
     {
         for (; s >= 0; s = m_t.steps.at(s).parent)
             if (isOpen(s) && m_t.steps.at(s).stateType == family)
@@ -212,7 +218,7 @@ private:
         const HistoryEvent &e = m_events.at(i);
         Step step;
         step.state = e.name();
-        step.stateType = e.type.left(e.type.size() - qsizetype(qstrlen("StateEntered")));
+        step.stateType = stateTypeOf(e.type);
         step.enteredEventId = e.id;
         step.startedAt = e.timestamp;
         step.input = e.details.value(QStringLiteral("input")).toString();
@@ -245,7 +251,7 @@ private:
         m_t.steps.append(step);
         if (step.parent >= 0)
             m_children[step.parent].append(s);
-        m_owner.insert(i, s);
+        m_owner[i] = s;
         if (step.stateType == QLatin1String("Fail")) {
             // A Fail state ends its branch (or the execution) the moment it is entered.
             m_t.steps[s].status = StepStatus::Failed;
@@ -254,6 +260,15 @@ private:
         } else {
             m_open.append(s);
         }
+    }
+
+    // "TaskStateEntered" -> "Task", shared between the visits (one string per type).
+    QString stateTypeOf(const QString &enteredType)
+    {
+        auto it = m_stateTypes.constFind(enteredType);
+        if (it == m_stateTypes.cend())
+            it = m_stateTypes.insert(enteredType, enteredType.left(enteredType.size() - qsizetype(qstrlen("StateEntered"))));
+        return it.value();
     }
 
     void handle(qsizetype i)
@@ -270,7 +285,7 @@ private:
             execution(i, prev);
             return;
         }
-        const QString family = familyOf(t);
+        const QStringView family = familyOf(t);
         int s = -1;
         if (t == QLatin1String("EvaluationFailed")) {
             const QString name = e.details.value(QStringLiteral("state")).toString();
@@ -286,7 +301,7 @@ private:
             note(QStringLiteral("event %1 (%2) belongs to no open state").arg(e.id).arg(t));
             return;
         }
-        m_owner.insert(i, s);
+        m_owner[i] = s;
         Step &step = m_t.steps[s];
 
         if (isAttemptStart(t)) {
@@ -373,9 +388,9 @@ private:
 
     const QList<HistoryEvent> &m_events;
     Timeline m_t;
-    QHash<qint64, qsizetype> m_position; // event id -> position in m_events
-    QHash<qsizetype, int> m_owner; // event position -> step index
+    QList<int> m_owner; // event position -> step index, -1 for none
     QHash<int, bool> m_failed; // step -> its last attempt failed
+    QHash<QString, QString> m_stateTypes; // see stateTypeOf()
     QList<int> m_open; // steps not closed yet, in entry order
     QHash<int, QList<int>> m_children; // container step -> the steps directly inside it
 };
@@ -416,47 +431,69 @@ QString executionStatusName(ExecutionStatus status)
     return QString();
 }
 
+namespace {
+
+// The event's "*EventDetails" object. Tried first by name ("TaskScheduled":
+// taskScheduledEventDetails, "PassStateEntered": stateEnteredEventDetails),
+// which saves turning every key of every event into a string.
+QJsonObject detailsOf(const QJsonObject &o, const QString &type)
+{
+    QString guess;
+    if (type.endsWith(QLatin1String("StateEntered")))
+        guess = QStringLiteral("stateEnteredEventDetails");
+    else if (type.endsWith(QLatin1String("StateExited")))
+        guess = QStringLiteral("stateExitedEventDetails");
+    else if (!type.isEmpty())
+        guess = QString(type.at(0).toLower() + QStringView(type).mid(1) + QLatin1String("EventDetails"));
+    const QJsonValue v = o.value(guess);
+    if (v.isObject())
+        return v.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it)
+        if (it.value().isObject() && it.key().endsWith(QLatin1String("EventDetails")))
+            return it.value().toObject();
+    return {};
+}
+
+} // namespace
+
 History parseHistory(const QJsonArray &events)
 {
     History h;
     h.events.reserve(events.size());
     for (qsizetype i = 0; i < events.size(); ++i) {
-        const QString pointer = QStringLiteral("/events/") + QString::number(i);
+        const auto pointer = [i] { return QString(QStringLiteral("/events/") + QString::number(i)); };
         const QJsonValue v = events.at(i);
         if (!v.isObject()) {
-            h.problems.append(problem(pointer, QStringLiteral("an event must be an object")));
+            h.problems.append(problem(pointer(), QStringLiteral("an event must be an object")));
             continue;
         }
         const QJsonObject o = v.toObject();
-        const double id = o.value(QStringLiteral("id")).toDouble(-1);
+        const double id = o.value(QLatin1String("id")).toDouble(-1);
         if (!(id >= 1 && id <= MaxEventId) || id != std::floor(id)) {
             h.problems.append(
-                problem(pointer + QStringLiteral("/id"), QStringLiteral("id must be a positive integer")));
+                problem(pointer() + QStringLiteral("/id"), QStringLiteral("id must be a positive integer")));
             continue;
         }
         HistoryEvent e;
         e.id = qint64(id);
-        e.type = o.value(QStringLiteral("type")).toString();
+        e.type = o.value(QLatin1String("type")).toString();
         if (e.type.isEmpty()) {
-            h.problems.append(problem(pointer + QStringLiteral("/type"), QStringLiteral("type is missing")));
+            h.problems.append(problem(pointer() + QStringLiteral("/type"), QStringLiteral("type is missing")));
             continue;
         }
-        const QJsonValue prev = o.value(QStringLiteral("previousEventId"));
+        const QJsonValue prev = o.value(QLatin1String("previousEventId"));
         const double p = prev.toDouble(0);
         if (!prev.isUndefined() && (!prev.isDouble() || p < 0 || p != std::floor(p) || p >= id)) {
-            h.problems.append(problem(pointer + QStringLiteral("/previousEventId"),
+            h.problems.append(problem(pointer() + QStringLiteral("/previousEventId"),
                 QStringLiteral("previousEventId must be an integer below id")));
             e.previousEventId = -1; // unknown: the timeline falls back to the event before by id
         } else {
             e.previousEventId = qint64(p);
         }
-        e.timestamp = parseTimestamp(o.value(QStringLiteral("timestamp")));
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            if (it.key().endsWith(QLatin1String("EventDetails")) && it.value().isObject()) {
-                e.details = it.value().toObject();
-                break;
-            }
-        }
+        e.timestamp = parseTimestamp(o.value(QLatin1String("timestamp")));
+        // id, previousEventId, timestamp and type, plus at most one "*EventDetails".
+        if (o.size() > 4 || !o.contains(QLatin1String("previousEventId")))
+            e.details = detailsOf(o, e.type);
         h.events.append(std::move(e));
     }
     std::stable_sort(

@@ -1,0 +1,1742 @@
+#include "fakes/fakeawsserver.h"
+
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUuid>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace Bramble::Test {
+
+namespace {
+
+using Json = QJsonObject;
+
+QString s(const char *latin1)
+{
+    return QString::fromLatin1(latin1);
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+double epochSeconds(qint64 ms)
+{
+    return double(ms) / 1000.0;
+}
+
+QDateTime fromMs(qint64 ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC) : QDateTime();
+}
+
+// Any JSON value as compact text (QJsonDocument holds only objects and arrays).
+QString jsonText(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+}
+
+// Any JSON text (scalars too); nullopt when it is not JSON.
+std::optional<QJsonValue> parseJson(const QString &text, QString *error = nullptr)
+{
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(QByteArray("[" + text.toUtf8() + "]"), &e);
+    if (e.error != QJsonParseError::NoError || d.array().size() != 1) {
+        if (error)
+            *error = e.error != QJsonParseError::NoError ? e.errorString() : s("expected one JSON value");
+        return std::nullopt;
+    }
+    return d.array().first();
+}
+
+// --- JSONPath, the subset ASL definitions use: $, $.a.b, $.a[0] ---
+
+QStringList pathSegments(const QString &path, bool *ok)
+{
+    *ok = path.startsWith(u'$') && !path.startsWith(u"$$");
+    QStringList out;
+    if (!*ok)
+        return out;
+    static const QRegularExpression token(QStringLiteral(R"(\.([^.\[]+)|\[(\d+)\]|\['([^']*)'\])"));
+    qsizetype pos = 1;
+    while (pos < path.size()) {
+        const QRegularExpressionMatch m
+            = token.match(path, pos, QRegularExpression::NormalMatch, QRegularExpression::AnchorAtOffsetMatchOption);
+        if (!m.hasMatch()) {
+            *ok = false;
+            return {};
+        }
+        if (!m.captured(1).isEmpty())
+            out << m.captured(1);
+        else if (!m.captured(2).isEmpty())
+            out << QString(QStringLiteral("#") + m.captured(2));
+        else
+            out << m.captured(3);
+        pos = m.capturedEnd();
+    }
+    return out;
+}
+
+std::optional<QJsonValue> getPath(const QJsonValue &root, const QString &path)
+{
+    bool ok = false;
+    const QStringList segments = pathSegments(path, &ok);
+    if (!ok)
+        return std::nullopt;
+    QJsonValue v = root;
+    for (const QString &seg : segments) {
+        if (seg.startsWith(u'#') && v.isArray()) {
+            const int i = seg.mid(1).toInt();
+            if (i >= v.toArray().size())
+                return std::nullopt;
+            v = v.toArray().at(i);
+        } else if (v.isObject() && v.toObject().contains(seg)) {
+            v = v.toObject().value(seg);
+        } else {
+            return std::nullopt;
+        }
+    }
+    return v;
+}
+
+QJsonValue setPath(const QJsonValue &root, const QStringList &segments, int index, const QJsonValue &value)
+{
+    if (index >= segments.size())
+        return value;
+    QJsonObject o = root.toObject();
+    o.insert(segments.at(index), setPath(o.value(segments.at(index)), segments, index + 1, value));
+    return o;
+}
+
+// ResultPath: "$" (default) replaces, null discards, "$.a.b" merges into the raw input.
+QJsonValue applyResultPath(
+    const QJsonObject &state, const QString &field, const QJsonValue &input, const QJsonValue &result)
+{
+    if (!state.contains(field))
+        return result;
+    const QJsonValue rp = state.value(field);
+    if (rp.isNull())
+        return input;
+    bool ok = false;
+    const QStringList segments = pathSegments(rp.toString(), &ok);
+    if (!ok || segments.isEmpty())
+        return result;
+    return setPath(input, segments, 0, result);
+}
+
+QJsonValue applyPath(const QJsonObject &state, const QString &field, const QJsonValue &input)
+{
+    if (!state.contains(field))
+        return input;
+    if (state.value(field).isNull())
+        return QJsonObject();
+    return getPath(input, state.value(field).toString()).value_or(QJsonValue());
+}
+
+// Parameters / ResultSelector: keys ending in ".$" take a path's value.
+QJsonValue evalTemplate(const QJsonValue &t, const QJsonValue &input)
+{
+    if (t.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &v : t.toArray())
+            out.append(evalTemplate(v, input));
+        return out;
+    }
+    if (!t.isObject())
+        return t;
+    QJsonObject out;
+    const QJsonObject o = t.toObject();
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        if (it.key().endsWith(u".$")) {
+            const QString path = it.value().toString();
+            out.insert(it.key().chopped(2), getPath(input, path).value_or(QJsonValue()));
+        } else {
+            out.insert(it.key(), evalTemplate(it.value(), input));
+        }
+    }
+    return out;
+}
+
+bool evalChoice(const QJsonObject &rule, const QJsonValue &input)
+{
+    if (rule.contains(u"And")) {
+        for (const QJsonValue &r : rule.value(u"And").toArray())
+            if (!evalChoice(r.toObject(), input))
+                return false;
+        return true;
+    }
+    if (rule.contains(u"Or")) {
+        for (const QJsonValue &r : rule.value(u"Or").toArray())
+            if (evalChoice(r.toObject(), input))
+                return true;
+        return false;
+    }
+    if (rule.contains(u"Not"))
+        return !evalChoice(rule.value(u"Not").toObject(), input);
+    const std::optional<QJsonValue> v = getPath(input, rule.value(u"Variable").toString());
+    if (rule.contains(u"IsPresent"))
+        return v.has_value() == rule.value(u"IsPresent").toBool();
+    if (!v)
+        return false;
+    for (auto it = rule.begin(); it != rule.end(); ++it) {
+        const QString op = it.key();
+        QJsonValue rhs = it.value();
+        QString base = op;
+        if (op.endsWith(u"Path") && op != u"Variable") {
+            base = op.chopped(4);
+            rhs = getPath(input, rhs.toString()).value_or(QJsonValue());
+        }
+        if (base == u"StringEquals")
+            return v->isString() && v->toString() == rhs.toString();
+        if (base == u"StringMatches")
+            return v->isString()
+                && QRegularExpression(QRegularExpression::wildcardToRegularExpression(rhs.toString()))
+                       .match(v->toString())
+                       .hasMatch();
+        if (base == u"BooleanEquals")
+            return v->isBool() && rhs.isBool() && v->toBool() == rhs.toBool();
+        if (base == u"NumericEquals")
+            return v->isDouble() && v->toDouble() == rhs.toDouble();
+        if (base == u"NumericLessThan")
+            return v->isDouble() && v->toDouble() < rhs.toDouble();
+        if (base == u"NumericLessThanEquals")
+            return v->isDouble() && v->toDouble() <= rhs.toDouble();
+        if (base == u"NumericGreaterThan")
+            return v->isDouble() && v->toDouble() > rhs.toDouble();
+        if (base == u"NumericGreaterThanEquals")
+            return v->isDouble() && v->toDouble() >= rhs.toDouble();
+        if (base == u"IsNull")
+            return v->isNull() == rhs.toBool();
+        if (base == u"IsString")
+            return v->isString() == rhs.toBool();
+        if (base == u"IsBoolean")
+            return v->isBool() == rhs.toBool();
+        if (base == u"IsNumeric")
+            return v->isDouble() == rhs.toBool();
+    }
+    return false; // an operator this fake does not know
+}
+
+bool errorMatches(const QJsonArray &errorEquals, const QString &error)
+{
+    for (const QJsonValue &e : errorEquals) {
+        const QString name = e.toString();
+        if (name == error || name == u"States.ALL")
+            return true;
+        if (name == u"States.TaskFailed" && error != u"States.Timeout")
+            return true;
+    }
+    return false;
+}
+
+QString eventDetailsKey(const QString &type)
+{
+    return type.left(1).toLower() + type.mid(1) + QStringLiteral("EventDetails");
+}
+
+bool isTerminalEvent(const QString &type)
+{
+    return type == u"ExecutionSucceeded" || type == u"ExecutionFailed" || type == u"ExecutionAborted"
+        || type == u"ExecutionTimedOut";
+}
+
+// --- the simulator ---
+
+struct Faults {
+    bool enabled = true;
+    bool simulateFail = false;
+    QString failAt = s("CommitRecords");
+    QString failRollback;
+    int retries = 0;
+};
+
+bool namesState(const QString &state, const QString &target)
+{
+    return !target.isEmpty() && (state == target || state == target + u"Task");
+}
+
+} // namespace
+
+// One simulated event, before it is released: the event (no timestamp yet),
+// when it happens on the simulated clock, its DynamoDB effect, and where a
+// redrive would resume if the execution ended right after it.
+struct SimEvent {
+    QJsonObject event;
+    qint64 offsetMs = 0;
+    QJsonObject effect; // {"op": "put"|"remove", "attribute": X}
+    QString resumeState;
+    QJsonValue resumeInput;
+};
+
+namespace {
+
+class Simulator {
+public:
+    Simulator(qint64 firstId, QString region, Faults faults, bool hasTransaction)
+        : m_nextId(firstId)
+        , m_region(std::move(region))
+        , m_faults(std::move(faults))
+        , m_hasTransaction(hasTransaction)
+    {
+    }
+
+    QList<SimEvent> events;
+
+    void execution(const QJsonObject &definition, const QString &input, const QString &roleArn)
+    {
+        const QJsonValue in = parseJson(input).value_or(QJsonObject());
+        m_ctxState = definition.value(u"StartAt").toString();
+        m_ctxInput = in;
+        const qint64 started = add(s("ExecutionStarted"), 0,
+            Json { { s("input"), input }, { s("inputDetails"), Json { { s("truncated"), false } } },
+                { s("roleArn"), roleArn } },
+            0);
+        finish(runScope(definition.value(u"States").toObject(), m_ctxState, in, started, true, 0));
+    }
+
+    void redrive(
+        const QJsonObject &definition, int redriveCount, qint64 previous, const QString &state, const QJsonValue &input)
+    {
+        m_ctxState = state;
+        m_ctxInput = input;
+        const qint64 r = add(s("ExecutionRedriven"), previous, Json { { s("redriveCount"), redriveCount } }, 0);
+        finish(runScope(definition.value(u"States").toObject(), state, input, r, true, 0));
+    }
+
+private:
+    struct Flow {
+        bool ok = true;
+        QJsonValue output;
+        QString error;
+        QString cause;
+        qint64 last = 0;
+    };
+
+    static constexpr int MaxEvents = 25000;
+
+    qint64 add(const QString &type, qint64 previous, const QJsonObject &details, qint64 dtMs = 50,
+        const QJsonObject &effect = {})
+    {
+        m_clock += dtMs;
+        QJsonObject e { { s("id"), double(m_nextId) }, { s("previousEventId"), double(previous) },
+            { s("type"), type } };
+        if (!details.isEmpty())
+            e.insert(eventDetailsKey(type), details);
+        SimEvent ev { e, m_clock, effect, m_ctxState, m_ctxInput };
+        events.append(ev);
+        return m_nextId++;
+    }
+
+    qint64 entered(const QString &kind, const QString &name, const QJsonValue &input, qint64 previous)
+    {
+        return addNamed(kind + u"StateEntered", s("stateEnteredEventDetails"), previous,
+            Json { { s("name"), name }, { s("input"), jsonText(input) },
+                { s("inputDetails"), Json { { s("truncated"), false } } } });
+    }
+
+    qint64 exited(const QString &kind, const QString &name, const QJsonValue &output, qint64 previous)
+    {
+        return addNamed(kind + u"StateExited", s("stateExitedEventDetails"), previous,
+            Json { { s("name"), name }, { s("output"), jsonText(output) },
+                { s("outputDetails"), Json { { s("truncated"), false } } } });
+    }
+
+    // Events whose details member is not named after the type (state events).
+    qint64 addNamed(const QString &type, const QString &key, qint64 previous, const QJsonObject &details)
+    {
+        m_clock += 50;
+        QJsonObject e { { s("id"), double(m_nextId) }, { s("previousEventId"), double(previous) }, { s("type"), type },
+            { key, details } };
+        events.append(SimEvent { e, m_clock, {}, m_ctxState, m_ctxInput });
+        return m_nextId++;
+    }
+
+    bool full() const { return events.size() >= MaxEvents - 2; }
+
+    void finish(const Flow &flow)
+    {
+        if (flow.ok)
+            add(s("ExecutionSucceeded"), flow.last,
+                Json { { s("output"), jsonText(flow.output) },
+                    { s("outputDetails"), Json { { s("truncated"), false } } } });
+        else
+            add(s("ExecutionFailed"), flow.last, Json { { s("error"), flow.error }, { s("cause"), flow.cause } });
+    }
+
+    static Flow failed(const QString &error, const QString &cause, qint64 last)
+    {
+        Flow f;
+        f.ok = false;
+        f.error = error;
+        f.cause = cause;
+        f.last = last;
+        return f;
+    }
+
+    // The first Catch that matches, or an empty object.
+    static QJsonObject catcher(const QJsonObject &state, const QString &error)
+    {
+        for (const QJsonValue &c : state.value(u"Catch").toArray())
+            if (errorMatches(c.toObject().value(u"ErrorEquals").toArray(), error))
+                return c.toObject();
+        return {};
+    }
+
+    Flow runScope(const QJsonObject &states, QString name, QJsonValue data, qint64 previous, bool top, int depth)
+    {
+        if (depth > 8)
+            return failed(s("States.Runtime"), s("Parallel states nested too deeply for this simulator"), previous);
+        for (;;) {
+            if (full())
+                return failed(s("States.Runtime"),
+                    s("The execution reached the maximum number of history events (25000)."), previous);
+            if (!states.contains(name))
+                return failed(s("States.Runtime"), QStringLiteral("State '%1' does not exist").arg(name), previous);
+            const QJsonObject state = states.value(name).toObject();
+            const QString type = state.value(u"Type").toString();
+            if (top) {
+                m_ctxState = name;
+                m_ctxInput = data;
+            }
+            QString next = state.value(u"Next").toString();
+            const bool end = state.value(u"End").toBool();
+            QJsonValue output;
+            qint64 last = 0;
+            // Routes the flow after the state: where it goes and what a redrive would resume.
+            const auto leave = [&](const QString &kind, const QString &to, const QJsonValue &out, qint64 prev) {
+                if (top) {
+                    m_ctxState = to;
+                    m_ctxInput = out;
+                }
+                return exited(kind, name, out, prev);
+            };
+
+            if (type == u"Pass" || type == u"Wait") {
+                const qint64 e = entered(type, name, data, previous);
+                const QJsonValue effective = applyPath(state, s("InputPath"), data);
+                QJsonValue result = effective;
+                if (type == u"Pass") {
+                    if (state.contains(u"Result"))
+                        result = state.value(u"Result");
+                    else if (state.contains(u"Parameters"))
+                        result = evalTemplate(state.value(u"Parameters"), effective);
+                    output = applyPath(state, s("OutputPath"), applyResultPath(state, s("ResultPath"), data, result));
+                } else {
+                    output = applyPath(state, s("OutputPath"), effective);
+                }
+                last = leave(type, next, output, e);
+            } else if (type == u"Succeed") {
+                const qint64 e = entered(type, name, data, previous);
+                output = applyPath(state, s("OutputPath"), applyPath(state, s("InputPath"), data));
+                Flow f;
+                f.output = output;
+                f.last = leave(type, {}, output, e);
+                return f;
+            } else if (type == u"Fail") {
+                const qint64 e = entered(type, name, data, previous);
+                QString error = state.value(u"Error").toString();
+                QString cause = state.value(u"Cause").toString();
+                if (state.contains(u"ErrorPath"))
+                    error = getPath(data, state.value(u"ErrorPath").toString()).value_or(QJsonValue()).toString();
+                if (state.contains(u"CausePath"))
+                    cause = getPath(data, state.value(u"CausePath").toString()).value_or(QJsonValue()).toString();
+                return failed(error, cause, e);
+            } else if (type == u"Choice") {
+                const qint64 e = entered(type, name, data, previous);
+                const QJsonValue effective = applyPath(state, s("InputPath"), data);
+                next.clear();
+                for (const QJsonValue &rule : state.value(u"Choices").toArray()) {
+                    if (evalChoice(rule.toObject(), effective)) {
+                        next = rule.toObject().value(u"Next").toString();
+                        break;
+                    }
+                }
+                if (next.isEmpty())
+                    next = state.value(u"Default").toString();
+                if (next.isEmpty())
+                    return failed(s("States.NoChoiceMatched"),
+                        QStringLiteral("No Choice Rules matched and no Default specified in state '%1'").arg(name), e);
+                output = applyPath(state, s("OutputPath"), effective);
+                last = leave(type, next, output, e);
+            } else if (type == u"Task") {
+                Flow f = task(state, name, data, previous);
+                if (!f.ok) {
+                    const QJsonObject c = catcher(state, f.error);
+                    if (c.isEmpty())
+                        return f;
+                    next = c.value(u"Next").toString();
+                    output = applyResultPath(
+                        c, s("ResultPath"), data, Json { { s("Error"), f.error }, { s("Cause"), f.cause } });
+                    last = leave(type, next, output, f.last);
+                    previous = last;
+                    name = next;
+                    if (top) {
+                        m_ctxState = name;
+                        m_ctxInput = output;
+                    }
+                    data = output;
+                    continue;
+                }
+                output = f.output;
+                last = leave(type, next, output, f.last);
+            } else if (type == u"Parallel") {
+                const qint64 e = entered(type, name, data, previous);
+                const qint64 started = add(s("ParallelStateStarted"), e, {});
+                const QJsonValue effective = applyPath(state, s("InputPath"), data);
+                const QJsonValue branchInput
+                    = state.contains(u"Parameters") ? evalTemplate(state.value(u"Parameters"), effective) : effective;
+                QJsonArray results;
+                qint64 branchLast = started;
+                std::optional<Flow> failure;
+                for (const QJsonValue &b : state.value(u"Branches").toArray()) {
+                    const QJsonObject branch = b.toObject();
+                    const Flow r = runScope(branch.value(u"States").toObject(), branch.value(u"StartAt").toString(),
+                        branchInput, started, false, depth + 1);
+                    branchLast = r.last;
+                    if (!r.ok) {
+                        failure = r;
+                        break;
+                    }
+                    results.append(r.output);
+                }
+                if (failure) {
+                    const qint64 pf = add(s("ParallelStateFailed"), failure->last, {});
+                    const QJsonObject c = catcher(state, failure->error);
+                    if (c.isEmpty())
+                        return failed(failure->error, failure->cause, pf);
+                    next = c.value(u"Next").toString();
+                    output = applyResultPath(c, s("ResultPath"), data,
+                        Json { { s("Error"), failure->error }, { s("Cause"), failure->cause } });
+                    last = leave(type, next, output, pf);
+                    previous = last;
+                    name = next;
+                    data = output;
+                    continue;
+                }
+                add(s("ParallelStateSucceeded"), branchLast, {});
+                QJsonValue result = results;
+                if (state.contains(u"ResultSelector"))
+                    result = evalTemplate(state.value(u"ResultSelector"), result);
+                output = applyPath(state, s("OutputPath"), applyResultPath(state, s("ResultPath"), data, result));
+                last = leave(type, next, output, branchLast);
+            } else {
+                return failed(s("States.Runtime"),
+                    QStringLiteral("State type '%1' of state '%2' is not supported by the fake's simulator")
+                        .arg(type, name),
+                    previous);
+            }
+
+            if (end || next.isEmpty()) {
+                Flow f;
+                f.output = output;
+                f.last = last;
+                return f;
+            }
+            previous = last;
+            name = next;
+            data = output;
+        }
+    }
+
+    // The attempts of one Task visit, from TaskStateEntered to the last
+    // TaskSucceeded / TaskFailed (the caller writes the exit).
+    Flow task(const QJsonObject &state, const QString &name, const QJsonValue &data, qint64 previous)
+    {
+        const qint64 e = entered(s("Task"), name, data, previous);
+        const QString resourceArn = state.value(u"Resource").toString();
+        const bool legacyLambda = resourceArn.startsWith(u"arn:aws:lambda:");
+        QString resourceType = s("lambda");
+        QString resource = s("invoke");
+        if (resourceArn.startsWith(u"arn:aws:states:::")) {
+            const QString rest = resourceArn.mid(17);
+            const qsizetype colon = rest.lastIndexOf(u':');
+            resourceType = rest.left(colon);
+            resource = rest.mid(colon + 1);
+        } else if (!legacyLambda) {
+            resourceType = s("activity");
+            resource = resourceArn;
+        }
+        const QJsonValue effective = applyPath(state, s("InputPath"), data);
+        const QJsonValue parameters
+            = state.contains(u"Parameters") ? evalTemplate(state.value(u"Parameters"), effective) : effective;
+
+        const bool targeted = m_faults.enabled && m_faults.simulateFail && namesState(name, m_faults.failAt);
+        const bool rollbackFails = m_faults.enabled && namesState(name, m_faults.failRollback);
+        QString transient = s("SimulatedFailure");
+        const QJsonArray retriers = state.value(u"Retry").toArray();
+        if (!retriers.isEmpty()) {
+            for (const QJsonValue &err : retriers.first().toObject().value(u"ErrorEquals").toArray()) {
+                if (!err.toString().startsWith(u"States.")) {
+                    transient = err.toString();
+                    break;
+                }
+            }
+        }
+        QList<int> used(retriers.size(), 0);
+        const Json base { { s("resourceType"), resourceType }, { s("resource"), resource } };
+
+        qint64 last = e;
+        for (int attempt = 0;; ++attempt) {
+            if (full())
+                return failed(s("States.Runtime"),
+                    s("The execution reached the maximum number of history events (25000)."), last);
+            QString error;
+            if (rollbackFails || (targeted && m_faults.retries <= 0))
+                error = s("SimulatedFailure");
+            else if (targeted && attempt < m_faults.retries)
+                error = transient;
+
+            qint64 delayMs = 50;
+            if (attempt > 0) {
+                // The delay of the retrier that sent us round again (recorded below).
+                delayMs = m_retryDelayMs;
+            }
+            qint64 started;
+            if (legacyLambda) {
+                Json scheduled { { s("resource"), resourceArn }, { s("input"), jsonText(parameters) },
+                    { s("inputDetails"), Json { { s("truncated"), false } } } };
+                const qint64 sc = add(s("LambdaFunctionScheduled"), last, scheduled, delayMs);
+                started = add(s("LambdaFunctionStarted"), sc, {});
+            } else {
+                Json scheduled = base;
+                scheduled.insert(s("region"), m_region);
+                scheduled.insert(s("parameters"), jsonText(parameters));
+                const qint64 sc = add(s("TaskScheduled"), last, scheduled, delayMs);
+                started = add(s("TaskStarted"), sc, base);
+            }
+
+            if (error.isEmpty()) {
+                QJsonValue payload = parameters.isObject() && parameters.toObject().contains(u"Payload")
+                    ? parameters.toObject().value(u"Payload")
+                    : parameters;
+                if (payload.isObject() && payload.toObject().contains(u"Payload"))
+                    payload = payload.toObject().value(u"Payload");
+                QJsonValue result;
+                if (legacyLambda)
+                    result = payload;
+                else if (resourceType == u"lambda")
+                    result = Json { { s("ExecutedVersion"), s("$LATEST") }, { s("Payload"), payload },
+                        { s("StatusCode"), 200 } };
+                else
+                    result = QJsonObject();
+                QJsonObject effect;
+                if (m_hasTransaction) {
+                    if (name.contains(u"Rollback"))
+                        effect = Json { { s("op"), s("remove") },
+                            { s("attribute"), QString(name).remove(QStringLiteral("Rollback")) } };
+                    else
+                        effect = Json { { s("op"), s("put") }, { s("attribute"), name } };
+                }
+                Json succeeded = legacyLambda ? Json() : base;
+                succeeded.insert(s("output"), jsonText(result));
+                succeeded.insert(s("outputDetails"), Json { { s("truncated"), false } });
+                last = add(
+                    legacyLambda ? s("LambdaFunctionSucceeded") : s("TaskSucceeded"), started, succeeded, 400, effect);
+                if (state.contains(u"ResultSelector"))
+                    result = evalTemplate(state.value(u"ResultSelector"), result);
+                Flow f;
+                f.output = applyPath(state, s("OutputPath"), applyResultPath(state, s("ResultPath"), data, result));
+                f.last = last;
+                return f;
+            }
+
+            const QString cause = jsonText(Json {
+                { s("errorMessage"), QStringLiteral("%1 failed (simulated)").arg(name) }, { s("errorType"), error } });
+            Json failedDetails = legacyLambda ? Json() : base;
+            failedDetails.insert(s("error"), error);
+            failedDetails.insert(s("cause"), cause);
+            last = add(legacyLambda ? s("LambdaFunctionFailed") : s("TaskFailed"), started, failedDetails, 400);
+
+            int retrier = -1;
+            for (int i = 0; i < retriers.size(); ++i) {
+                if (errorMatches(retriers.at(i).toObject().value(u"ErrorEquals").toArray(), error)) {
+                    retrier = i;
+                    break;
+                }
+            }
+            if (retrier < 0)
+                return failed(error, cause, last);
+            const QJsonObject r = retriers.at(retrier).toObject();
+            const int maxAttempts = r.contains(u"MaxAttempts") ? r.value(u"MaxAttempts").toInt() : 3;
+            if (used[retrier] >= maxAttempts)
+                return failed(error, cause, last);
+            const double interval = r.contains(u"IntervalSeconds") ? r.value(u"IntervalSeconds").toDouble() : 1.0;
+            const double backoff = r.contains(u"BackoffRate") ? r.value(u"BackoffRate").toDouble() : 2.0;
+            double delay = interval * std::pow(backoff, used[retrier]);
+            if (r.contains(u"MaxDelaySeconds"))
+                delay = qMin(delay, r.value(u"MaxDelaySeconds").toDouble());
+            m_retryDelayMs = qint64(delay * 1000);
+            ++used[retrier];
+        }
+    }
+
+    qint64 m_nextId;
+    qint64 m_clock = 0;
+    qint64 m_retryDelayMs = 1000;
+    QString m_region;
+    Faults m_faults;
+    bool m_hasTransaction;
+    QString m_ctxState;
+    QJsonValue m_ctxInput;
+};
+
+} // namespace
+
+struct FakeAwsServer::StateMachine {
+    QString arn;
+    QString name;
+    QString region;
+    QByteArray definition;
+    QJsonObject parsed;
+    QString roleArn;
+    qint64 createdMs = 0;
+};
+
+struct FakeAwsServer::Run {
+    QString arn;
+    QString machineArn;
+    QString name;
+    QString region;
+    QString input;
+    QString status = s("RUNNING");
+    qint64 startMs = 0;
+    qint64 stopMs = 0;
+    qint64 redriveMs = 0;
+    QString output;
+    QString error;
+    QString cause;
+    int redriveCount = 0;
+    QJsonArray events;
+    QList<SimEvent> pending;
+    int tickMs = 0;
+    bool virtualClock = false;
+    qint64 segmentMs = 0; // the simulated clock's zero for the pending events
+    qint64 lastTsMs = 0;
+    QTimer *timer = nullptr;
+    QJsonObject definition; // empty for ready-made histories (not redrivable)
+    QString transactionId;
+    QString resumeState;
+    QJsonValue resumeInput;
+};
+
+struct FakeAwsServer::Table {
+    QString name;
+    QString region;
+    QJsonArray keySchema;
+    QJsonArray attributeDefinitions;
+    QStringList keys; // hash key, then range key
+    qint64 createdMs = 0;
+    QMap<QString, QJsonObject> items;
+
+    QString keyOf(const QJsonObject &item, bool exact, QString *error) const
+    {
+        if (exact && item.size() != keys.size()) {
+            *error = s("The provided key element does not match the schema");
+            return {};
+        }
+        QString k;
+        for (const QString &name : keys) {
+            if (!item.contains(name) || !item.value(name).isObject()) {
+                *error = exact
+                    ? s("The provided key element does not match the schema")
+                    : QStringLiteral("One or more parameter values were invalid: Missing the key %1 in the item")
+                          .arg(name);
+                return {};
+            }
+            k += jsonText(item.value(name)) + u'\x1f';
+        }
+        return k;
+    }
+
+    QJsonObject description() const
+    {
+        return Json { { s("TableName"), name }, { s("TableStatus"), s("ACTIVE") }, { s("KeySchema"), keySchema },
+            { s("AttributeDefinitions"), attributeDefinitions }, { s("CreationDateTime"), epochSeconds(createdMs) },
+            { s("ItemCount"), double(items.size()) }, { s("TableSizeBytes"), 0 },
+            { s("TableArn"), QStringLiteral("arn:aws:dynamodb:%1:%2:table/%3").arg(region, s(Account), name) },
+            { s("TableId"), QUuid::createUuid().toString(QUuid::WithoutBraces) },
+            { s("BillingModeSummary"), Json { { s("BillingMode"), s("PAY_PER_REQUEST") } } } };
+    }
+};
+
+struct FakeAwsServer::Response {
+    int status = 200;
+    QByteArray body;
+
+    static Response ok(const QJsonObject &json) { return { 200, QJsonDocument(json).toJson(QJsonDocument::Compact) }; }
+    static Response error(const QString &type, const QString &message, int status = 400)
+    {
+        return { status,
+            QJsonDocument(Json { { s("__type"), type }, { s("message"), message } }).toJson(QJsonDocument::Compact) };
+    }
+};
+
+FakeAwsServer::FakeAwsServer(QObject *parent)
+    : QObject(parent)
+    , m_server(new QTcpServer(this))
+{
+    connect(m_server, &QTcpServer::newConnection, this, &FakeAwsServer::onConnection);
+}
+
+FakeAwsServer::~FakeAwsServer() = default;
+
+bool FakeAwsServer::listen(quint16 port)
+{
+    return m_server->listen(QHostAddress::LocalHost, port);
+}
+
+QString FakeAwsServer::errorString() const
+{
+    return m_server->errorString();
+}
+
+quint16 FakeAwsServer::port() const
+{
+    return m_server->serverPort();
+}
+
+QUrl FakeAwsServer::endpoint() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port()));
+}
+
+QString FakeAwsServer::addStateMachine(const QString &name, const QByteArray &definitionJson, const QString &region)
+{
+    auto m = std::make_shared<StateMachine>();
+    m->name = name;
+    m->region = region;
+    m->arn = QStringLiteral("arn:aws:states:%1:%2:stateMachine:%3").arg(region, s(Account), name);
+    m->definition = definitionJson;
+    m->parsed = QJsonDocument::fromJson(definitionJson).object();
+    m->roleArn = QStringLiteral("arn:aws:iam::%1:role/%2-role").arg(s(Account), name);
+    m->createdMs = nowMs();
+    m_machines.insert(m->arn, m);
+    if (!table(region, s(SagaTable)))
+        createTable(s(SagaTable), s("TransactionId"), region);
+    return m->arn;
+}
+
+QString FakeAwsServer::addExecution(
+    const QString &stateMachineArn, const QString &name, const QJsonArray &events, const QString &status)
+{
+    const auto machine = m_machines.value(stateMachineArn);
+    if (!machine)
+        return {};
+    const QString arn
+        = QStringLiteral("arn:aws:states:%1:%2:execution:%3:%4").arg(machine->region, s(Account), machine->name, name);
+    if (m_runByArn.contains(arn))
+        return {};
+    auto r = std::make_shared<Run>();
+    r->arn = arn;
+    r->machineArn = stateMachineArn;
+    r->name = name;
+    r->region = machine->region;
+    r->events = events;
+    const auto tsMs = [](const QJsonValue &e) { return qint64(std::llround(e[u"timestamp"].toDouble() * 1000)); };
+    if (!events.isEmpty()) {
+        r->startMs = tsMs(events.first());
+        r->lastTsMs = tsMs(events.last());
+        r->input = events.first()[u"executionStartedEventDetails"][u"input"].toString();
+        const QJsonObject last = events.last().toObject();
+        const QString type = last.value(u"type").toString();
+        const QJsonObject details = last.value(eventDetailsKey(type)).toObject();
+        if (isTerminalEvent(type)) {
+            r->stopMs = r->lastTsMs;
+            r->status = type == u"ExecutionSucceeded" ? s("SUCCEEDED")
+                : type == u"ExecutionFailed"          ? s("FAILED")
+                : type == u"ExecutionAborted"         ? s("ABORTED")
+                                                      : s("TIMED_OUT");
+            r->output = details.value(u"output").toString();
+            r->error = details.value(u"error").toString();
+            r->cause = details.value(u"cause").toString();
+        }
+        for (const QJsonValue &e : events)
+            if (e[u"type"].toString() == u"ExecutionRedriven")
+                ++r->redriveCount;
+    } else {
+        r->startMs = r->lastTsMs = nowMs();
+    }
+    if (!status.isEmpty())
+        r->status = status;
+    m_runByArn.insert(arn, r.get());
+    m_runs.append(r);
+    return arn;
+}
+
+QString FakeAwsServer::startExecution(const QString &stateMachineArn, const QString &name, const QString &input,
+    const StartOptions &options, QString *error)
+{
+    const auto machine = m_machines.value(stateMachineArn);
+    QString type, message;
+    QString arn;
+    if (!machine) {
+        type = s("StateMachineDoesNotExist");
+        message = QStringLiteral("State Machine Does Not Exist: '%1'").arg(stateMachineArn);
+    } else {
+        arn = startRun(machine.get(), name, input, options, &type, &message);
+    }
+    if (arn.isEmpty() && error)
+        *error = type + u": " + message;
+    return arn;
+}
+
+QString FakeAwsServer::startRun(StateMachine *machine, const QString &requestedName, const QString &inputText,
+    const StartOptions &options, QString *errorType, QString *message)
+{
+    const QString name = requestedName.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : requestedName;
+    static const QRegularExpression badName(QStringLiteral(R"([\s<>{}\[\]?*"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f])"));
+    if (name.size() > 80 || badName.match(name).hasMatch()) {
+        *errorType = s("InvalidName");
+        *message = QStringLiteral("Invalid Name: '%1'").arg(name);
+        return {};
+    }
+    const QString input = inputText.isEmpty() ? s("{}") : inputText;
+    QString parseError;
+    const std::optional<QJsonValue> parsed = parseJson(input, &parseError);
+    if (!parsed) {
+        *errorType = s("InvalidExecutionInput");
+        *message = QStringLiteral("Invalid State Machine Execution Input: '%1'").arg(parseError);
+        return {};
+    }
+    const QString arn
+        = QStringLiteral("arn:aws:states:%1:%2:execution:%3:%4").arg(machine->region, s(Account), machine->name, name);
+    if (Run *existing = run(arn)) {
+        if (existing->status == u"RUNNING" && existing->input == input)
+            return arn; // StartExecution is idempotent for a running STANDARD execution
+        *errorType = s("ExecutionAlreadyExists");
+        *message = QStringLiteral("Execution Already Exists: '%1'").arg(arn);
+        return {};
+    }
+
+    auto r = std::make_shared<Run>();
+    r->arn = arn;
+    r->machineArn = machine->arn;
+    r->name = name;
+    r->region = machine->region;
+    r->input = input;
+    r->definition = machine->parsed;
+    r->tickMs = options.tickMs == -2 ? m_tickMs : options.tickMs;
+    r->virtualClock = options.startDate.isValid();
+    r->startMs = r->virtualClock ? options.startDate.toMSecsSinceEpoch() : nowMs();
+    r->segmentMs = r->startMs;
+
+    Faults faults;
+    const QJsonValue td = parsed->toObject().value(u"Payload").toObject().value(u"TransactionDetails");
+    faults.simulateFail = td[u"simulateFail"].toBool();
+    if (td[u"failAt"].isString())
+        faults.failAt = td[u"failAt"].toString();
+    faults.failRollback = td[u"failRollback"].toString();
+    faults.retries = td[u"retries"].toInt();
+    const QJsonValue id = td[u"TransactionId"];
+    r->transactionId = id.isString() ? id.toString() : id.isDouble() ? jsonText(id) : QString();
+
+    Simulator sim(1, r->region, faults, !r->transactionId.isEmpty());
+    sim.execution(machine->parsed, input, machine->roleArn);
+    r->pending = sim.events;
+    if (!r->pending.isEmpty()) {
+        r->resumeState = r->pending.first().resumeState;
+        r->resumeInput = r->pending.first().resumeInput;
+    }
+
+    m_runByArn.insert(arn, r.get());
+    m_runs.append(r);
+    release(r.get(), r->tickMs == 0 ? INT_MAX : (r->tickMs > 0 ? 1 : 0));
+    schedule(r.get());
+    return arn;
+}
+
+void FakeAwsServer::schedule(Run *r)
+{
+    if (r->tickMs <= 0 || r->pending.isEmpty()) {
+        if (r->timer)
+            r->timer->stop();
+        return;
+    }
+    if (!r->timer) {
+        r->timer = new QTimer(this);
+        const QString arn = r->arn;
+        connect(r->timer, &QTimer::timeout, this, [this, arn] {
+            Run *x = run(arn);
+            if (!x)
+                return;
+            release(x, 1);
+            if (x->pending.isEmpty())
+                x->timer->stop();
+        });
+    }
+    r->timer->start(r->tickMs);
+}
+
+int FakeAwsServer::releaseEvents(const QString &executionArn, int count)
+{
+    Run *r = run(executionArn);
+    if (!r)
+        return 0;
+    const qsizetype before = r->pending.size();
+    release(r, count);
+    if (r->pending.isEmpty() && r->timer)
+        r->timer->stop();
+    return int(before - r->pending.size());
+}
+
+void FakeAwsServer::release(Run *r, int count)
+{
+    int released = 0;
+    while (released < count && !r->pending.isEmpty()) {
+        SimEvent ev = r->pending.takeFirst();
+        qint64 ts = r->virtualClock ? r->segmentMs + ev.offsetMs : nowMs();
+        ts = qMax(ts, r->lastTsMs);
+        r->lastTsMs = ts;
+        ev.event.insert(s("timestamp"), epochSeconds(ts));
+        const QString type = ev.event.value(u"type").toString();
+        r->events.append(ev.event);
+        ++released;
+        if (!ev.effect.isEmpty())
+            applyEffect(r, ev.effect);
+        if (isTerminalEvent(type)) {
+            const QJsonObject d = ev.event.value(eventDetailsKey(type)).toObject();
+            r->status = type == u"ExecutionSucceeded" ? s("SUCCEEDED")
+                : type == u"ExecutionFailed"          ? s("FAILED")
+                : type == u"ExecutionAborted"         ? s("ABORTED")
+                                                      : s("TIMED_OUT");
+            r->stopMs = ts;
+            r->output = d.value(u"output").toString();
+            r->error = d.value(u"error").toString();
+            r->cause = d.value(u"cause").toString();
+        } else {
+            r->resumeState = ev.resumeState;
+            r->resumeInput = ev.resumeInput;
+        }
+    }
+    if (released)
+        Q_EMIT executionChanged(r->arn);
+}
+
+void FakeAwsServer::applyEffect(Run *r, const QJsonObject &effect)
+{
+    Table *t = table(r->region, s(SagaTable));
+    if (!t) {
+        createTable(s(SagaTable), s("TransactionId"), r->region);
+        t = table(r->region, s(SagaTable));
+    }
+    const QJsonObject key { { s("TransactionId"), Json { { s("S"), r->transactionId } } } };
+    QString error;
+    const QString k = t->keyOf(key, false, &error);
+    if (k.isEmpty())
+        return; // the table's key is not TransactionId
+    const QString attribute = effect.value(u"attribute").toString();
+    if (effect.value(u"op").toString() == u"put") {
+        QJsonObject item = t->items.value(k, key);
+        item.insert(attribute, Json { { s("S"), QString(attribute + u" sample data") } });
+        t->items.insert(k, item);
+    } else if (t->items.contains(k)) {
+        QJsonObject item = t->items.value(k);
+        item.remove(attribute);
+        if (item.size() <= t->keys.size())
+            t->items.remove(k);
+        else
+            t->items.insert(k, item);
+    }
+}
+
+bool FakeAwsServer::stopExecution(const QString &executionArn, const QString &error, const QString &cause, QString *why)
+{
+    Run *r = run(executionArn);
+    if (!r) {
+        if (why)
+            *why = QStringLiteral("ExecutionDoesNotExist: Execution Does Not Exist: '%1'").arg(executionArn);
+        return false;
+    }
+    if (r->status != u"RUNNING") {
+        if (why)
+            *why = QStringLiteral("ValidationException: Execution '%1' is not running (%2)")
+                       .arg(executionArn, r->status);
+        return false;
+    }
+    r->pending.clear();
+    if (r->timer)
+        r->timer->stop();
+    const qint64 last = r->events.isEmpty() ? 0 : qint64(r->events.last().toObject().value(u"id").toDouble());
+    QJsonObject details;
+    if (!error.isEmpty())
+        details.insert(s("error"), error);
+    if (!cause.isEmpty())
+        details.insert(s("cause"), cause);
+    SimEvent ev;
+    ev.event = Json { { s("id"), double(last + 1) }, { s("previousEventId"), double(last) },
+        { s("type"), s("ExecutionAborted") } };
+    ev.event.insert(s("executionAbortedEventDetails"), details);
+    // On a simulated clock the stop comes a moment after the last event.
+    r->segmentMs = r->lastTsMs;
+    ev.offsetMs = 1500;
+    r->pending.append(ev);
+    release(r, 1);
+    return true;
+}
+
+bool FakeAwsServer::redriveExecution(const QString &executionArn, QString *why)
+{
+    Run *r = run(executionArn);
+    if (!r) {
+        if (why)
+            *why = QStringLiteral("ExecutionDoesNotExist: Execution Does Not Exist: '%1'").arg(executionArn);
+        return false;
+    }
+    if (r->status != u"FAILED" && r->status != u"TIMED_OUT" && r->status != u"ABORTED") {
+        if (why)
+            *why = QStringLiteral("ExecutionNotRedrivable: Execution '%1' cannot be redriven: its status is %2")
+                       .arg(executionArn, r->status);
+        return false;
+    }
+    if (r->events.size() >= 24999) {
+        if (why)
+            *why = QStringLiteral("ExecutionNotRedrivable: Execution '%1' has 24999 or more history events")
+                       .arg(executionArn);
+        return false;
+    }
+    if (r->definition.isEmpty() || r->resumeState.isEmpty()) {
+        if (why)
+            *why = QStringLiteral("ExecutionNotRedrivable: Execution '%1' has no state to redrive from")
+                       .arg(executionArn);
+        return false;
+    }
+    ++r->redriveCount;
+    r->redriveMs = r->virtualClock ? r->lastTsMs + 60000 : nowMs();
+    r->segmentMs = r->redriveMs;
+    r->status = s("RUNNING");
+    r->stopMs = 0;
+    r->error.clear();
+    r->cause.clear();
+    r->output.clear();
+    const qint64 last = qint64(r->events.last().toObject().value(u"id").toDouble());
+    Faults off;
+    off.enabled = false;
+    Simulator sim(last + 1, r->region, off, !r->transactionId.isEmpty());
+    sim.redrive(r->definition, r->redriveCount, last, r->resumeState, r->resumeInput);
+    r->pending = sim.events;
+    release(r, r->tickMs == 0 ? INT_MAX : (r->tickMs > 0 ? 1 : 0));
+    schedule(r);
+    return true;
+}
+
+FakeAwsServer::Run *FakeAwsServer::run(const QString &arn) const
+{
+    return m_runByArn.value(arn, nullptr);
+}
+
+FakeAwsServer::Execution FakeAwsServer::snapshot(const Run &r) const
+{
+    Execution e;
+    e.arn = r.arn;
+    e.stateMachineArn = r.machineArn;
+    e.name = r.name;
+    e.region = r.region;
+    e.status = r.status;
+    e.startDate = fromMs(r.startMs);
+    e.stopDate = fromMs(r.stopMs);
+    e.redriveDate = fromMs(r.redriveMs);
+    e.input = r.input;
+    e.output = r.output;
+    e.error = r.error;
+    e.cause = r.cause;
+    e.redriveCount = r.redriveCount;
+    e.events = r.events;
+    e.pendingEvents = int(r.pending.size());
+    return e;
+}
+
+QList<FakeAwsServer::Execution> FakeAwsServer::executions() const
+{
+    QList<Execution> out;
+    for (const auto &r : m_runs)
+        out << snapshot(*r);
+    return out;
+}
+
+FakeAwsServer::Execution FakeAwsServer::execution(const QString &executionArn) const
+{
+    const Run *r = run(executionArn);
+    return r ? snapshot(*r) : Execution();
+}
+
+FakeAwsServer::Table *FakeAwsServer::table(const QString &region, const QString &name) const
+{
+    return m_tables.value(region + u'/' + name).get();
+}
+
+void FakeAwsServer::createTable(const QString &name, const QString &hashKey, const QString &region)
+{
+    auto t = std::make_shared<Table>();
+    t->name = name;
+    t->region = region;
+    t->keys = QStringList { hashKey };
+    t->keySchema = QJsonArray { Json { { s("AttributeName"), hashKey }, { s("KeyType"), s("HASH") } } };
+    t->attributeDefinitions = QJsonArray { Json { { s("AttributeName"), hashKey }, { s("AttributeType"), s("S") } } };
+    t->createdMs = nowMs();
+    m_tables.insert(region + u'/' + name, t);
+}
+
+void FakeAwsServer::putItem(const QString &tableName, const QJsonObject &item, const QString &region)
+{
+    if (item.isEmpty())
+        return;
+    if (!table(region, tableName))
+        createTable(tableName, item.begin().key(), region);
+    Table *t = table(region, tableName);
+    QString error;
+    const QString k = t->keyOf(item, false, &error);
+    if (!k.isEmpty())
+        t->items.insert(k, item);
+}
+
+QJsonObject FakeAwsServer::item(const QString &tableName, const QJsonObject &key, const QString &region) const
+{
+    const Table *t = table(region, tableName);
+    if (!t)
+        return {};
+    QString error;
+    const QString k = t->keyOf(key, true, &error);
+    return k.isEmpty() ? QJsonObject() : t->items.value(k);
+}
+
+int FakeAwsServer::requestCount(const QString &operation) const
+{
+    if (!operation.isEmpty())
+        return m_requests.value(operation);
+    int total = 0;
+    for (const int n : m_requests)
+        total += n;
+    return total;
+}
+
+QByteArray FakeAwsServer::loopDefinition()
+{
+    return QByteArrayLiteral(
+        R"({"Comment":"A loop that makes long histories","StartAt":"Tick","States":{)"
+        R"("Tick":{"Type":"Pass","Next":"More"},)"
+        R"("More":{"Type":"Choice","Choices":[{"Variable":"$.done","BooleanEquals":true,"Next":"Done"}],"Default":"Tick"},)"
+        R"("Done":{"Type":"Succeed"}}})");
+}
+
+QJsonArray FakeAwsServer::loopHistory(int minEvents, const QDateTime &start)
+{
+    const int loops = qMax(1, (minEvents - 4 + 3) / 4);
+    QJsonArray events;
+    qint64 ts = start.toMSecsSinceEpoch();
+    qint64 id = 0;
+    const auto add = [&](const QString &type, const QString &key, const QJsonObject &details) {
+        ++id;
+        ts += 10;
+        QJsonObject e { { s("id"), double(id) }, { s("previousEventId"), double(id - 1) },
+            { s("timestamp"), epochSeconds(ts) }, { s("type"), type } };
+        if (!key.isEmpty())
+            e.insert(key, details);
+        events.append(e);
+    };
+    const auto state = [](const QString &name, const QString &field, const QString &data) {
+        return Json { { s("name"), name }, { field, data },
+            { QString(field + u"Details"), Json { { s("truncated"), false } } } };
+    };
+    add(s("ExecutionStarted"), s("executionStartedEventDetails"),
+        Json { { s("input"), s("{}") }, { s("inputDetails"), Json { { s("truncated"), false } } },
+            { s("roleArn"), QStringLiteral("arn:aws:iam::%1:role/history-loop-role").arg(s(Account)) } });
+    for (int i = 0; i < loops; ++i) {
+        const QString in = QStringLiteral("{\"i\":%1}").arg(i);
+        const QString out = i + 1 == loops ? s("{\"done\":true}") : QStringLiteral("{\"i\":%1}").arg(i + 1);
+        add(s("PassStateEntered"), s("stateEnteredEventDetails"), state(s("Tick"), s("input"), in));
+        add(s("PassStateExited"), s("stateExitedEventDetails"), state(s("Tick"), s("output"), out));
+        add(s("ChoiceStateEntered"), s("stateEnteredEventDetails"), state(s("More"), s("input"), out));
+        add(s("ChoiceStateExited"), s("stateExitedEventDetails"), state(s("More"), s("output"), out));
+    }
+    add(s("SucceedStateEntered"), s("stateEnteredEventDetails"), state(s("Done"), s("input"), s("{\"done\":true}")));
+    add(s("SucceedStateExited"), s("stateExitedEventDetails"), state(s("Done"), s("output"), s("{\"done\":true}")));
+    add(s("ExecutionSucceeded"), s("executionSucceededEventDetails"),
+        Json { { s("output"), s("{\"done\":true}") }, { s("outputDetails"), Json { { s("truncated"), false } } } });
+    return events;
+}
+
+// --- HTTP ---
+
+namespace {
+
+const char *reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 413:
+        return "Payload Too Large";
+    default:
+        return "Internal Server Error";
+    }
+}
+
+QString regionOf(const QByteArray &authorization)
+{
+    // AWS4-HMAC-SHA256 Credential=AKID/20251123/us-east-1/states/aws4_request, SignedHeaders=..., Signature=...
+    const qsizetype c = authorization.indexOf("Credential=");
+    if (c < 0)
+        return {};
+    const QByteArray credential = authorization.mid(c + 11).split(',').value(0).trimmed();
+    return QString::fromLatin1(credential.split('/').value(2));
+}
+
+// Opaque page tokens: base64url of {"op", "at"}.
+QString makeToken(const QString &op, qint64 at)
+{
+    return QString::fromLatin1(QJsonDocument(Json { { s("op"), op }, { s("at"), double(at) } })
+                                   .toJson(QJsonDocument::Compact)
+                                   .toBase64(QByteArray::Base64UrlEncoding));
+}
+
+std::optional<qint64> readToken(const QJsonObject &in, const QString &op)
+{
+    const QString token = in.value(u"nextToken").toString();
+    if (token.isEmpty())
+        return qint64(-1);
+    const QJsonObject o
+        = QJsonDocument::fromJson(QByteArray::fromBase64(token.toLatin1(), QByteArray::Base64UrlEncoding)).object();
+    if (o.value(u"op").toString() != op || !o.value(u"at").isDouble())
+        return std::nullopt;
+    return qint64(o.value(u"at").toDouble());
+}
+
+} // namespace
+
+void FakeAwsServer::onConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadable(socket); });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    }
+}
+
+void FakeAwsServer::onReadable(QTcpSocket *socket)
+{
+    QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
+    for (;;) {
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            break;
+        const QList<QByteArray> lines = buffer.left(end).split('\n');
+        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
+        const QByteArray method = start.value(0);
+        QByteArray target, authorization;
+        qsizetype length = 0;
+        bool close = start.value(2) == "HTTP/1.0";
+        bool expectContinue = false;
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const qsizetype colon = lines.at(i).indexOf(':');
+            if (colon <= 0)
+                continue;
+            const QByteArray name = lines.at(i).left(colon).trimmed().toLower();
+            const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
+            if (name == "content-length")
+                length = value.toLongLong();
+            else if (name == "x-amz-target")
+                target = value;
+            else if (name == "authorization")
+                authorization = value;
+            else if (name == "connection")
+                close = value.toLower() == "close";
+            else if (name == "expect")
+                expectContinue = value.toLower() == "100-continue";
+        }
+        if (buffer.size() < end + 4 + length) {
+            if (expectContinue && !socket->property("continued").toBool()) {
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+                socket->setProperty("continued", true);
+            }
+            break;
+        }
+        socket->setProperty("continued", false);
+        const QByteArray body = buffer.mid(end + 4, length);
+        buffer.remove(0, end + 4 + length);
+
+        QString operation;
+        Response answer;
+        if (method != "POST")
+            answer = Response::error(s("UnknownOperationException"), s("Only POST / is served"), 404);
+        else
+            answer = handle(target, authorization, body, &operation);
+        m_requests[operation.isEmpty() ? s("(none)") : operation] += 1;
+
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + reasonPhrase(answer.status) + "\r\n";
+        out += "Content-Type: application/x-amz-json-1.0\r\n";
+        out += "x-amzn-RequestId: " + QUuid::createUuid().toByteArray(QUuid::WithoutBraces) + "\r\n";
+        out += "Content-Length: " + QByteArray::number(answer.body.size()) + "\r\n";
+        if (close)
+            out += "Connection: close\r\n";
+        out += "\r\n" + answer.body;
+        socket->write(out);
+        Q_EMIT requestHandled(operation, answer.status);
+        if (close) {
+            socket->disconnectFromHost();
+            return;
+        }
+    }
+    socket->setProperty("buffer", buffer);
+}
+
+FakeAwsServer::Response FakeAwsServer::handle(
+    const QByteArray &target, const QByteArray &authorization, const QByteArray &body, QString *operation)
+{
+    const qsizetype dot = target.indexOf('.');
+    const QByteArray service = target.left(dot);
+    *operation = QString::fromLatin1(target.mid(dot + 1));
+    if (!authorization.startsWith("AWS4-HMAC-SHA256 "))
+        return Response::error(s("MissingAuthenticationToken"), s("Missing Authentication Token"));
+    QString region = regionOf(authorization);
+    if (region.isEmpty())
+        return Response::error(
+            s("IncompleteSignatureException"), s("Authorization header requires 'Credential' parameter."));
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body.isEmpty() ? QByteArray("{}") : body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return Response::error(s("SerializationException"), s("Start of structure or map found where not expected."));
+    if (dot < 0 || (service != "AWSStepFunctions" && service != "DynamoDB_20120810"))
+        return Response::error(s("UnknownOperationException"), QString());
+    if (service == "AWSStepFunctions")
+        return stepFunctions(*operation, region, doc.object());
+    return dynamoDb(*operation, region, doc.object());
+}
+
+FakeAwsServer::Response FakeAwsServer::stepFunctions(const QString &op, const QString &region, const QJsonObject &in)
+{
+    const auto maxResults = [&in](int *value) {
+        const int n = in.value(u"maxResults").toInt();
+        if (n < 0 || n > 1000)
+            return false;
+        *value = n == 0 ? 100 : n;
+        return true;
+    };
+    const auto validation = [](const QString &field, const QJsonValue &value, const char *constraint) {
+        return Response::error(s("ValidationException"),
+            QStringLiteral("1 validation error detected: Value '%1' at '%2' failed to satisfy constraint: %3")
+                .arg(jsonText(value), field, s(constraint)));
+    };
+    const auto noMachine = [](const QString &arn) {
+        return arn.startsWith(u"arn:aws:states:")
+            ? Response::error(
+                s("StateMachineDoesNotExist"), QStringLiteral("State Machine Does Not Exist: '%1'").arg(arn))
+            : Response::error(
+                s("InvalidArn"), QStringLiteral("Invalid Arn: 'Resource type not valid in this context: %1'").arg(arn));
+    };
+    const auto noExecution = [](const QString &arn) {
+        return arn.startsWith(u"arn:aws:states:")
+            ? Response::error(s("ExecutionDoesNotExist"), QStringLiteral("Execution Does Not Exist: '%1'").arg(arn))
+            : Response::error(
+                s("InvalidArn"), QStringLiteral("Invalid Arn: 'Resource type not valid in this context: %1'").arg(arn));
+    };
+    const auto splitError = [](const QString &why) {
+        const qsizetype colon = why.indexOf(u": ");
+        return Response::error(why.left(colon), why.mid(colon + 2));
+    };
+    const auto describeMachine = [](const StateMachine &m) {
+        return Json { { s("stateMachineArn"), m.arn }, { s("name"), m.name }, { s("status"), s("ACTIVE") },
+            { s("definition"), QString::fromUtf8(m.definition) }, { s("roleArn"), m.roleArn },
+            { s("type"), s("STANDARD") }, { s("creationDate"), epochSeconds(m.createdMs) },
+            { s("loggingConfiguration"), Json { { s("level"), s("OFF") }, { s("includeExecutionData"), false } } },
+            { s("tracingConfiguration"), Json { { s("enabled"), false } } } };
+    };
+
+    if (op == u"CreateStateMachine") {
+        const QString name = in.value(u"name").toString();
+        const QByteArray definition = in.value(u"definition").toString().toUtf8();
+        QJsonParseError pe;
+        QJsonDocument::fromJson(definition, &pe);
+        if (name.isEmpty() || pe.error != QJsonParseError::NoError)
+            return Response::error(
+                s("InvalidDefinition"), QStringLiteral("Invalid State Machine Definition: '%1'").arg(pe.errorString()));
+        const QString arn = QStringLiteral("arn:aws:states:%1:%2:stateMachine:%3").arg(region, s(Account), name);
+        if (m_machines.contains(arn))
+            return Response::error(
+                s("StateMachineAlreadyExists"), QStringLiteral("State Machine Already Exists: '%1'").arg(arn));
+        addStateMachine(name, definition, region);
+        if (in.contains(u"roleArn"))
+            m_machines.value(arn)->roleArn = in.value(u"roleArn").toString();
+        return Response::ok({ { s("stateMachineArn"), arn }, { s("creationDate"), epochSeconds(nowMs()) } });
+    }
+    if (op == u"ListStateMachines") {
+        int max = 0;
+        if (!maxResults(&max))
+            return validation(
+                s("maxResults"), in.value(u"maxResults"), "Member must have value less than or equal to 1000");
+        const std::optional<qint64> at = readToken(in, op);
+        if (!at)
+            return Response::error(s("InvalidToken"), s("Invalid Token: 'Invalid token'"));
+        QList<const StateMachine *> list;
+        for (const auto &m : m_machines)
+            if (m->region == region)
+                list << m.get();
+        std::sort(list.begin(), list.end(), [](auto *a, auto *b) { return a->name < b->name; });
+        const qint64 from = qMax<qint64>(0, *at);
+        QJsonArray items;
+        for (qint64 i = from; i < list.size() && i < from + max; ++i)
+            items.append(Json { { s("stateMachineArn"), list.at(i)->arn }, { s("name"), list.at(i)->name },
+                { s("type"), s("STANDARD") }, { s("creationDate"), epochSeconds(list.at(i)->createdMs) } });
+        QJsonObject out { { s("stateMachines"), items } };
+        if (from + max < list.size())
+            out.insert(s("nextToken"), makeToken(op, from + max));
+        return Response::ok(out);
+    }
+    if (op == u"DescribeStateMachine") {
+        const QString arn = in.value(u"stateMachineArn").toString();
+        const auto m = m_machines.value(arn);
+        return m ? Response::ok(describeMachine(*m)) : noMachine(arn);
+    }
+    if (op == u"DescribeStateMachineForExecution") {
+        const QString arn = in.value(u"executionArn").toString();
+        const Run *r = run(arn);
+        if (!r)
+            return noExecution(arn);
+        const auto m = m_machines.value(r->machineArn);
+        QJsonObject out = describeMachine(*m);
+        out.remove(s("status"));
+        out.remove(s("type"));
+        out.remove(s("creationDate"));
+        out.insert(s("updateDate"), epochSeconds(m->createdMs));
+        return Response::ok(out);
+    }
+    if (op == u"ListExecutions") {
+        const QString arn = in.value(u"stateMachineArn").toString();
+        if (!m_machines.contains(arn))
+            return noMachine(arn);
+        int max = 0;
+        if (!maxResults(&max))
+            return validation(
+                s("maxResults"), in.value(u"maxResults"), "Member must have value less than or equal to 1000");
+        const QString filter = in.value(u"statusFilter").toString();
+        const QString redrive = in.value(u"redriveFilter").toString();
+        const std::optional<qint64> at = readToken(in, op);
+        if (!at)
+            return Response::error(s("InvalidToken"), s("Invalid Token: 'Invalid token'"));
+        QList<const Run *> list;
+        for (const auto &r : m_runs)
+            if (r->machineArn == arn && (filter.isEmpty() || r->status == filter)
+                && (redrive.isEmpty() || (redrive == u"REDRIVEN") == (r->redriveCount > 0)))
+                list << r.get();
+        std::stable_sort(list.begin(), list.end(), [](auto *a, auto *b) { return a->startMs > b->startMs; });
+        const qint64 from = qMax<qint64>(0, *at);
+        QJsonArray items;
+        for (qint64 i = from; i < list.size() && i < from + max; ++i) {
+            const Run *r = list.at(i);
+            QJsonObject item { { s("executionArn"), r->arn }, { s("stateMachineArn"), r->machineArn },
+                { s("name"), r->name }, { s("status"), r->status }, { s("startDate"), epochSeconds(r->startMs) },
+                { s("redriveCount"), r->redriveCount } };
+            if (r->stopMs)
+                item.insert(s("stopDate"), epochSeconds(r->stopMs));
+            if (r->redriveMs)
+                item.insert(s("redriveDate"), epochSeconds(r->redriveMs));
+            items.append(item);
+        }
+        QJsonObject out { { s("executions"), items } };
+        if (from + max < list.size())
+            out.insert(s("nextToken"), makeToken(op, from + max));
+        return Response::ok(out);
+    }
+    if (op == u"DescribeExecution") {
+        const QString arn = in.value(u"executionArn").toString();
+        const Run *r = run(arn);
+        if (!r)
+            return noExecution(arn);
+        const bool data = in.value(u"includedData").toString() != u"METADATA_ONLY";
+        QJsonObject out { { s("executionArn"), r->arn }, { s("stateMachineArn"), r->machineArn },
+            { s("name"), r->name }, { s("status"), r->status }, { s("startDate"), epochSeconds(r->startMs) },
+            { s("redriveCount"), r->redriveCount } };
+        if (data) {
+            out.insert(s("input"), r->input);
+            out.insert(s("inputDetails"), Json { { s("included"), true } });
+        }
+        if (r->stopMs)
+            out.insert(s("stopDate"), epochSeconds(r->stopMs));
+        if (r->status == u"SUCCEEDED" && data) {
+            out.insert(s("output"), r->output);
+            out.insert(s("outputDetails"), Json { { s("included"), true } });
+        }
+        if (r->status == u"FAILED" || r->status == u"ABORTED" || r->status == u"TIMED_OUT") {
+            if (!r->error.isEmpty())
+                out.insert(s("error"), r->error);
+            if (!r->cause.isEmpty())
+                out.insert(s("cause"), r->cause);
+        }
+        if (r->redriveMs)
+            out.insert(s("redriveDate"), epochSeconds(r->redriveMs));
+        if (r->status == u"RUNNING" || r->status == u"SUCCEEDED") {
+            out.insert(s("redriveStatus"), s("NOT_REDRIVABLE"));
+            out.insert(s("redriveStatusReason"),
+                r->status == u"RUNNING" ? s("Execution is RUNNING and cannot be redriven")
+                                        : s("Execution is SUCCEEDED and cannot be redriven"));
+        } else {
+            out.insert(s("redriveStatus"), r->definition.isEmpty() ? s("NOT_REDRIVABLE") : s("REDRIVABLE"));
+        }
+        return Response::ok(out);
+    }
+    if (op == u"GetExecutionHistory") {
+        const QString arn = in.value(u"executionArn").toString();
+        const Run *r = run(arn);
+        if (!r)
+            return noExecution(arn);
+        int max = 0;
+        if (!maxResults(&max))
+            return validation(
+                s("maxResults"), in.value(u"maxResults"), "Member must have value less than or equal to 1000");
+        const bool reverse = in.value(u"reverseOrder").toBool();
+        const bool data = in.value(u"includeExecutionData").toBool(true);
+        const QString tokenOp = reverse ? QString(op + u"-") : QString(op + u"+");
+        const std::optional<qint64> at = readToken(in, tokenOp);
+        if (!at)
+            return Response::error(s("InvalidToken"), s("Invalid Token: 'Invalid token'"));
+        // Ids are dense from 1, so an id is an index plus one.
+        const qint64 count = r->events.size();
+        qint64 id = *at >= 0 ? *at : (reverse ? count : 1);
+        QJsonArray page;
+        while (page.size() < max && id >= 1 && id <= count) {
+            QJsonObject e = r->events.at(id - 1).toObject();
+            if (!data) {
+                for (auto it = e.begin(); it != e.end(); ++it) {
+                    if (!it.value().isObject())
+                        continue;
+                    QJsonObject d = it.value().toObject();
+                    for (const char *field : { "input", "inputDetails", "output", "outputDetails", "parameters" })
+                        d.remove(s(field));
+                    it.value() = d;
+                }
+            }
+            page.append(e);
+            id += reverse ? -1 : 1;
+        }
+        QJsonObject out { { s("events"), page } };
+        if (id >= 1 && id <= count)
+            out.insert(s("nextToken"), makeToken(tokenOp, id));
+        return Response::ok(out);
+    }
+    if (op == u"StartExecution") {
+        const QString arn = in.value(u"stateMachineArn").toString();
+        const auto m = m_machines.value(arn);
+        if (!m)
+            return noMachine(arn);
+        QString type, message;
+        StartOptions options;
+        const QString executionArn = startRun(m.get(), in.value(u"name").toString(),
+            in.contains(u"input") ? in.value(u"input").toString() : s("{}"), options, &type, &message);
+        if (executionArn.isEmpty())
+            return Response::error(type, message);
+        return Response::ok(
+            { { s("executionArn"), executionArn }, { s("startDate"), epochSeconds(run(executionArn)->startMs) } });
+    }
+    if (op == u"StopExecution") {
+        const QString arn = in.value(u"executionArn").toString();
+        if (!run(arn))
+            return noExecution(arn);
+        QString why;
+        if (!stopExecution(arn, in.value(u"error").toString(), in.value(u"cause").toString(), &why))
+            return splitError(why);
+        return Response::ok({ { s("stopDate"), epochSeconds(run(arn)->stopMs) } });
+    }
+    if (op == u"RedriveExecution") {
+        const QString arn = in.value(u"executionArn").toString();
+        if (!run(arn))
+            return noExecution(arn);
+        QString why;
+        if (!redriveExecution(arn, &why))
+            return splitError(why);
+        return Response::ok({ { s("redriveDate"), epochSeconds(run(arn)->redriveMs) } });
+    }
+    return Response::error(s("UnknownOperationException"), QStringLiteral("Unknown operation %1").arg(op));
+}
+
+FakeAwsServer::Response FakeAwsServer::dynamoDb(const QString &op, const QString &region, const QJsonObject &in)
+{
+    const auto error = [](const char *type, const QString &message) {
+        return Response::error(u"com.amazonaws.dynamodb.v20120810#" + s(type), message);
+    };
+    const QString name = in.value(u"TableName").toString();
+    if (op == u"ListTables") {
+        QStringList names;
+        for (const auto &t : m_tables)
+            if (t->region == region)
+                names << t->name;
+        names.sort();
+        return Response::ok({ { s("TableNames"), QJsonArray::fromStringList(names) } });
+    }
+    if (op == u"CreateTable") {
+        if (table(region, name))
+            return error("ResourceInUseException", QStringLiteral("Table already exists: %1").arg(name));
+        const QJsonArray schema = in.value(u"KeySchema").toArray();
+        if (name.isEmpty() || schema.isEmpty())
+            return error("ValidationException",
+                s("One or more parameter values were invalid: KeySchema and TableName are required"));
+        auto t = std::make_shared<Table>();
+        t->name = name;
+        t->region = region;
+        t->keySchema = schema;
+        t->attributeDefinitions = in.value(u"AttributeDefinitions").toArray();
+        for (const QString &kind : { s("HASH"), s("RANGE") })
+            for (const QJsonValue &k : schema)
+                if (k[u"KeyType"].toString() == kind)
+                    t->keys << k[u"AttributeName"].toString();
+        t->createdMs = nowMs();
+        m_tables.insert(region + u'/' + name, t);
+        QJsonObject d = t->description();
+        d.insert(s("TableStatus"), s("ACTIVE"));
+        return Response::ok({ { s("TableDescription"), d } });
+    }
+    Table *t = table(region, name);
+    if (!t)
+        return error("ResourceNotFoundException",
+            op == u"DescribeTable" ? QStringLiteral("Requested resource not found: Table: %1 not found").arg(name)
+                                   : s("Requested resource not found"));
+    if (op == u"DescribeTable")
+        return Response::ok({ { s("Table"), t->description() } });
+    QString why;
+    if (op == u"GetItem") {
+        const QString k = t->keyOf(in.value(u"Key").toObject(), true, &why);
+        if (k.isEmpty())
+            return error("ValidationException", why);
+        if (!t->items.contains(k))
+            return Response::ok({});
+        return Response::ok({ { s("Item"), t->items.value(k) } });
+    }
+    if (op == u"PutItem") {
+        const QJsonObject item = in.value(u"Item").toObject();
+        const QString k = t->keyOf(item, false, &why);
+        if (k.isEmpty())
+            return error("ValidationException", why);
+        const QJsonObject old = t->items.value(k);
+        t->items.insert(k, item);
+        if (in.value(u"ReturnValues").toString() == u"ALL_OLD" && !old.isEmpty())
+            return Response::ok({ { s("Attributes"), old } });
+        return Response::ok({});
+    }
+    if (op == u"DeleteItem") {
+        const QString k = t->keyOf(in.value(u"Key").toObject(), true, &why);
+        if (k.isEmpty())
+            return error("ValidationException", why);
+        const QJsonObject old = t->items.take(k);
+        if (in.value(u"ReturnValues").toString() == u"ALL_OLD" && !old.isEmpty())
+            return Response::ok({ { s("Attributes"), old } });
+        return Response::ok({});
+    }
+    return error("UnknownOperationException", QStringLiteral("Unknown operation %1").arg(op));
+}
+
+} // namespace Bramble::Test

@@ -10,6 +10,7 @@
 #include "aws/awspager.h"
 #include "aws/awssession.h"
 #include "aws/stepfunctionsclient.h"
+#include "saga/executionentry.h"
 #include "saga/executionfollower.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
@@ -19,7 +20,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 namespace Bramble::Cli {
 
@@ -376,12 +376,9 @@ int runSagasStart(Invocation &inv)
             QStringLiteral("--input: %1 bytes; Step Functions takes at most %2").arg(input.size()).arg(MaxInputBytes));
     const QString name = inv.parser->value(QStringLiteral("name"));
     // The service's rules for execution names, checked before anything is sent.
-    static const QRegularExpression badName(
-        QStringLiteral("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\x00-\\x1f\\x7f-\\x9f]"));
-    if (inv.parser->isSet(QStringLiteral("name")) && (name.isEmpty() || name.size() > 80 || name.contains(badName)))
-        return inv.usage(QStringLiteral("--name: \"%1\" is not a valid execution name (1 to 80 characters, no blanks, "
-                                        "brackets, wildcards or punctuation like \" # % \\ ^ | ~ ` $ & , ; : /)")
-                             .arg(name));
+    const QString nameProblem = Saga::executionNameProblem(name);
+    if (inv.parser->isSet(QStringLiteral("name")) && !nameProblem.isEmpty())
+        return inv.usage(QStringLiteral("--name: \"%1\" is not a valid execution name: %2").arg(name, nameProblem));
 
     const auto sfn = openStateMachine(inv, machine);
     if (!sfn)

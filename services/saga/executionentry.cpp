@@ -21,4 +21,25 @@ ExecutionEntry ExecutionEntry::fromJson(const QJsonObject &json)
     return e;
 }
 
+QString executionNameProblem(const QString &name)
+{
+    if (name.isEmpty())
+        return QStringLiteral("a name has at least one character");
+    if (name.size() > MaxExecutionNameLength)
+        return QStringLiteral("a name has at most %1 characters; this one has %2")
+            .arg(MaxExecutionNameLength)
+            .arg(name.size());
+    static const QString forbidden = QStringLiteral("<>{}[]?*\"#%\\^|~`$&,;:/");
+    for (const QChar c : name) {
+        const char16_t u = c.unicode();
+        if (u < 0x20 || (u >= 0x7f && u <= 0x9f))
+            return QStringLiteral("a name cannot contain control characters");
+        if (c.isSpace())
+            return QStringLiteral("a name cannot contain whitespace");
+        if (forbidden.contains(c))
+            return QStringLiteral("a name cannot contain \u201c%1\u201d (nor any of %2)").arg(QString(c), forbidden);
+    }
+    return {};
+}
+
 } // namespace Bramble::Saga

@@ -39,4 +39,10 @@ struct ExecutionEntry {
     static ExecutionEntry fromJson(const QJsonObject &json);
 };
 
+// Step Functions' rule for an execution name (StartExecution "name"): 1 to
+// 80 characters, no whitespace, control characters or any of
+// < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /. Empty when valid, else why not.
+constexpr int MaxExecutionNameLength = 80;
+QString executionNameProblem(const QString &name);
+
 } // namespace Bramble::Saga

@@ -360,17 +360,15 @@ void SagaExplorer::startExecution(const QString &machineArn, const QString &name
 void SagaExplorer::stopExecution(const QString &executionArn, const QString &cause)
 {
     Aws::AwsCall *call = m_sfn->stopExecution(executionArn, QStringLiteral("Bramble.Stopped"), cause);
-    connect(call, &Aws::AwsCall::finished, this, [this, call, executionArn] {
-        Q_EMIT actionFinished(Action::Stop, executionArn, call->response().error);
-    });
+    connect(call, &Aws::AwsCall::finished, this,
+        [this, call, executionArn] { Q_EMIT actionFinished(Action::Stop, executionArn, call->response().error); });
 }
 
 void SagaExplorer::redriveExecution(const QString &executionArn)
 {
     Aws::AwsCall *call = m_sfn->redriveExecution(executionArn);
-    connect(call, &Aws::AwsCall::finished, this, [this, call, executionArn] {
-        Q_EMIT actionFinished(Action::Redrive, executionArn, call->response().error);
-    });
+    connect(call, &Aws::AwsCall::finished, this,
+        [this, call, executionArn] { Q_EMIT actionFinished(Action::Redrive, executionArn, call->response().error); });
 }
 
 } // namespace Bramble::Saga

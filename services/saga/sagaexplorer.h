@@ -111,8 +111,8 @@ public:
     void redriveExecution(const QString &executionArn);
 
 Q_SIGNALS:
-    void stateMachinesListed(const QList<Bramble::Aws::StateMachineSummary> &machines,
-        const Bramble::Aws::AwsError &error);
+    void stateMachinesListed(
+        const QList<Bramble::Aws::StateMachineSummary> &machines, const Bramble::Aws::AwsError &error);
     void machineLoaded(const QString &machineArn, const Bramble::Aws::AwsError &error);
     void executionsListed(const QString &machineArn, const QList<Bramble::Saga::ExecutionEntry> &executions,
         const Bramble::Aws::AwsError &error);
@@ -121,11 +121,11 @@ Q_SIGNALS:
     void detailsProgress(int done, int total);
     void executionLoaded(const QString &executionArn, const Bramble::Saga::LoadedExecution &execution,
         const Bramble::Aws::AwsError &error);
-    void recordFetched(const QString &executionArn, const QJsonObject &item, bool found,
-        const Bramble::Aws::AwsError &error);
+    void recordFetched(
+        const QString &executionArn, const QJsonObject &item, bool found, const Bramble::Aws::AwsError &error);
     // resultArn: the new execution's ARN for Start, else the execution's.
-    void actionFinished(Bramble::Saga::SagaExplorer::Action action, const QString &resultArn,
-        const Bramble::Aws::AwsError &error);
+    void actionFinished(
+        Bramble::Saga::SagaExplorer::Action action, const QString &resultArn, const Bramble::Aws::AwsError &error);
 
 private:
     struct DetailJob;

@@ -58,7 +58,8 @@ RecordSource effectiveRecordSource(const RecordSource &fromDefinition, const Mac
 QString SagaSettingsStore::key(const QString &machineArn) const
 {
     return QStringLiteral("sagas/machines/")
-        + QString::fromLatin1(machineArn.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        + QString::fromLatin1(
+            machineArn.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
 MachineSettings SagaSettingsStore::load(const QString &machineArn) const

@@ -37,7 +37,10 @@ RecordSource effectiveRecordSource(const RecordSource &fromDefinition, const Mac
 // "sagas/machines/<ARN, base64url>", one JSON document each).
 class SagaSettingsStore {
 public:
-    explicit SagaSettingsStore(QSettings *settings) : m_settings(settings) { }
+    explicit SagaSettingsStore(QSettings *settings)
+        : m_settings(settings)
+    {
+    }
 
     MachineSettings load(const QString &machineArn) const;
     void save(const QString &machineArn, const MachineSettings &settings);

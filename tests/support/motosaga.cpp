@@ -74,8 +74,8 @@ QJsonObject MotoSaga::item(const QString &region, const QString &transactionId)
     const Aws::AwsResponse r = call(region, Aws::ServiceInfo::dynamoDb(), QStringLiteral("GetItem"),
         { { QStringLiteral("TableName"), table() }, { QStringLiteral("ConsistentRead"), true },
             { QStringLiteral("Key"),
-                QJsonObject { { QStringLiteral("TransactionId"),
-                    QJsonObject { { QStringLiteral("S"), transactionId } } } } } });
+                QJsonObject {
+                    { QStringLiteral("TransactionId"), QJsonObject { { QStringLiteral("S"), transactionId } } } } } });
     if (!r.ok())
         qWarning("GetItem: %s", qPrintable(r.error.toString()));
     return r.json.value(QStringLiteral("Item")).toObject();

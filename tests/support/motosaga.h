@@ -26,7 +26,10 @@ public:
     // resources/sagas/seed-saga.moto.asl.json.
     static QByteArray definition();
 
-    explicit MotoSaga(const MotoServer &moto) : m_moto(moto) { }
+    explicit MotoSaga(const MotoServer &moto)
+        : m_moto(moto)
+    {
+    }
 
     // One call; the response (a Timeout error when moto did not answer in 10 s).
     Aws::AwsResponse call(

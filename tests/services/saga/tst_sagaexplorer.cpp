@@ -113,10 +113,12 @@ private Q_SLOTS:
         QCOMPARE(e.executionArn, arn);
         QVERIFY2(e.loadError.isEmpty(), qPrintable(e.loadError));
         QVERIFY(e.inputLoaded);
-        QCOMPARE(QJsonDocument::fromJson(e.input.toUtf8()), QJsonDocument::fromJson(MotoSaga::input(QStringLiteral("1"), false).toUtf8()));
+        QCOMPARE(QJsonDocument::fromJson(e.input.toUtf8()),
+            QJsonDocument::fromJson(MotoSaga::input(QStringLiteral("1"), false).toUtf8()));
         QVERIFY(e.outcomeLoaded);
         QCOMPARE(e.outcome, Saga::SagaOutcome::Committed);
-        QCOMPARE(e.outcomeSentence, QStringLiteral("Committed: ProcessRecords, TransformRecords, CommitRecords succeeded"));
+        QCOMPARE(
+            e.outcomeSentence, QStringLiteral("Committed: ProcessRecords, TransformRecords, CommitRecords succeeded"));
 
         // Listing again: the finished execution's details come from the cache.
         QSignalSpy relisted(&explorer, &SagaExplorer::executionsListed);
@@ -169,7 +171,8 @@ private Q_SLOTS:
         QVERIFY(!execution.analysis.timeline.steps.first().input.isEmpty());
 
         QSignalSpy record(&explorer, &SagaExplorer::recordFetched);
-        explorer.fetchRecord(arn, MotoSaga::table(), QJsonObject { { QStringLiteral("TransactionId"), QStringLiteral("2") } });
+        explorer.fetchRecord(
+            arn, MotoSaga::table(), QJsonObject { { QStringLiteral("TransactionId"), QStringLiteral("2") } });
         QVERIFY(record.wait(10000));
         QVERIFY(record.first().at(3).value<Aws::AwsError>().isNull());
         QVERIFY(!record.first().at(2).toBool()); // the rollbacks deleted it
@@ -186,7 +189,8 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(10000));
         QVERIFY(!loaded.first().at(2).value<Aws::AwsError>().isNull());
         QSignalSpy record(&explorer, &SagaExplorer::recordFetched);
-        explorer.fetchRecord(QStringLiteral("x"), QStringLiteral("NoSuchTable"), QJsonObject { { QStringLiteral("k"), 1 } });
+        explorer.fetchRecord(
+            QStringLiteral("x"), QStringLiteral("NoSuchTable"), QJsonObject { { QStringLiteral("k"), 1 } });
         QVERIFY(record.wait(10000));
         QCOMPARE(record.first().at(3).value<Aws::AwsError>().code, QStringLiteral("ResourceNotFoundException"));
     }

@@ -54,6 +54,16 @@ private Q_SLOTS:
         QTest::newRow("wildcard") << QStringLiteral("$.a.*") << QString();
         QTest::newRow("bad index") << QStringLiteral("$.a[-1]") << QString();
         QTest::newRow("unclosed quote") << QStringLiteral("$['a") << QString();
+        QTest::newRow("spaces trimmed") << QStringLiteral("  $.n  ") << QStringLiteral("2");
+        QTest::newRow("no dollar") << QStringLiteral("a['b c']") << QString();
+        QTest::newRow("junk after dollar") << QStringLiteral("$a") << QString();
+        QTest::newRow("trailing dot") << QStringLiteral("$.a.") << QString();
+        QTest::newRow("empty index") << QStringLiteral("$.a['b c'][]") << QString();
+        QTest::newRow("unclosed index") << QStringLiteral("$.a['b c'][0") << QString();
+        QTest::newRow("index not a number") << QStringLiteral("$.a['b c'][x]") << QString();
+        QTest::newRow("key on array") << QStringLiteral("$.a['b c'].d") << QString();
+        QTest::newRow("key on scalar") << QStringLiteral("$.n.d") << QString();
+        QTest::newRow("empty path") << QString() << QString();
     }
 
     void jsonPath()
@@ -69,8 +79,9 @@ private Q_SLOTS:
             return;
         }
         QVERIFY2(!v.isUndefined(), qPrintable(error));
-        const QByteArray text = v.isObject() ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact)
-                                             : QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+        const QByteArray text = v.isObject()
+            ? QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact)
+            : QJsonDocument(QJsonArray { v }).toJson(QJsonDocument::Compact).mid(1).chopped(1);
         QCOMPARE(QString::fromUtf8(text), expected);
     }
 
@@ -95,10 +106,10 @@ private Q_SLOTS:
 
     void recordSourceInsideParallelAndJsonata()
     {
-        const RecordSource s = recordSourceFromDefinition(object(q(
-            "{'StartAt': 'W', 'States': {'W': {'Type': 'Parallel', 'End': true, 'Branches': [{'StartAt': 'T', "
-            "'States': {'T': {'Type': 'Task', 'Resource': 'arn:aws:states:::dynamodb:putItem', 'End': true, "
-            "'Arguments': {'TableName': 'Orders', 'Key': {'OrderId': {'S': '{% $states.input.id %}'}}}}}}]}}}")));
+        const RecordSource s = recordSourceFromDefinition(object(
+            q("{'StartAt': 'W', 'States': {'W': {'Type': 'Parallel', 'End': true, 'Branches': [{'StartAt': 'T', "
+              "'States': {'T': {'Type': 'Task', 'Resource': 'arn:aws:states:::dynamodb:putItem', 'End': true, "
+              "'Arguments': {'TableName': 'Orders', 'Key': {'OrderId': {'S': '{% $states.input.id %}'}}}}}}]}}}")));
         QCOMPARE(s.table, QStringLiteral("Orders"));
         QCOMPARE(s.keyAttribute, QStringLiteral("OrderId"));
         QCOMPARE(s.keyPath, RecordSource::defaultKeyPath()); // a JSONata key: the default path stays
@@ -109,7 +120,8 @@ private Q_SLOTS:
         const RecordSource s = recordSourceFromDefinition(object(resource(QStringLiteral("seed-saga.asl.json"))));
         QVERIFY(!s.isComplete());
         QVERIFY(s.table.isEmpty());
-        QCOMPARE(recordKeyFor(s, QStringLiteral("{}")).error, QStringLiteral("no record table is set for this state machine"));
+        QCOMPARE(recordKeyFor(s, QStringLiteral("{}")).error,
+            QStringLiteral("no record table is set for this state machine"));
     }
 
     void recordKey()
@@ -117,10 +129,12 @@ private Q_SLOTS:
         RecordSource s;
         s.table = QStringLiteral("SagaTransactions");
         s.keyAttribute = QStringLiteral("TransactionId");
-        const RecordKey k = recordKeyFor(s, QString::fromUtf8(q("{'Payload': {'TransactionDetails': {'TransactionId': '2'}}}")));
+        const RecordKey k
+            = recordKeyFor(s, QString::fromUtf8(q("{'Payload': {'TransactionDetails': {'TransactionId': '2'}}}")));
         QVERIFY2(k.isValid(), qPrintable(k.error));
         QCOMPARE(k.key, object(q("{'TransactionId': '2'}")));
-        QVERIFY(recordKeyFor(s, QStringLiteral("{nope")).error.startsWith(QStringLiteral("the execution input is not JSON")));
+        QVERIFY(recordKeyFor(s, QStringLiteral("{nope"))
+                    .error.startsWith(QStringLiteral("the execution input is not JSON")));
         QCOMPARE(recordKeyFor(s, QStringLiteral("{\"Payload\": {}}")).error,
             QStringLiteral("the input has no record key: $.Payload has no member \"TransactionDetails\""));
         QVERIFY(recordKeyFor(s, QString::fromUtf8(q("{'Payload': {'TransactionDetails': {'TransactionId': {}}}}")))
@@ -129,8 +143,10 @@ private Q_SLOTS:
 
     void leftoversAreNamedAfterSteps()
     {
-        const QJsonObject item = object(q("{'TransactionId': '2', 'ProcessRecords': 'Sample', 'transformrecordsSample': 'x', 'Other': 1}"));
-        QStringList left = attributesOfSteps(item, { QStringLiteral("ProcessRecords"), QStringLiteral("TransformRecords"), QStringLiteral("CommitRecords") });
+        const QJsonObject item = object(
+            q("{'TransactionId': '2', 'ProcessRecords': 'Sample', 'transformrecordsSample': 'x', 'Other': 1}"));
+        QStringList left = attributesOfSteps(item,
+            { QStringLiteral("ProcessRecords"), QStringLiteral("TransformRecords"), QStringLiteral("CommitRecords") });
         left.sort();
         QCOMPARE(left, (QStringList { QStringLiteral("ProcessRecords"), QStringLiteral("transformrecordsSample") }));
     }
@@ -172,7 +188,8 @@ private Q_SLOTS:
         SagaSettingsStore store(&settings);
         QVERIFY(store.load(arnA) == a);
         QVERIFY(store.load(arnB) == MachineSettings());
-        QCOMPARE(store.load(arnA).roles.compensationOf.value(QStringLiteral("ProcessRecords"), QStringLiteral("?")), QString());
+        QCOMPARE(store.load(arnA).roles.compensationOf.value(QStringLiteral("ProcessRecords"), QStringLiteral("?")),
+            QString());
         QCOMPARE(settings.allKeys().size(), 1); // empty settings are not written
     }
 
@@ -180,7 +197,8 @@ private Q_SLOTS:
     {
         const StateGraph g = parseDefinition(fixture(QStringLiteral("seed-saga.asl.json")));
         const SagaRoles derived = deriveRoles(g);
-        QCOMPARE(derived.compensationOf.value(QStringLiteral("TransformRecords")), QStringLiteral("TransformRecordsRollback"));
+        QCOMPARE(derived.compensationOf.value(QStringLiteral("TransformRecords")),
+            QStringLiteral("TransformRecordsRollback"));
 
         RoleOverrides o;
         // TransformRecords has nothing to undo; CommitRecords is undone by ProcessRecordsRollback.
@@ -228,7 +246,8 @@ private Q_SLOTS:
         };
         QCOMPARE(sentence("seed-success.history.json"),
             QStringLiteral("Committed: ProcessRecords, TransformRecords, CommitRecords succeeded"));
-        QCOMPARE(sentence("seed-fail-commit.history.json"), QStringLiteral("Rolled back cleanly after CommitRecords failed"));
+        QCOMPARE(sentence("seed-fail-commit.history.json"),
+            QStringLiteral("Rolled back cleanly after CommitRecords failed"));
         QVERIFY(sentence("seed-rollback-fails.history.json").startsWith(QStringLiteral("Rollback FAILED: ")));
         QVERIFY(sentence("seed-running-compensating.history.json").startsWith(QStringLiteral("Compensating after ")));
     }

@@ -9,7 +9,8 @@
 # The Nodes pane is shown live against `fake-kube-apiserver --scenario
 # nodes-demo` (twelve Pis, some NotReady, Unknown or cordoned, and a short
 # story of changes for the readiness timeline), the Load balancers pane
-# against `--scenario metallb-demo` (MetalLB pools, services and problems).
+# against `--scenario metallb-demo` (MetalLB pools, services and problems),
+# the Sagas pane against `fake-aws-server --scenario saga-demo`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
@@ -54,6 +55,23 @@ start_demo() {
   demo_kubeconfig="${ready##*KUBECONFIG=}"
 }
 
+# The Sagas pane's AWS: `fake-aws-server --scenario saga-demo` (Step
+# Functions and DynamoDB with the seed saga and a dozen executions of every
+# outcome, one still running), reached through AWS_ENDPOINT_URL.
+aws_pid=""
+stop_aws() {
+  if [ -n "$aws_pid" ]; then kill "$aws_pid" 2>/dev/null || true; wait "$aws_pid" 2>/dev/null || true; fi
+  aws_pid=""
+}
+start_aws() {
+  coproc AWS { exec "$build/bin/fake-aws-server" --scenario saga-demo; }
+  aws_pid=$AWS_PID
+  read -r -t 30 ready <&"${AWS[0]}" || { echo "screenshots.sh: fake-aws-server did not start" >&2; exit 1; }
+  case "$ready" in READY*) ;; *) echo "screenshots.sh: fake-aws-server: $ready" >&2; exit 1 ;; esac
+  aws_endpoint="${ready##*ENDPOINT=}"
+}
+trap 'stop_demo; stop_aws; rm -rf ${home:+"$home"}' EXIT
+
 for pane in nodes loadbalancers provision sagas logs; do
   args=(--screenshot "$out/$pane.png" --pane "$pane" --size 1400x900 "${scheme[@]}")
   if [ "$pane" = nodes ]; then
@@ -66,9 +84,16 @@ for pane in nodes loadbalancers provision sagas logs; do
   else
     stop_demo
   fi
-  if [ $xvfb = 1 ]; then
-    xvfb-run -a -s '-screen 0 1400x900x24' "$build/bin/bramble" "${args[@]}"
-  else
-    QT_QPA_PLATFORM=offscreen "$build/bin/bramble" "${args[@]}"
+  envs=()
+  if [ "$pane" = sagas ]; then
+    start_aws
+    envs=(AWS_ENDPOINT_URL="$aws_endpoint")
+    args+=(--screenshot-delay 40000) # the running saga compensating
   fi
+  if [ $xvfb = 1 ]; then
+    env "${envs[@]}" xvfb-run -a -s '-screen 0 1400x900x24' "$build/bin/bramble" "${args[@]}"
+  else
+    env "${envs[@]}" QT_QPA_PLATFORM=offscreen "$build/bin/bramble" "${args[@]}"
+  fi
+  stop_aws
 done

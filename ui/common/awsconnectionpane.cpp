@@ -8,9 +8,12 @@ namespace Bramble::Ui {
 
 AwsConnectionPane::AwsConnectionPane(const QString &id, const QString &title, const QString &iconName,
                                      Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
-    : Pane(id, title, iconName, parent), m_catalog(catalog), m_summary(new ConnectionSummary(this)), m_note(note)
+    : Pane(id, title, iconName, parent), m_catalog(catalog), m_note(note)
 {
-    setContent(m_summary);
+    if (!note.isNull()) {
+        m_summary = new ConnectionSummary(this);
+        setContent(m_summary);
+    }
     connect(catalog, &Session::ConnectionCatalog::reloaded, this, &AwsConnectionPane::updateView);
     connect(catalog, &Session::ConnectionCatalog::currentProfileChanged, this, &AwsConnectionPane::updateView);
     connect(catalog, &Session::ConnectionCatalog::currentRegionChanged, this, &AwsConnectionPane::updateView);
@@ -18,6 +21,19 @@ AwsConnectionPane::AwsConnectionPane(const QString &id, const QString &title, co
 }
 
 void AwsConnectionPane::updateView()
+{
+    if (showUnusableProfile())
+        return;
+    const auto &aws = m_catalog->aws();
+    const bool envKeys = m_catalog->environment().contains(QStringLiteral("AWS_ACCESS_KEY_ID"));
+    if (m_summary) {
+        m_summary->showAwsProfile(aws.config, m_catalog->currentProfile(), m_catalog->currentRegion(), envKeys);
+        m_summary->setNote(m_note);
+    }
+    showEmptyState(false);
+}
+
+bool AwsConnectionPane::showUnusableProfile()
 {
     const auto &aws = m_catalog->aws();
     EmptyState *empty = emptyState();
@@ -31,7 +47,7 @@ void AwsConnectionPane::updateView()
         empty->setBody(lines.join(QStringLiteral("<br>")) + tr("<p>Fix the file and press F5.</p>"));
         setSubtitle(QString());
         showEmptyState(true);
-        return;
+        return true;
     }
     const bool envKeys = m_catalog->environment().contains(QStringLiteral("AWS_ACCESS_KEY_ID"));
     if (aws.config.profiles.isEmpty() && !envKeys) {
@@ -44,13 +60,11 @@ void AwsConnectionPane::updateView()
                            .arg(aws.config.configFile.toHtmlEscaped(), aws.config.credentialsFile.toHtmlEscaped()));
         setSubtitle(QString());
         showEmptyState(true);
-        return;
+        return true;
     }
-    m_summary->showAwsProfile(aws.config, m_catalog->currentProfile(), m_catalog->currentRegion(), envKeys);
     setSubtitle(tr("profile %1 · %2").arg(m_catalog->currentProfile(),
                                           m_catalog->currentRegion().isEmpty() ? tr("no region") : m_catalog->currentRegion()));
-    m_summary->setNote(m_note);
-    showEmptyState(false);
+    return false;
 }
 
 } // namespace Bramble::Ui

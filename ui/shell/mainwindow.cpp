@@ -72,7 +72,7 @@ MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings,
     addPane(new NodesPane(catalog, cluster, this));
     addPane(new LoadBalancersPane(catalog, cluster, m_settings, this));
     addPane(new ProvisionPane(catalog, this));
-    addPane(new SagasPane(catalog, this));
+    addPane(new SagasPane(catalog, m_settings, this));
     addPane(new LogsPane(catalog, this));
 
     auto *splitter = new QSplitter(this);

@@ -12,6 +12,7 @@
 #include "support/motosaga.h"
 #include "support/motoserver.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -177,6 +178,79 @@ private Q_SLOTS:
         QVERIFY(record.first().at(3).value<Aws::AwsError>().isNull());
         QVERIFY(!record.first().at(2).toBool()); // the rollbacks deleted it
         QCOMPARE(record.first().at(1).toJsonObject(), QJsonObject());
+    }
+
+    // A failure at each forward step (its table does not exist), and retries
+    // (CommitRecords retried twice on its condition failure before the Catch):
+    // outcome, failed step, attempts, dangling set and what is left in DynamoDB.
+    void failureAtEachStep_data()
+    {
+        QTest::addColumn<QString>("region");
+        QTest::addColumn<QString>("failing");
+        QTest::addColumn<bool>("retry");
+        QTest::newRow("ProcessRecords") << QStringLiteral("ca-central-1") << QStringLiteral("ProcessRecords") << false;
+        QTest::newRow("TransformRecords") << QStringLiteral("eu-central-1") << QStringLiteral("TransformRecords") << false;
+        QTest::newRow("CommitRecords, retried") << QStringLiteral("sa-east-1") << QStringLiteral("CommitRecords") << true;
+    }
+
+    void failureAtEachStep()
+    {
+        QFETCH(QString, region);
+        QFETCH(QString, failing);
+        QFETCH(bool, retry);
+        QJsonObject definition = QJsonDocument::fromJson(MotoSaga::definition()).object();
+        QJsonObject states = definition.value(QStringLiteral("States")).toObject();
+        QJsonObject step = states.value(failing).toObject();
+        if (retry) {
+            step.insert(QStringLiteral("Retry"),
+                QJsonArray { QJsonObject { { QStringLiteral("ErrorEquals"),
+                                               QJsonArray { QStringLiteral("DynamoDB.ConditionalCheckFailedException") } },
+                    { QStringLiteral("IntervalSeconds"), 1 }, { QStringLiteral("MaxAttempts"), 2 },
+                    { QStringLiteral("BackoffRate"), 1.0 } } });
+        } else {
+            QJsonObject parameters = step.value(QStringLiteral("Parameters")).toObject();
+            parameters.insert(QStringLiteral("TableName"), QStringLiteral("NoSuchTable"));
+            step.insert(QStringLiteral("Parameters"), parameters);
+        }
+        states.insert(failing, step);
+        definition.insert(QStringLiteral("States"), states);
+        QString error;
+        QVERIFY2(m_saga.deploy(region, QJsonDocument(definition).toJson(), &error), qPrintable(error));
+
+        auto t = transport(region);
+        SagaExplorer explorer(t.get());
+        const QString machineArn = MotoSaga::machineArn(region);
+        QSignalSpy started(&explorer, &SagaExplorer::actionFinished);
+        explorer.startExecution(machineArn, QStringLiteral("fail-%1").arg(failing),
+            MotoSaga::input(QStringLiteral("9"), retry));
+        QVERIFY(started.wait(10000));
+        const QString arn = started.first().at(1).toString();
+        const Saga::ExecutionEntry e = waitForFinishedExecution(explorer, machineArn);
+        QCOMPARE(e.executionArn, arn);
+        QCOMPARE(e.outcome, Saga::SagaOutcome::Compensated);
+        QCOMPARE(e.failedStep, failing);
+        QCOMPARE(e.dangling, QStringList());
+
+        QSignalSpy loaded(&explorer, &SagaExplorer::executionLoaded);
+        explorer.loadExecution(arn);
+        QVERIFY(loaded.wait(10000));
+        const auto execution = loaded.first().at(1).value<Saga::LoadedExecution>();
+        int attempts = 0;
+        QStringList compensations;
+        for (qsizetype i = 0; i < execution.analysis.timeline.steps.size(); ++i) {
+            const Saga::Step &s = execution.analysis.timeline.steps.at(i);
+            if (s.state == failing)
+                attempts = s.attempts;
+            if (execution.analysis.stepRoles.value(i) == Saga::StateRole::Compensation)
+                compensations << s.state;
+        }
+        QCOMPARE(attempts, retry ? 3 : 1);
+        // The rollbacks of the failed step and of every step before it ran, newest first.
+        const QStringList all { QStringLiteral("CommitRecordsRollback"), QStringLiteral("TransformRecordsRollback"),
+            QStringLiteral("ProcessRecordsRollback") };
+        QCOMPARE(compensations, all.mid(all.indexOf(failing + QStringLiteral("Rollback"))));
+        // Nothing is left: ProcessRecordsRollback deletes the item.
+        QCOMPARE(m_saga.item(region, QStringLiteral("9")), QJsonObject());
     }
 
     void errorsAreReported()

@@ -32,24 +32,6 @@ QString stateVisualName(StateVisual visual)
 
 namespace {
 
-StateVisual visualOfVisit(const Saga::Step &step, StateRole role)
-{
-    const bool compensation = role == StateRole::Compensation;
-    switch (step.status) {
-    case StepStatus::Running:
-        return StateVisual::Running;
-    case StepStatus::Succeeded:
-        return compensation ? StateVisual::CompensationSucceeded : StateVisual::Succeeded;
-    case StepStatus::Caught:
-        // A compensation that had to be caught did not undo anything.
-        return compensation ? StateVisual::CompensationFailed : StateVisual::Caught;
-    case StepStatus::Failed:
-        return compensation ? StateVisual::CompensationFailed : StateVisual::Failed;
-    case StepStatus::Aborted:
-        return StateVisual::Aborted;
-    }
-    return StateVisual::NotReached;
-}
 
 // The top-level state that contains node (node itself at the top level).
 int topLevelOf(const Saga::StateGraph &graph, int node)
@@ -78,7 +60,7 @@ QHash<QString, StateVisual> stateVisuals(
     for (const Saga::StateNode &node : graph.nodes) {
         const auto it = lastVisit.constFind(node.name);
         out.insert(node.name,
-            it == lastVisit.cend() ? StateVisual::NotReached : visualOfVisit(steps.at(*it), roles.role(node.name)));
+            it == lastVisit.cend() ? StateVisual::NotReached : visitVisual(steps.at(*it).status, roles.role(node.name)));
     }
 
     // A completed forward step is undone when its paired compensation
@@ -114,6 +96,25 @@ QHash<QString, StateVisual> stateVisuals(const Saga::StateGraph &graph, const Sa
 QSet<QString> danglingStates(const Saga::SagaAnalysis &analysis)
 {
     return QSet<QString>(analysis.dangling.cbegin(), analysis.dangling.cend());
+}
+
+StateVisual visitVisual(StepStatus status, StateRole role)
+{
+    const bool compensation = role == StateRole::Compensation;
+    switch (status) {
+    case StepStatus::Running:
+        return StateVisual::Running;
+    case StepStatus::Succeeded:
+        return compensation ? StateVisual::CompensationSucceeded : StateVisual::Succeeded;
+    case StepStatus::Caught:
+        // A compensation that had to be caught did not undo anything.
+        return compensation ? StateVisual::CompensationFailed : StateVisual::Caught;
+    case StepStatus::Failed:
+        return compensation ? StateVisual::CompensationFailed : StateVisual::Failed;
+    case StepStatus::Aborted:
+        return StateVisual::Aborted;
+    }
+    return StateVisual::NotReached;
 }
 
 } // namespace Bramble::Models

@@ -28,6 +28,9 @@ enum class StateVisual {
 // "Compensation succeeded", "Compensation failed", "Aborted" (for legends and tooltips).
 QString stateVisualName(StateVisual visual);
 
+// How one visit looks: its status read through the role of its state.
+StateVisual visitVisual(Saga::StepStatus status, Saga::StateRole role);
+
 // One entry for every state of the graph (NotReached for those never entered),
 // from the LAST visit of each state in analysis.timeline. A state nested in a
 // Parallel/Map takes its container's role, and a step inside a compensated

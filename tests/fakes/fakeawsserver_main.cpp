@@ -1,6 +1,7 @@
 // fake-aws-server: FakeAwsServer (Step Functions + DynamoDB) as a process,
 // for screenshots, demos and out-of-process clients. See --help.
 
+#include "fakes/fakeprocess.h"
 #include "fakes/fakeawsserver.h"
 
 #include <QCommandLineParser>
@@ -9,26 +10,14 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSocketNotifier>
 
-#include <csignal>
 #include <cstdio>
 #include <memory>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 using Bramble::Test::FakeAwsServer;
 
 namespace {
-
-int g_signalPipe[2] = { -1, -1 };
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
-}
 
 int fail(const QString &message)
 {
@@ -199,30 +188,12 @@ int main(int argc, char **argv)
     if (!server.listen(quint16(port)))
         return fail(u"cannot listen on 127.0.0.1:" + QString::number(port) + u": " + server.errorString());
 
-    if (::pipe(g_signalPipe) != 0)
-        return fail(s("pipe() failed"));
-    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-
-    std::unique_ptr<QSocketNotifier> stdinNotifier;
-    struct stat in = {};
-    if (::fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode))) {
-        stdinNotifier = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
-        QObject::connect(stdinNotifier.get(), &QSocketNotifier::activated, &app, [&stdinNotifier] {
-            char buffer[4096];
-            if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0) {
-                stdinNotifier->setEnabled(false);
-                QCoreApplication::quit();
-            }
-        });
-    }
 
     std::fprintf(stdout, "READY ENDPOINT=%s\n", qPrintable(server.endpoint().toString()));
     std::fflush(stdout);
-    return app.exec();
+    QString error;
+    const int code = Bramble::Test::runUntilStopped(app, &error);
+    if (!error.isEmpty())
+        return fail(error);
+    return code;
 }

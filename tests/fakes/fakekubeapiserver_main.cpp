@@ -1,6 +1,7 @@
 // fake-kube-apiserver: FakeKubeApiServer as a process, for benchmarks and for
 // clients that run out of process. See --help.
 
+#include "fakes/fakeprocess.h"
 #include "fakes/fakekubeapiserver.h"
 #include "fakes/testpki.h"
 
@@ -10,31 +11,19 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QSocketNotifier>
 #include <QTemporaryDir>
 #include <QTimer>
 
-#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using Bramble::Test::FakeKubeApiServer;
 using Bramble::Test::TestPki;
 
 namespace {
-
-int g_signalPipe[2] = { -1, -1 };
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
-}
 
 bool writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -292,30 +281,12 @@ int main(int argc, char **argv)
         });
     }
 
-    if (::pipe(g_signalPipe) != 0)
-        return fail(u"pipe() failed"_s);
-    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [] { QCoreApplication::quit(); });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-
-    std::unique_ptr<QSocketNotifier> stdinNotifier;
-    struct stat in = {};
-    if (::fstat(STDIN_FILENO, &in) == 0 && (S_ISFIFO(in.st_mode) || S_ISSOCK(in.st_mode))) {
-        stdinNotifier = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
-        QObject::connect(stdinNotifier.get(), &QSocketNotifier::activated, &app, [&stdinNotifier] {
-            char buffer[4096];
-            if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0) {
-                stdinNotifier->setEnabled(false);
-                QCoreApplication::quit();
-            }
-        });
-    }
 
     std::fprintf(stdout, "READY %s KUBECONFIG=%s\n", qPrintable(server.url()), qPrintable(kubeconfig));
     std::fflush(stdout);
-    return app.exec();
+    QString stopError;
+    const int code = Bramble::Test::runUntilStopped(app, &stopError);
+    if (!stopError.isEmpty())
+        return fail(stopError);
+    return code;
 }

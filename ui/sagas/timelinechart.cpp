@@ -30,23 +30,6 @@ constexpr int kIndent = 14;
 constexpr int kStripe = 3;
 constexpr int kRightPad = 28;
 
-StateVisual visualOf(StepStatus status, StateRole role)
-{
-    const bool compensation = role == StateRole::Compensation;
-    switch (status) {
-    case StepStatus::Running:
-        return StateVisual::Running;
-    case StepStatus::Succeeded:
-        return compensation ? StateVisual::CompensationSucceeded : StateVisual::Succeeded;
-    case StepStatus::Caught:
-        return compensation ? StateVisual::CompensationFailed : StateVisual::Caught;
-    case StepStatus::Failed:
-        return compensation ? StateVisual::CompensationFailed : StateVisual::Failed;
-    case StepStatus::Aborted:
-        return StateVisual::Aborted;
-    }
-    return StateVisual::NotReached;
-}
 
 QString durationText(qint64 ms)
 {
@@ -387,7 +370,7 @@ void TimelineChart::paintEvent(QPaintEvent *)
         const QRect bar = barRect(s);
         if (bar.isEmpty())
             continue;
-        const QColor c = stateVisualColor(visualOf(st.status, role), pal);
+        const QColor c = stateVisualColor(Models::visitVisual(st.status, role), pal);
         const bool running = st.status == StepStatus::Running && !st.endedAt.isValid();
         if (running) {
             QLinearGradient g(bar.topLeft(), bar.topRight());

@@ -20,6 +20,7 @@
 #include "ui/sagas/startexecutiondialog.h"
 
 #include <QDialog>
+#include <QDir>
 #include <QFile>
 #include <QInputDialog>
 #include <QJsonDocument>
@@ -28,6 +29,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +47,17 @@ QString input(const QString &transactionId, const QString &extra = {})
 {
     return QStringLiteral("{\"Payload\": {\"TransactionDetails\": {\"TransactionId\": \"%1\"%2}}}")
         .arg(transactionId, extra.isEmpty() ? QString() : QString(QStringLiteral(", ") + extra));
+}
+
+// With $BRAMBLE_GRAB_DIR set, a PNG of the pane, for looking at it.
+void grab(QWidget *w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("BRAMBLE_GRAB_DIR");
+    if (dir.isEmpty())
+        return;
+    QDir().mkpath(dir);
+    QTest::qWait(100);
+    w->grab().save(QDir(dir).filePath(name));
 }
 
 QByteArray resource(const char *name)
@@ -195,6 +208,11 @@ private Q_SLOTS:
         QVERIFY2(view->recordText().contains(
                      QStringLiteral("Left behind by the rollback: ProcessRecords, TransformRecords")),
             qPrintable(view->recordText()));
+        view->tabs()->setCurrentIndex(2);
+        grab(m_pane.get(), QStringLiteral("sagas-record.png"));
+        view->tabs()->setCurrentIndex(1);
+        grab(m_pane.get(), QStringLiteral("sagas-timeline.png"));
+        view->tabs()->setCurrentIndex(0);
 
         QVERIFY(showAndWait(committed));
         QVERIFY2(view->bannerText().startsWith(QStringLiteral("Committed: ")), qPrintable(view->bannerText()));

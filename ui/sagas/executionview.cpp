@@ -267,7 +267,10 @@ void ExecutionView::setExecution(const Saga::ExecutionEntry &entry, const Saga::
     m_entry = entry;
     m_analysis = analysis;
     m_syncing = true;
+    const int rowsBefore = m_stepModel->rowCount();
     m_stepModel->setAnalysis(analysis);
+    if (!sameExecution || m_stepModel->rowCount() != rowsBefore)
+        m_steps->resizeColumnToContents(Models::StepTableModel::StateColumn);
     m_timeline->setTimeline(analysis.timeline, analysis.stepRoles);
     m_graph->setVisuals(Models::stateVisuals(m_graphData, m_roles, analysis), Models::danglingStates(analysis));
     m_syncing = false;
@@ -393,6 +396,8 @@ void ExecutionView::showStepDetails(int step)
     m_output->setPlainText(s.output.isEmpty() ? tr("(no output)") : pretty(s.output));
     if (s.error.isEmpty() && s.cause.isEmpty()) {
         m_error->setPlainText(tr("(no error)"));
+        if (m_detailTabs->currentWidget() == m_error)
+            m_detailTabs->setCurrentWidget(m_input);
     } else {
         m_error->setPlainText(QStringLiteral("%1\n\n%2").arg(s.error, pretty(s.cause)));
         if (m_detailTabs->currentWidget() != m_error && s.status != Saga::StepStatus::Succeeded)

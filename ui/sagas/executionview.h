@@ -67,6 +67,7 @@ public:
     SagaGraphView *graphView() const { return m_graph; }
     TimelineChart *timeline() const { return m_timeline; }
     QTableView *stepTable() const { return m_steps; }
+    QTabWidget *tabs() const { return m_tabs; }
     QString recordText() const;
 
 Q_SIGNALS:

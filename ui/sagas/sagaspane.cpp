@@ -673,7 +673,7 @@ void SagasPane::onRecordFetched(const QString &arn, const QJsonObject &item, boo
     const Saga::RecordKey key = Saga::recordKeyFor(source, m_shown.entry.input);
     const QString keyValue = key.key.value(source.keyAttribute).toVariant().toString();
     const QString note
-        = tr("Table <b>%1</b>, %2 = <b>%3</b> (from %4)")
+        = tr("Table <b>%1</b>, %2 = <b>%3</b> · location from the %4")
               .arg(source.table.toHtmlEscaped(), source.keyAttribute.toHtmlEscaped(), keyValue.toHtmlEscaped(),
                   source.origin.isEmpty() ? tr("settings") : source.origin.toHtmlEscaped());
     m_view->setRecord(note, item, found, Saga::attributesOfSteps(item, m_explorer->roles(m->arn).forwardSteps));

@@ -272,7 +272,7 @@ private Q_SLOTS:
         dialog->reject();
     }
 
-    void stopsARunningExecution()
+    void stopsAndRedrivesAnExecution()
     {
         open();
         const QString arn = start(QStringLiteral("held"), input(QStringLiteral("7")), -1);
@@ -286,6 +286,16 @@ private Q_SLOTS:
         QVERIFY2(m_pane->executionView()->bannerText().contains(QStringLiteral("ProcessRecords")),
             qPrintable(m_pane->executionView()->bannerText()));
         QTRY_COMPARE_WITH_TIMEOUT(entryOf(arn).status, QStringLiteral("ABORTED"), 10000);
+
+        // Redriven, it resumes where it stopped and commits.
+        m_pane->redriveShownExecution(false);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->execution(arn).redriveCount, 1, 10000);
+        m_server->releaseEvents(arn); // it was started with its events held
+        QCOMPARE(m_server->execution(arn).status, QStringLiteral("SUCCEEDED"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_pane->executionView()->bannerText().startsWith(QStringLiteral("Committed: ")), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(entryOf(arn).redriveCount, 1, 10000);
+        QCOMPARE(entryOf(arn).status, QStringLiteral("SUCCEEDED"));
     }
 
     void comparesTwoExecutions()

@@ -45,6 +45,10 @@ const QList<Saga::SagaOutcome> Outcomes = { Saga::SagaOutcome::Running, Saga::Sa
     Saga::SagaOutcome::Compensated, Saga::SagaOutcome::CompensationFailed, Saga::SagaOutcome::FailedUncompensated,
     Saga::SagaOutcome::TimedOut, Saga::SagaOutcome::Aborted };
 
+// Executions listed per state machine, newest first (each is then described
+// and its history read for the outcome).
+constexpr int ExecutionListLimit = 200;
+
 namespace Keys {
 const QString split = QStringLiteral("sagas/splitter");
 const QString rightSplit = QStringLiteral("sagas/rightSplitter");
@@ -452,7 +456,7 @@ void SagasPane::listExecutions()
         return;
     m_listingExecutions = true;
     m_detailsDone = m_detailsTotal = 0;
-    m_explorer->listExecutions(m_machineArn);
+    m_explorer->listExecutions(m_machineArn, QString(), ExecutionListLimit);
     updateListStatus();
 }
 
@@ -515,9 +519,10 @@ void SagasPane::updateListStatus()
     else if (!m_machineArn.isEmpty()) {
         const int all = m_model->rowCount();
         const int shown = m_proxy->rowCount();
-        text = all == 0    ? tr("No executions yet: Ctrl+N starts one")
-            : shown == all ? (all == 1 ? tr("1 execution") : tr("%1 executions").arg(all))
-                           : tr("%1 of %2 executions").arg(shown).arg(all);
+        text = all == 0                                 ? tr("No executions yet: Ctrl+N starts one")
+            : all >= ExecutionListLimit && shown == all ? tr("the newest %1 executions").arg(all)
+            : shown == all                              ? (all == 1 ? tr("1 execution") : tr("%1 executions").arg(all))
+                                                        : tr("%1 of %2 executions").arg(shown).arg(all);
         const bool reading = m_explorer && m_explorer->isLoadingDetails() && m_detailsTotal > 0;
         if (reading)
             text += tr(" · reading outcomes %1/%2").arg(m_detailsDone).arg(m_detailsTotal);

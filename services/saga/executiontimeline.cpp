@@ -110,6 +110,10 @@ public:
     Timeline run()
     {
         m_owner.fill(-1, m_events.size());
+        qsizetype entered = 0;
+        for (const HistoryEvent &e : m_events)
+            entered += endsWith(e.type, "StateEntered") ? 1 : 0;
+        m_t.steps.reserve(entered);
         for (qsizetype i = 0; i < m_events.size(); ++i)
             handle(i);
         return std::move(m_t);
@@ -248,11 +252,13 @@ private:
             step.parent = -1;
         }
         const int s = int(m_t.steps.size());
-        m_t.steps.append(step);
-        if (step.parent >= 0)
-            m_children[step.parent].append(s);
+        const int parent = step.parent;
+        const bool fail = step.stateType == QLatin1String("Fail");
+        m_t.steps.append(std::move(step));
+        if (parent >= 0)
+            m_children[parent].append(s);
         m_owner[i] = s;
-        if (step.stateType == QLatin1String("Fail")) {
+        if (fail) {
             // A Fail state ends its branch (or the execution) the moment it is entered.
             m_t.steps[s].status = StepStatus::Failed;
             m_t.steps[s].closedEventId = e.id;
@@ -496,8 +502,9 @@ History parseHistory(const QJsonArray &events)
             e.details = detailsOf(o, e.type);
         h.events.append(std::move(e));
     }
-    std::stable_sort(
-        h.events.begin(), h.events.end(), [](const HistoryEvent &a, const HistoryEvent &b) { return a.id < b.id; });
+    const auto byId = [](const HistoryEvent &a, const HistoryEvent &b) { return a.id < b.id; };
+    if (!std::is_sorted(h.events.cbegin(), h.events.cend(), byId)) // AWS sends them in order (or reversed)
+        std::stable_sort(h.events.begin(), h.events.end(), byId);
     const auto dup = std::unique(
         h.events.begin(), h.events.end(), [](const HistoryEvent &a, const HistoryEvent &b) { return a.id == b.id; });
     if (dup != h.events.end()) {

@@ -91,3 +91,8 @@ struct Timeline {
 Timeline buildTimeline(const History &history);
 
 } // namespace Bramble::Saga
+
+// Every member is relocatable: a growing list moves them with memmove instead
+// of copying each (a 25,000-event history grows the steps list many times).
+Q_DECLARE_TYPEINFO(Bramble::Saga::HistoryEvent, Q_RELOCATABLE_TYPE);
+Q_DECLARE_TYPEINFO(Bramble::Saga::Step, Q_RELOCATABLE_TYPE);

@@ -45,6 +45,12 @@ AwsCall *StepFunctionsClient::describeStateMachine(const QString &stateMachineAr
                                  {{QStringLiteral("stateMachineArn"), stateMachineArn}});
 }
 
+AwsCall *StepFunctionsClient::describeStateMachineForExecution(const QString &executionArn)
+{
+    return m_transport->callJson(sfn(), QStringLiteral("DescribeStateMachineForExecution"),
+                                 {{QStringLiteral("executionArn"), executionArn}});
+}
+
 AwsPager *StepFunctionsClient::listExecutions(const QString &stateMachineArn, const QString &statusFilter, int maxItems)
 {
     QJsonObject input{{QStringLiteral("stateMachineArn"), stateMachineArn}};

@@ -37,6 +37,8 @@ public:
 
     AwsPager *listStateMachines(int maxItems = 0);
     AwsCall *describeStateMachine(const QString &stateMachineArn);
+    // The definition an execution ran (the machine may have changed since).
+    AwsCall *describeStateMachineForExecution(const QString &executionArn);
     // statusFilter: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, or empty for all.
     AwsPager *listExecutions(const QString &stateMachineArn, const QString &statusFilter = {}, int maxItems = 0);
     AwsCall *describeExecution(const QString &executionArn);

@@ -141,14 +141,24 @@ SagaRoles SagaExplorer::roles(const QString &machineArn) const
     return m ? deriveRoles(m->graph, m_overrides.value(machineArn)) : SagaRoles();
 }
 
+SagaRoles SagaExplorer::roles(const StateGraph &graph, const QString &machineArn) const
+{
+    return deriveRoles(graph, m_overrides.value(machineArn));
+}
+
 SagaAnalysis SagaExplorer::analyse(const QString &machineArn, const QList<QJsonObject> &events) const
+{
+    const LoadedMachine *m = machine(machineArn);
+    return analyse(m ? m->graph : StateGraph(), machineArn, events);
+}
+
+SagaAnalysis SagaExplorer::analyse(
+    const StateGraph &graph, const QString &machineArn, const QList<QJsonObject> &events) const
 {
     QJsonArray array;
     for (const QJsonObject &e : events)
         array.append(e);
-    const LoadedMachine *m = machine(machineArn);
-    const StateGraph graph = m ? m->graph : StateGraph();
-    return analyzeSaga(graph, roles(machineArn), buildTimeline(parseHistory(array)));
+    return analyzeSaga(graph, roles(graph, machineArn), buildTimeline(parseHistory(array)));
 }
 
 void SagaExplorer::applyAnalysis(ExecutionEntry *entry, const SagaAnalysis &a) const
@@ -305,19 +315,50 @@ void SagaExplorer::loadExecution(const QString &executionArn)
                         QStringLiteral("the state machine of %1 could not be read").arg(executionArn)));
                 return;
             }
+            // The history, and the definition this execution ran (the state
+            // machine may have been updated since): both, then the analysis.
+            auto pending = std::make_shared<int>(2);
+            auto failure = std::make_shared<Aws::AwsError>();
+            const auto done = [this, loaded, executionArn, pending, failure] {
+                if (--*pending > 0)
+                    return;
+                if (!failure->isNull()) {
+                    Q_EMIT executionLoaded(executionArn, {}, *failure);
+                    return;
+                }
+                const LoadedMachine *m = machine(loaded->entry.stateMachineArn);
+                if (loaded->graph.nodes.isEmpty())
+                    loaded->graph = m->graph;
+                loaded->analysis = analyse(loaded->graph, loaded->entry.stateMachineArn, loaded->events);
+                if (loaded->ranEarlierDefinition)
+                    loaded->analysis.notes.append(QStringLiteral(
+                        "it ran an earlier version of the definition; it is shown and analysed with that one"));
+                applyAnalysis(&loaded->entry, loaded->analysis);
+                Q_EMIT executionLoaded(executionArn, *loaded, {});
+            };
             Aws::ExecutionHistoryOptions options;
             options.maxResults = 1000;
             Aws::AwsPager *history = m_sfn->getExecutionHistory(executionArn, options);
-            connect(history, &Aws::AwsPager::finished, this, [this, history, loaded, executionArn] {
+            connect(history, &Aws::AwsPager::finished, this, [history, loaded, failure, done] {
                 history->deleteLater();
-                if (!history->error().isNull()) {
-                    Q_EMIT executionLoaded(executionArn, {}, history->error());
-                    return;
+                if (history->error().isNull())
+                    loaded->events = objects(history->items());
+                else
+                    *failure = history->error();
+                done();
+            });
+            Aws::AwsCall *version = m_sfn->describeStateMachineForExecution(executionArn);
+            connect(version, &Aws::AwsCall::finished, this, [this, version, loaded, done] {
+                // Without it (an older endpoint, no permission) the current definition serves.
+                const Aws::AwsResponse &v = version->response();
+                const LoadedMachine *m = machine(loaded->entry.stateMachineArn);
+                const QByteArray text = v.json.value(QStringLiteral("definition")).toString().toUtf8();
+                const QJsonObject ran = QJsonDocument::fromJson(text).object();
+                if (v.ok() && m && !ran.isEmpty() && ran != m->definition) {
+                    loaded->graph = parseDefinition(text, m->name);
+                    loaded->ranEarlierDefinition = true;
                 }
-                loaded->events = objects(history->items());
-                loaded->analysis = analyse(loaded->entry.stateMachineArn, loaded->events);
-                applyAnalysis(&loaded->entry, loaded->analysis);
-                Q_EMIT executionLoaded(executionArn, *loaded, {});
+                done();
             });
         });
     });

@@ -46,6 +46,8 @@ struct LoadedMachine {
 struct LoadedExecution {
     ExecutionEntry entry;
     QList<QJsonObject> events;
+    StateGraph graph; // the definition it ran (DescribeStateMachineForExecution)
+    bool ranEarlierDefinition = false; // the state machine has been updated since
     SagaAnalysis analysis;
 };
 
@@ -86,6 +88,8 @@ public:
     // The user's roles for a machine; applies to every analysis from now on.
     void setRoleOverrides(const QString &machineArn, const RoleOverrides &overrides);
     SagaRoles roles(const QString &machineArn) const;
+    // The same overrides applied to another version of the machine's definition.
+    SagaRoles roles(const StateGraph &graph, const QString &machineArn) const;
 
     // ListExecutions (newest first, at most maxItems), then the details of
     // each, emitted one by one through executionUpdated(). Needs the machine
@@ -95,11 +99,14 @@ public:
     bool isLoadingDetails() const { return !m_detailQueue.isEmpty() || m_detailsInFlight > 0; }
     void setConcurrency(int calls) { m_concurrency = qMax(1, calls); }
 
-    // DescribeExecution and the whole history (up to 25,000 events).
+    // DescribeExecution, the whole history (up to 25,000 events) and the
+    // definition the execution ran, which the analysis uses.
     void loadExecution(const QString &executionArn);
     // Analysis of events from a follower or a saved history, with the
     // machine's roles. The machine must be loaded.
     SagaAnalysis analyse(const QString &machineArn, const QList<QJsonObject> &events) const;
+    // The same against the definition an execution ran (LoadedExecution::graph).
+    SagaAnalysis analyse(const StateGraph &graph, const QString &machineArn, const QList<QJsonObject> &events) const;
     // A follower on this explorer's client, owned by parent.
     ExecutionFollower *follow(const QString &executionArn, QObject *parent);
 

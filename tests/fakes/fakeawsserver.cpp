@@ -862,6 +862,8 @@ FakeAwsServer::Response FakeAwsServer::stepFunctions(const QString &op, const QS
         out.remove(s("type"));
         out.remove(s("creationDate"));
         out.insert(s("updateDate"), epochSeconds(m->createdMs));
+        if (!r->definition.isEmpty()) // the version the run used, as AWS keeps it
+            out.insert(s("definition"), QString::fromUtf8(QJsonDocument(r->definition).toJson(QJsonDocument::Compact)));
         return Response::ok(out);
     }
     if (op == u"ListExecutions") {

@@ -359,6 +359,11 @@ QString ExecutionView::bannerText() const
     return m_banner->text();
 }
 
+QString ExecutionView::detailText() const
+{
+    return m_subline->text();
+}
+
 QString ExecutionView::recordText() const
 {
     return QStringLiteral("%1\n%2").arg(m_recordNote->text(), m_record->toPlainText());

@@ -64,6 +64,7 @@ public:
     void setRecordError(const QString &message);
 
     QString bannerText() const;
+    QString detailText() const; // the line under the banner
     SagaGraphView *graphView() const { return m_graph; }
     TimelineChart *timeline() const { return m_timeline; }
     QTableView *stepTable() const { return m_steps; }

@@ -623,10 +623,11 @@ void SagasPane::onExecutionLoaded(
         showMessage(tr("Could not read the execution: %1").arg(error.toString()), true);
         return;
     }
-    if (m_view->executionArn() != arn || !m_explorer->machine(m_machineArn)) {
+    // Drawn with the definition this execution ran, which may be older than the machine's.
+    if (m_view->executionArn() != arn || execution.ranEarlierDefinition || m_shown.ranEarlierDefinition) {
         const Saga::LoadedMachine *m = m_explorer->machine(execution.entry.stateMachineArn);
         if (m)
-            m_view->setMachine(m->name, m->graph, m_explorer->roles(m->arn));
+            m_view->setMachine(m->name, execution.graph, m_explorer->roles(execution.graph, m->arn));
     }
     m_shown = execution;
     qsizetype largest = 0;
@@ -719,7 +720,9 @@ void SagasPane::onFollowerEvents()
     if (!m_follower || !m_explorer)
         return;
     Saga::ExecutionEntry entry = m_shown.entry;
-    const Saga::SagaAnalysis analysis = m_explorer->analyse(entry.stateMachineArn, m_follower->events());
+    const Saga::SagaAnalysis analysis = m_shown.graph.nodes.isEmpty()
+        ? m_explorer->analyse(entry.stateMachineArn, m_follower->events())
+        : m_explorer->analyse(m_shown.graph, entry.stateMachineArn, m_follower->events());
     entry.outcome = analysis.outcome;
     entry.outcomeLoaded = true;
     entry.compensating = analysis.compensating;

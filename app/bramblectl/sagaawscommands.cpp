@@ -94,7 +94,7 @@ std::optional<StepFunctions> openStateMachine(const Invocation &inv, const QStri
 }
 
 // "sagas show|watch EXECUTION_ARN": the session, DescribeExecution's view of
-// the execution and the definition it ran (DescribeStateMachine), checked.
+// the execution and the definition it ran (DescribeStateMachineForExecution), checked.
 struct OpenedExecution {
     StepFunctions sfn;
     QString arn;
@@ -119,7 +119,11 @@ std::optional<OpenedExecution> openExecution(const Invocation &inv, int *code)
     }
     e.execution = execution.json;
     const QString machineArn = execution.json.value(QStringLiteral("stateMachineArn")).toString();
-    const Aws::AwsResponse machine = waitFor(e.sfn.client->describeStateMachine(machineArn));
+    // The definition this execution ran; the state machine's current one
+    // when the service cannot say (an older endpoint, no permission).
+    Aws::AwsResponse machine = waitFor(e.sfn.client->describeStateMachineForExecution(e.arn));
+    if (!machine.ok() || !machine.json.contains(QStringLiteral("definition")))
+        machine = waitFor(e.sfn.client->describeStateMachine(machineArn));
     if (!machine.ok()) {
         inv.fail(machine.error.toString());
         return std::nullopt;

@@ -1,6 +1,7 @@
 #include "fakes/fakeawsserver.h"
 
 #include "fakes/aslsimulator.h"
+#include "fakes/httpmessages.h"
 
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -621,22 +622,6 @@ QJsonArray FakeAwsServer::loopHistory(int minEvents, const QDateTime &start)
 
 namespace {
 
-const char *reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 400:
-        return "Bad Request";
-    case 404:
-        return "Not Found";
-    case 413:
-        return "Payload Too Large";
-    default:
-        return "Internal Server Error";
-    }
-}
-
 QString regionOf(const QByteArray &authorization)
 {
     // AWS4-HMAC-SHA256 Credential=AKID/20251123/us-east-1/states/aws4_request, SignedHeaders=..., Signature=...
@@ -679,69 +664,28 @@ void FakeAwsServer::onConnection()
 
 void FakeAwsServer::onReadable(QTcpSocket *socket)
 {
-    QByteArray buffer = socket->property("buffer").toByteArray() + socket->readAll();
-    for (;;) {
-        const qsizetype end = buffer.indexOf("\r\n\r\n");
-        if (end < 0)
-            break;
-        const QList<QByteArray> lines = buffer.left(end).split('\n');
-        const QList<QByteArray> start = lines.value(0).trimmed().split(' ');
-        const QByteArray method = start.value(0);
-        QByteArray target, authorization;
-        qsizetype length = 0;
-        bool close = start.value(2) == "HTTP/1.0";
-        bool expectContinue = false;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines.at(i).indexOf(':');
-            if (colon <= 0)
-                continue;
-            const QByteArray name = lines.at(i).left(colon).trimmed().toLower();
-            const QByteArray value = lines.at(i).mid(colon + 1).trimmed();
-            if (name == "content-length")
-                length = value.toLongLong();
-            else if (name == "x-amz-target")
-                target = value;
-            else if (name == "authorization")
-                authorization = value;
-            else if (name == "connection")
-                close = value.toLower() == "close";
-            else if (name == "expect")
-                expectContinue = value.toLower() == "100-continue";
-        }
-        if (buffer.size() < end + 4 + length) {
-            if (expectContinue && !socket->property("continued").toBool()) {
-                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-                socket->setProperty("continued", true);
-            }
-            break;
-        }
-        socket->setProperty("continued", false);
-        const QByteArray body = buffer.mid(end + 4, length);
-        buffer.remove(0, end + 4 + length);
-
+    takeHttpRequests(socket, [this, socket](const HttpRequest &request) {
         QString operation;
         Response answer;
-        if (method != "POST")
+        if (request.method != "POST")
             answer = Response::error(s("UnknownOperationException"), s("Only POST / is served"), 404);
         else
-            answer = handle(target, authorization, body, &operation);
+            answer = handle(request.header("x-amz-target"), request.header("authorization"), request.body, &operation);
         m_requests[operation.isEmpty() ? s("(none)") : operation] += 1;
 
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(answer.status) + ' ' + reasonPhrase(answer.status) + "\r\n";
-        out += "Content-Type: application/x-amz-json-1.0\r\n";
-        out += "x-amzn-RequestId: " + QUuid::createUuid().toByteArray(QUuid::WithoutBraces) + "\r\n";
-        out += "Content-Length: " + QByteArray::number(answer.body.size()) + "\r\n";
+        const bool close = request.wantsClose();
+        QList<QPair<QByteArray, QByteArray>> headers = { { "Content-Type", "application/x-amz-json-1.0" },
+            { "x-amzn-RequestId", QUuid::createUuid().toByteArray(QUuid::WithoutBraces) } };
         if (close)
-            out += "Connection: close\r\n";
-        out += "\r\n" + answer.body;
-        socket->write(out);
+            headers.emplaceBack("Connection", "close");
+        socket->write(httpResponse(answer.status, headers, answer.body));
         Q_EMIT requestHandled(operation, answer.status);
         if (close) {
             socket->disconnectFromHost();
-            return;
+            return false;
         }
-    }
-    socket->setProperty("buffer", buffer);
+        return true;
+    });
 }
 
 FakeAwsServer::Response FakeAwsServer::handle(

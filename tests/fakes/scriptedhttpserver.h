@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fakes/httpmessages.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
@@ -33,13 +35,7 @@ public:
         static Answer stall(); // read the request, never answer
     };
 
-    struct Request {
-        QByteArray method;
-        QByteArray target;
-        QList<QPair<QByteArray, QByteArray>> headers;
-        QByteArray body;
-        QByteArray header(const QByteArray &name) const;
-    };
+    using Request = HttpRequest;
 
     explicit ScriptedHttpServer(QObject *parent = nullptr);
     ~ScriptedHttpServer() override;

@@ -283,6 +283,32 @@ private Q_SLOTS:
         m_pane->startDialog()->reject();
     }
 
+    void keyboard()
+    {
+        open();
+        const QString a = start(QStringLiteral("k1"), input(QStringLiteral("1")));
+        start(QStringLiteral("k2"), input(QStringLiteral("2"), QStringLiteral("\"simulateFail\": true")));
+        QTRY_VERIFY_WITH_TIMEOUT(outcomesLoaded(2), 10000);
+        m_pane->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_pane.get()));
+        // Ctrl+D with two rows selected compares them.
+        m_pane->executionTable()->setFocus();
+        m_pane->executionTable()->selectAll();
+        QSignalSpy compared(m_pane.get(), &Ui::SagasPane::compareShown);
+        QTest::keyClick(m_pane->executionTable(), Qt::Key_D, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(compared.size(), 1, 10000);
+        compared.first().first().value<QWidget *>()->close();
+        // Ctrl+N opens the start dialog; Esc closes it.
+        QVERIFY(showAndWait(a));
+        m_pane->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_pane.get()));
+        m_pane->executionTable()->setFocus();
+        QTest::keyClick(m_pane->executionTable(), Qt::Key_N, Qt::ControlModifier);
+        QTRY_VERIFY(m_pane->startDialog() && m_pane->startDialog()->isVisible());
+        QTest::keyClick(m_pane->startDialog(), Qt::Key_Escape);
+        QTRY_VERIFY(!m_pane->startDialog());
+    }
+
     void startErrorsStayInTheDialog()
     {
         open();

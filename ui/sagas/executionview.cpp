@@ -103,7 +103,7 @@ ExecutionView::ExecutionView(QWidget *parent)
           tr("Stop…"), tr("Stop this execution (StopExecution)"), QKeySequence(Qt::CTRL | Qt::Key_Period), this))
     , m_redrive(
           toolButton(tr("Redrive…"), tr("Run a failed execution again from the step that failed (RedriveExecution)"),
-              QKeySequence(Qt::CTRL | Qt::Key_R), this))
+              QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this))
     , m_compare(toolButton(tr("Compare…"), tr("Compare with another execution: select two rows in the list"),
           QKeySequence(Qt::CTRL | Qt::Key_D), this))
     , m_settings(toolButton(tr("Saga settings…"), tr("Roles of the states, and where the transaction record is"),

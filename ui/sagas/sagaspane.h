@@ -38,7 +38,7 @@ class StartExecutionDialog;
 // the executions of the selected one (status and saga outcome, filters by
 // both, Ctrl+F searches names and values inside the input such as
 // TransactionId=2), and the selected execution in an ExecutionView, followed
-// live while it runs. Ctrl+N starts an execution, Ctrl+. stops one, Ctrl+R
+// live while it runs. Ctrl+N starts an execution, Ctrl+. stops one, Ctrl+Shift+R
 // redrives, Ctrl+D compares the two selected executions, Ctrl+, edits the
 // saga settings (roles, record location; saved per state machine).
 //

@@ -29,19 +29,33 @@ namespace Bramble::Ui {
 
 namespace {
 
+// A tool button for an action of the view; with a shortcut, the action is
+// the view's (so the window's shortcut list shows it) and the button shows it.
 QToolButton *toolButton(const QString &text, const QString &tip, const QKeySequence &shortcut, QWidget *parent)
 {
     auto *b = new QToolButton(parent);
-    b->setText(text);
     b->setToolButtonStyle(Qt::ToolButtonTextOnly);
     b->setAutoRaise(true);
-    if (!shortcut.isEmpty()) {
-        b->setShortcut(shortcut);
-        b->setToolTip(QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
-    } else {
+    if (shortcut.isEmpty()) {
+        b->setText(text);
         b->setToolTip(tip);
+        return b;
     }
+    auto *action = new QAction(text, parent);
+    action->setShortcut(shortcut);
+    action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
+    parent->addAction(action);
+    b->setDefaultAction(action);
     return b;
+}
+
+// Enables a button and the action behind it (a disabled button's shortcut would still fire).
+void enable(QToolButton *button, bool enabled)
+{
+    button->setEnabled(enabled);
+    if (QAction *a = button->defaultAction())
+        a->setEnabled(enabled);
 }
 
 QPlainTextEdit *jsonViewer(QWidget *parent)
@@ -135,7 +149,7 @@ ExecutionView::ExecutionView(QWidget *parent)
     m_banner->setAutoFillBackground(true);
     m_subline->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_subline->setWordWrap(true);
-    m_follow->setCheckable(true);
+    m_follow->defaultAction()->setCheckable(true);
 
     auto *actions = new QHBoxLayout;
     actions->setContentsMargins(0, 0, 0, 0);
@@ -198,14 +212,14 @@ ExecutionView::ExecutionView(QWidget *parent)
     layout->addLayout(actions);
     layout->addWidget(split, 1);
 
-    connect(m_follow, &QToolButton::toggled, this, [this](bool on) {
+    connect(m_follow->defaultAction(), &QAction::toggled, this, [this](bool on) {
         if (!m_syncing)
             Q_EMIT followToggled(on);
     });
-    connect(m_stop, &QToolButton::clicked, this, &ExecutionView::stopRequested);
-    connect(m_redrive, &QToolButton::clicked, this, &ExecutionView::redriveRequested);
-    connect(m_compare, &QToolButton::clicked, this, &ExecutionView::compareRequested);
-    connect(m_settings, &QToolButton::clicked, this, &ExecutionView::settingsRequested);
+    connect(m_stop->defaultAction(), &QAction::triggered, this, &ExecutionView::stopRequested);
+    connect(m_redrive->defaultAction(), &QAction::triggered, this, &ExecutionView::redriveRequested);
+    connect(m_compare->defaultAction(), &QAction::triggered, this, &ExecutionView::compareRequested);
+    connect(m_settings->defaultAction(), &QAction::triggered, this, &ExecutionView::settingsRequested);
     connect(m_recordReload, &QToolButton::clicked, this, &ExecutionView::recordReloadRequested);
     connect(m_graph, &SagaGraphView::stateActivated, this, &ExecutionView::selectState);
     connect(m_timeline, &TimelineChart::stepActivated, this, &ExecutionView::selectStep);
@@ -308,14 +322,14 @@ void ExecutionView::setExecution(const Saga::ExecutionEntry &entry, const Saga::
 void ExecutionView::setFollowing(bool following, const QString &status)
 {
     m_syncing = true;
-    m_follow->setChecked(following);
+    m_follow->defaultAction()->setChecked(following);
     m_syncing = false;
     m_liveStatus->setText(status);
 }
 
 bool ExecutionView::isFollowing() const
 {
-    return m_follow->isChecked();
+    return m_follow->defaultAction()->isChecked();
 }
 
 void ExecutionView::setBusy(const QString &text)
@@ -416,11 +430,11 @@ void ExecutionView::updateActions()
     const bool running = m_entry.status == QLatin1String("RUNNING");
     const bool redrivable = m_entry.status == QLatin1String("FAILED") || m_entry.status == QLatin1String("TIMED_OUT")
         || m_entry.status == QLatin1String("ABORTED");
-    m_follow->setEnabled(has && (running || isFollowing()));
-    m_stop->setEnabled(has && running);
-    m_redrive->setEnabled(has && redrivable);
-    m_compare->setEnabled(has);
-    m_settings->setEnabled(!m_graphData.nodes.isEmpty());
+    enable(m_follow, has && (running || isFollowing()));
+    enable(m_stop, has && running);
+    enable(m_redrive, has && redrivable);
+    enable(m_compare, has);
+    enable(m_settings, !m_graphData.nodes.isEmpty());
     m_recordReload->setEnabled(has);
     m_eventsGauge->setVisible(has);
     m_payloadGauge->setVisible(has);

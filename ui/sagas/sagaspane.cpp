@@ -23,7 +23,6 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QSettings>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTableView>
 #include <QTimer>
@@ -112,8 +111,6 @@ void SagasPane::buildContent()
     m_view = new ExecutionView(m_content);
 
     m_startButton = new QToolButton(m_content);
-    m_startButton->setText(tr("Start execution…"));
-    m_startButton->setToolTip(tr("Start an execution of this state machine (Ctrl+N)"));
     m_statusFilter = filterButton(tr("Status: all"), m_content);
     m_outcomeFilter = filterButton(tr("Outcome: all"), m_content);
     for (const QString &s : Statuses) {
@@ -192,7 +189,6 @@ void SagasPane::buildContent()
 
     connect(m_machines, &QListWidget::currentRowChanged, this, &SagasPane::onMachineSelected);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SagasPane::onExecutionSelected);
-    connect(m_startButton, &QToolButton::clicked, this, &SagasPane::openStartDialog);
     connect(m_stopReading, &QToolButton::clicked, this, [this] {
         if (m_explorer)
             m_explorer->cancelListing();
@@ -207,11 +203,17 @@ void SagasPane::buildContent()
     connect(m_view, &ExecutionView::settingsRequested, this, &SagasPane::editSettings);
     connect(m_view, &ExecutionView::recordReloadRequested, this, &SagasPane::fetchRecord);
 
-    auto *start = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), this);
-    start->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(start, &QShortcut::activated, this, &SagasPane::openStartDialog);
+    // The pane's actions, for the keyboard and the window's shortcut list.
+    auto *start = new QAction(tr("Start execution…"), this);
+    start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    start->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    start->setToolTip(tr("Start an execution of this state machine (Ctrl+N)"));
+    connect(start, &QAction::triggered, this, &SagasPane::openStartDialog);
+    addAction(start);
+    m_startButton->setDefaultAction(start);
+    addActions(m_view->actions());
     m_view->clear(tr("No state machine selected"));
-    m_startButton->setEnabled(false);
+    m_startButton->defaultAction()->setEnabled(false);
 }
 
 QString SagasPane::machineSettingsKey() const
@@ -375,7 +377,7 @@ void SagasPane::onMachinesListed(const QList<Aws::StateMachineSummary> &machines
             tr("No state machines in %1 (profile %2)").arg(catalog()->currentRegion(), catalog()->currentProfile()));
         m_machineArn.clear();
         m_model->clear();
-        m_startButton->setEnabled(false);
+        m_startButton->defaultAction()->setEnabled(false);
         setFindAvailable(false);
         updateListStatus();
         return;
@@ -420,7 +422,7 @@ void SagasPane::onMachineSelected()
     m_view->clear(tr("Reading %1…").arg(item->text()));
     m_explorer->setRoleOverrides(arn, machineSettings().roles);
     m_explorer->loadMachine(arn);
-    m_startButton->setEnabled(true);
+    m_startButton->defaultAction()->setEnabled(true);
     setFindAvailable(true);
     listExecutions();
 }

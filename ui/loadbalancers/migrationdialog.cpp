@@ -1,5 +1,6 @@
 #include "ui/loadbalancers/migrationdialog.h"
 
+#include "ui/common/textviews.h"
 #include "ui/common/theme.h"
 
 #include <QApplication>
@@ -7,7 +8,6 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -31,11 +31,8 @@ MigrationDialog::MigrationDialog(const QString &pool, const QByteArray &yaml, QW
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    m_text = new QPlainTextEdit(this);
+    m_text = monospaceText(this, true);
     m_text->setObjectName(QStringLiteral("migrationYaml"));
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_text->setPlainText(QString::fromUtf8(yaml));
     layout->addWidget(m_text, 1);
     m_message = new QLabel(this);

@@ -2,10 +2,10 @@
 
 #include "metallb/poolapply.h"
 #include "metallb/poolvalidator.h"
+#include "ui/common/textviews.h"
 #include "ui/common/theme.h"
 
 #include <QDialogButtonBox>
-#include <QFontDatabase>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -54,30 +54,16 @@ PoolEditDialog::PoolEditDialog(Kube::KubeClient *client, const MetalLB::PoolConf
         this);
     intro->setWordWrap(true);
     layout->addWidget(intro);
-    m_edit = new QPlainTextEdit(this);
+    m_edit = monospaceText(this, false);
     m_edit->setObjectName(QStringLiteral("addressesEdit"));
-    m_edit->setTabChangesFocus(true);
-    m_edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    m_edit->setFont(mono);
     layout->addWidget(m_edit, 1);
-    m_issues = new QLabel(this);
+    m_issues = noteLabel(this);
     m_issues->setObjectName(QStringLiteral("localIssues"));
-    m_issues->setWordWrap(true);
-    m_issues->setTextFormat(Qt::RichText);
-    m_issues->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_issues);
-    m_verdict = new QLabel(this);
+    m_verdict = noteLabel(this);
     m_verdict->setObjectName(QStringLiteral("serverVerdict"));
-    m_verdict->setWordWrap(true);
-    m_verdict->setTextFormat(Qt::RichText);
-    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_verdict);
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 0);
-    m_progress->setMaximumHeight(8);
-    m_progress->setTextVisible(false);
-    m_progress->hide();
+    m_progress = busyBar(this);
     layout->addWidget(m_progress);
 
     auto *buttons = new QDialogButtonBox(this);

@@ -4,13 +4,14 @@
 #include "models/sagavisuals.h"
 #include "models/steptablemodel.h"
 #include "saga/executionfollower.h"
+#include "ui/common/text.h"
+#include "ui/common/textviews.h"
 #include "ui/common/theme.h"
 #include "ui/sagas/sagagraphview.h"
 #include "ui/sagas/sagatonedelegate.h"
 #include "ui/sagas/timelinechart.h"
 
 #include <QAction>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -58,15 +59,6 @@ void enable(QToolButton *button, bool enabled)
         a->setEnabled(enabled);
 }
 
-QPlainTextEdit *jsonViewer(QWidget *parent)
-{
-    auto *e = new QPlainTextEdit(parent);
-    e->setReadOnly(true);
-    e->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    e->setLineWrapMode(QPlainTextEdit::NoWrap);
-    return e;
-}
-
 // Pretty JSON when the text is JSON, else the text as it is.
 QString pretty(const QString &text)
 {
@@ -99,12 +91,6 @@ void setGauge(QProgressBar *g, double fraction, const QString &text)
     g->setPalette(p);
 }
 
-QString kib(qsizetype bytes)
-{
-    return bytes < 1024 ? QStringLiteral("%1 B").arg(bytes)
-                        : QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
-}
-
 } // namespace
 
 ExecutionView::ExecutionView(QWidget *parent)
@@ -130,12 +116,12 @@ ExecutionView::ExecutionView(QWidget *parent)
     , m_stepModel(new Models::StepTableModel(this))
     , m_steps(new QTableView(this))
     , m_detailTabs(new QTabWidget(this))
-    , m_input(jsonViewer(this))
-    , m_output(jsonViewer(this))
-    , m_error(jsonViewer(this))
+    , m_input(monospaceText(this, true))
+    , m_output(monospaceText(this, true))
+    , m_error(monospaceText(this, true))
     , m_timeline(new TimelineChart(this))
     , m_recordNote(new QLabel(this))
-    , m_record(jsonViewer(this))
+    , m_record(monospaceText(this, true))
     , m_recordReload(toolButton(tr("Reload"), tr("Read the record again (GetItem)"), QKeySequence(), this))
 {
     m_banner->setObjectName(QStringLiteral("sagaBanner"));
@@ -292,7 +278,7 @@ void ExecutionView::setExecution(const Saga::ExecutionEntry &entry, const Saga::
     setGauge(m_eventsGauge, double(eventCount) / Saga::ExecutionFollower::MaxHistoryEvents,
         tr("%1 / 25,000 events").arg(QLocale().toString(eventCount)));
     setGauge(m_payloadGauge, double(largestPayloadBytes) / double(Saga::ExecutionFollower::MaxPayloadBytes),
-        tr("payload %1 / 256 KiB").arg(kib(largestPayloadBytes)));
+        tr("payload %1 / 256 KiB").arg(byteSize(largestPayloadBytes)));
 
     if (!sameExecution) {
         for (QPlainTextEdit *e : { m_input, m_output, m_error, m_record })

@@ -1,10 +1,11 @@
 #include "ui/sagas/startexecutiondialog.h"
 
+#include "ui/common/text.h"
+#include "ui/common/textviews.h"
 #include "ui/common/theme.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -71,13 +72,6 @@ bool setAt(QJsonObject &root, const QStringList &path, const QString &key, const
     return true;
 }
 
-QString sizeText(qsizetype bytes)
-{
-    if (bytes < 1024)
-        return QStringLiteral("%1 B").arg(bytes);
-    return QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
-}
-
 } // namespace
 
 StartExecutionDialog::StartExecutionDialog(const QString &stateMachineName, QWidget *parent)
@@ -106,18 +100,12 @@ StartExecutionDialog::StartExecutionDialog(const QString &stateMachineName, QWid
 
     auto *inputLabel = new QLabel(tr("&Input (a JSON object):"), this);
     layout->addWidget(inputLabel);
-    m_edit = new QPlainTextEdit(this);
+    m_edit = monospaceText(this, false);
     m_edit->setObjectName(QStringLiteral("inputEdit"));
-    m_edit->setTabChangesFocus(true);
-    m_edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     inputLabel->setBuddy(m_edit);
     layout->addWidget(m_edit, 1);
-    m_inputStatus = new QLabel(this);
+    m_inputStatus = noteLabel(this);
     m_inputStatus->setObjectName(QStringLiteral("inputStatus"));
-    m_inputStatus->setWordWrap(true);
-    m_inputStatus->setTextFormat(Qt::RichText);
-    m_inputStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_inputStatus);
 
     auto *tools = new QHBoxLayout;
@@ -139,18 +127,11 @@ StartExecutionDialog::StartExecutionDialog(const QString &stateMachineName, QWid
     tools->addWidget(m_format);
     layout->addLayout(tools);
 
-    m_error = new QLabel(this);
+    m_error = noteLabel(this);
     m_error->setObjectName(QStringLiteral("startError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::RichText);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
     layout->addWidget(m_error);
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 0);
-    m_progress->setMaximumHeight(8);
-    m_progress->setTextVisible(false);
-    m_progress->hide();
+    m_progress = busyBar(this);
     layout->addWidget(m_progress);
 
     auto *buttons = new QDialogButtonBox(this);
@@ -259,7 +240,7 @@ StartExecutionDialog::InputCheck StartExecutionDialog::checkInput(const QString 
     check.compactBytes = QJsonDocument(check.object).toJson(QJsonDocument::Compact).size();
     if (check.compactBytes > MaxInputBytes) {
         check.message
-            = tr("The input is %1; Step Functions accepts at most 256 KiB.").arg(sizeText(check.compactBytes));
+            = tr("The input is %1; Step Functions accepts at most 256 KiB.").arg(byteSize(check.compactBytes));
         check.object = {};
         return check;
     }
@@ -293,7 +274,7 @@ void StartExecutionDialog::validate()
     QList<QTextEdit::ExtraSelection> marks;
     if (m_inputCheck.ok) {
         m_inputStatus->setText(
-            coloured(tr("✔ A JSON object, %1 compact.").arg(sizeText(m_inputCheck.compactBytes)), Tone::Ok, palette()));
+            coloured(tr("✔ A JSON object, %1 compact.").arg(byteSize(m_inputCheck.compactBytes)), Tone::Ok, palette()));
     } else {
         m_inputStatus->setText(coloured(QString(u"✖ " + m_inputCheck.message), Tone::Error, palette()));
         if (m_inputCheck.position >= 0) {

@@ -136,9 +136,9 @@ std::optional<OpenedExecution> openExecution(const Invocation &inv, int *code)
     return e;
 }
 
-Saga::History historyOf(const Invocation &inv, const QJsonArray &events, const QString &arn)
+// The history, after warning about the events that could not be read.
+Saga::History checkedHistory(const Invocation &inv, Saga::History history, const QString &arn)
 {
-    Saga::History history = Saga::parseHistory(events);
     for (const Core::Error &p : history.problems)
         inv.err << "bramblectl: warning: " << arn << ": " << p.toString() << Qt::endl;
     return history;
@@ -288,8 +288,8 @@ int runSagasShow(Invocation &inv)
     const PagedResult events = waitFor(e->sfn.client->getExecutionHistory(e->arn));
     if (!events.error.isNull())
         return inv.fail(events.error.toString());
-    const Saga::SagaAnalysis analysis
-        = Saga::analyzeSaga(e->graph, Saga::buildTimeline(historyOf(inv, events.items, e->arn)));
+    const Saga::SagaAnalysis analysis = Saga::analyzeSaga(
+        e->graph, Saga::buildTimeline(checkedHistory(inv, Saga::parseHistory(events.items), e->arn)));
 
     if (!inv.global.json) {
         const QJsonObject &x = e->execution;
@@ -325,10 +325,8 @@ int runSagasWatch(Invocation &inv)
         loop.exit(exitCode);
     };
     QObject::connect(&follower, &Saga::ExecutionFollower::eventsAppended, &loop, [&] {
-        QJsonArray events;
-        for (const QJsonObject &event : follower.events())
-            events.append(event);
-        const Saga::Timeline timeline = Saga::buildTimeline(historyOf(inv, events, e->arn));
+        const Saga::Timeline timeline
+            = Saga::buildTimeline(checkedHistory(inv, Saga::parseHistory(follower.events()), e->arn));
         const Saga::SagaAnalysis analysis = Saga::analyzeSaga(e->graph, roles, timeline);
         for (qsizetype i = 0; i < timeline.steps.size(); ++i) {
             const Saga::Step &step = timeline.steps.at(i);

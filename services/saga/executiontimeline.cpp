@@ -139,8 +139,8 @@ private:
             // Events are sorted by id (parseHistory): usually the one just before.
             const auto begin = m_events.cbegin();
             const auto end = begin + i;
-            const auto it = std::lower_bound(begin, end, e.previousEventId,
-                [](const HistoryEvent &a, qint64 id) { return a.id < id; });
+            const auto it = std::lower_bound(
+                begin, end, e.previousEventId, [](const HistoryEvent &a, qint64 id) { return a.id < id; });
             if (it != end && it->id == e.previousEventId)
                 return it - begin;
         }
@@ -273,7 +273,8 @@ private:
     {
         auto it = m_stateTypes.constFind(enteredType);
         if (it == m_stateTypes.cend())
-            it = m_stateTypes.insert(enteredType, enteredType.left(enteredType.size() - qsizetype(qstrlen("StateEntered"))));
+            it = m_stateTypes.insert(
+                enteredType, enteredType.left(enteredType.size() - qsizetype(qstrlen("StateEntered"))));
         return it.value();
     }
 
@@ -460,48 +461,41 @@ QJsonObject detailsOf(const QJsonObject &o, const QString &type)
     return {};
 }
 
-} // namespace
-
-History parseHistory(const QJsonArray &events)
+// One event of a history into h (skipped, with a problem, when it is unusable).
+void readEvent(const QJsonObject &o, qsizetype i, History &h)
 {
-    History h;
-    h.events.reserve(events.size());
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        const auto pointer = [i] { return QString(QStringLiteral("/events/") + QString::number(i)); };
-        const QJsonValue v = events.at(i);
-        if (!v.isObject()) {
-            h.problems.append(problem(pointer(), QStringLiteral("an event must be an object")));
-            continue;
-        }
-        const QJsonObject o = v.toObject();
-        const double id = o.value(QLatin1String("id")).toDouble(-1);
-        if (!(id >= 1 && id <= MaxEventId) || id != std::floor(id)) {
-            h.problems.append(
-                problem(pointer() + QStringLiteral("/id"), QStringLiteral("id must be a positive integer")));
-            continue;
-        }
-        HistoryEvent e;
-        e.id = qint64(id);
-        e.type = o.value(QLatin1String("type")).toString();
-        if (e.type.isEmpty()) {
-            h.problems.append(problem(pointer() + QStringLiteral("/type"), QStringLiteral("type is missing")));
-            continue;
-        }
-        const QJsonValue prev = o.value(QLatin1String("previousEventId"));
-        const double p = prev.toDouble(0);
-        if (!prev.isUndefined() && (!prev.isDouble() || p < 0 || p != std::floor(p) || p >= id)) {
-            h.problems.append(problem(pointer() + QStringLiteral("/previousEventId"),
-                QStringLiteral("previousEventId must be an integer below id")));
-            e.previousEventId = -1; // unknown: the timeline falls back to the event before by id
-        } else {
-            e.previousEventId = qint64(p);
-        }
-        e.timestamp = parseTimestamp(o.value(QLatin1String("timestamp")));
-        // id, previousEventId, timestamp and type, plus at most one "*EventDetails".
-        if (o.size() > 4 || !o.contains(QLatin1String("previousEventId")))
-            e.details = detailsOf(o, e.type);
-        h.events.append(std::move(e));
+    const auto pointer = [i] { return QString(QStringLiteral("/events/") + QString::number(i)); };
+    const double id = o.value(QLatin1String("id")).toDouble(-1);
+    if (!(id >= 1 && id <= MaxEventId) || id != std::floor(id)) {
+        h.problems.append(problem(pointer() + QStringLiteral("/id"), QStringLiteral("id must be a positive integer")));
+        return;
     }
+    HistoryEvent e;
+    e.id = qint64(id);
+    e.type = o.value(QLatin1String("type")).toString();
+    if (e.type.isEmpty()) {
+        h.problems.append(problem(pointer() + QStringLiteral("/type"), QStringLiteral("type is missing")));
+        return;
+    }
+    const QJsonValue prev = o.value(QLatin1String("previousEventId"));
+    const double p = prev.toDouble(0);
+    if (!prev.isUndefined() && (!prev.isDouble() || p < 0 || p != std::floor(p) || p >= id)) {
+        h.problems.append(problem(pointer() + QStringLiteral("/previousEventId"),
+            QStringLiteral("previousEventId must be an integer below id")));
+        e.previousEventId = -1; // unknown: the timeline falls back to the event before by id
+    } else {
+        e.previousEventId = qint64(p);
+    }
+    e.timestamp = parseTimestamp(o.value(QLatin1String("timestamp")));
+    // id, previousEventId, timestamp and type, plus at most one "*EventDetails".
+    if (o.size() > 4 || !o.contains(QLatin1String("previousEventId")))
+        e.details = detailsOf(o, e.type);
+    h.events.append(std::move(e));
+}
+
+// Sorted by id, the first of each id kept.
+void sortEvents(History &h)
+{
     const auto byId = [](const HistoryEvent &a, const HistoryEvent &b) { return a.id < b.id; };
     if (!std::is_sorted(h.events.cbegin(), h.events.cend(), byId)) // AWS sends them in order (or reversed)
         std::stable_sort(h.events.begin(), h.events.end(), byId);
@@ -512,6 +506,33 @@ History parseHistory(const QJsonArray &events)
             QStringLiteral("%1 events repeat an id; the first of each was kept").arg(h.events.end() - dup)));
         h.events.erase(dup, h.events.end());
     }
+}
+
+} // namespace
+
+History parseHistory(const QJsonArray &events)
+{
+    History h;
+    h.events.reserve(events.size());
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QJsonValue v = events.at(i);
+        if (v.isObject())
+            readEvent(v.toObject(), i, h);
+        else
+            h.problems.append(
+                problem(QStringLiteral("/events/%1").arg(i), QStringLiteral("an event must be an object")));
+    }
+    sortEvents(h);
+    return h;
+}
+
+History parseHistory(const QList<QJsonObject> &events)
+{
+    History h;
+    h.events.reserve(events.size());
+    for (qsizetype i = 0; i < events.size(); ++i)
+        readEvent(events.at(i), i, h);
+    sortEvents(h);
     return h;
 }
 

@@ -35,6 +35,8 @@ struct History {
 // or a type are skipped and reported; a duplicated id keeps the first entry.
 History parseHistory(const QByteArray &json);
 History parseHistory(const QJsonArray &events);
+// The events as ExecutionFollower and SagaExplorer hold them.
+History parseHistory(const QList<QJsonObject> &events);
 
 enum class StepStatus {
     Running, // entered, not closed yet

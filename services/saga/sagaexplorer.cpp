@@ -50,7 +50,6 @@ struct SagaExplorer::DetailJob {
 
 SagaExplorer::SagaExplorer(Aws::AwsTransport *transport, QObject *parent)
     : QObject(parent)
-    , m_transport(transport)
     , m_sfn(std::make_unique<Aws::StepFunctionsClient>(transport))
     , m_ddb(std::make_unique<Aws::DynamoDbClient>(transport))
 {
@@ -155,10 +154,7 @@ SagaAnalysis SagaExplorer::analyse(const QString &machineArn, const QList<QJsonO
 SagaAnalysis SagaExplorer::analyse(
     const StateGraph &graph, const QString &machineArn, const QList<QJsonObject> &events) const
 {
-    QJsonArray array;
-    for (const QJsonObject &e : events)
-        array.append(e);
-    return analyzeSaga(graph, roles(graph, machineArn), buildTimeline(parseHistory(array)));
+    return analyzeSaga(graph, roles(graph, machineArn), buildTimeline(parseHistory(events)));
 }
 
 void SagaExplorer::applyAnalysis(ExecutionEntry *entry, const SagaAnalysis &a) const
@@ -195,7 +191,6 @@ void SagaExplorer::listExecutions(const QString &machineArn, const QString &stat
 {
     cancelListing();
     const int generation = m_generation;
-    m_listingMachine = machineArn;
     Aws::AwsPager *pager = m_sfn->listExecutions(machineArn, statusFilter, maxItems);
     m_listing = pager;
     connect(pager, &Aws::AwsPager::finished, this, [this, pager, machineArn, generation] {

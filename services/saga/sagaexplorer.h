@@ -142,7 +142,6 @@ private:
     void applyAnalysis(ExecutionEntry *entry, const SagaAnalysis &analysis) const;
     bool ensureMachine(const QString &machineArn, const std::function<void()> &then);
 
-    Aws::AwsTransport *m_transport;
     std::unique_ptr<Aws::StepFunctionsClient> m_sfn;
     std::unique_ptr<Aws::DynamoDbClient> m_ddb;
     QHash<QString, LoadedMachine> m_machines;
@@ -150,7 +149,6 @@ private:
     QHash<QString, QList<std::function<void()>>> m_waitingForMachine;
 
     QPointer<Aws::AwsPager> m_listing;
-    QString m_listingMachine;
     int m_generation = 0;
     QList<ExecutionEntry> m_detailQueue;
     QList<QPointer<QObject>> m_detailCalls;

@@ -116,6 +116,32 @@ private Q_SLOTS:
         QCOMPARE(reverse.status, forward.status);
     }
 
+    // The events as a follower holds them read the same as the wire's array.
+    void eventListReadsLikeTheArray()
+    {
+        const QJsonArray array
+            = QJsonDocument::fromJson(fixture(QStringLiteral("seed-fail-commit-reverse.history.json")))
+                  .object()
+                  .value(u"events")
+                  .toArray();
+        QList<QJsonObject> list;
+        for (const QJsonValue &v : array)
+            list << v.toObject();
+        list << QJsonObject { { QStringLiteral("id"), -3 } }; // skipped, with a problem
+        const History fromArray = parseHistory(array);
+        const History fromList = parseHistory(list);
+        QCOMPARE(fromList.events.size(), fromArray.events.size());
+        for (qsizetype i = 0; i < fromArray.events.size(); ++i) {
+            QCOMPARE(fromList.events.at(i).id, fromArray.events.at(i).id);
+            QCOMPARE(fromList.events.at(i).previousEventId, fromArray.events.at(i).previousEventId);
+            QCOMPARE(fromList.events.at(i).type, fromArray.events.at(i).type);
+            QCOMPARE(fromList.events.at(i).timestamp, fromArray.events.at(i).timestamp);
+            QCOMPARE(fromList.events.at(i).details, fromArray.events.at(i).details);
+        }
+        QCOMPARE(fromList.problems.size(), fromArray.problems.size() + 1);
+        QCOMPARE(fromList.problems.constLast().where.key, QStringLiteral("/events/%1/id").arg(array.size()));
+    }
+
     void parallelWrappers()
     {
         const Timeline t = timelineOf(QStringLiteral("cdk-rollback-succeeded.history.json"));

@@ -140,7 +140,7 @@ QVariant StepTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == StartedColumn && s.startedAt.isValid())
             return s.startedAt.toUTC().toString(Qt::ISODateWithMs);
         if (index.column() == AttemptsColumn && s.attempts > 1)
-            return tr("%n retries", nullptr, s.attempts - 1);
+            return s.attempts == 2 ? tr("1 retry") : tr("%1 retries").arg(s.attempts - 1);
         return {};
     case StepStatusRole:
         return int(s.status);

@@ -8,6 +8,7 @@
 #include "session/connectioncatalog.h"
 #include "ui/common/emptystate.h"
 #include "ui/common/jobmessagebar.h"
+#include "ui/common/text.h"
 #include "ui/common/theme.h"
 #include "ui/sagas/executionview.h"
 #include "ui/sagas/sagatonedelegate.h"
@@ -414,7 +415,6 @@ void SagasPane::onMachineSelected()
     m_executionArn.clear();
     m_shown = {};
     m_loaded.clear();
-    m_machineError.clear();
     m_model->clear();
     m_message->clear();
     if (m_settings)
@@ -432,8 +432,7 @@ void SagasPane::onMachineLoaded(const QString &machineArn, const Aws::AwsError &
     if (machineArn != m_machineArn)
         return;
     if (!error.isNull()) {
-        m_machineError = error.toString();
-        showMessage(tr("Could not read the definition of %1: %2").arg(currentMachineName(), m_machineError), true);
+        showMessage(tr("Could not read the definition of %1: %2").arg(currentMachineName(), error.toString()), true);
         return;
     }
     const Saga::LoadedMachine *m = m_explorer->machine(machineArn);
@@ -518,7 +517,7 @@ void SagasPane::updateListStatus()
         const int shown = m_proxy->rowCount();
         text = all == 0                                 ? tr("No executions yet: Ctrl+N starts one")
             : all >= ExecutionListLimit && shown == all ? tr("the newest %1 executions").arg(all)
-            : shown == all                              ? (all == 1 ? tr("1 execution") : tr("%1 executions").arg(all))
+            : shown == all                              ? countOf(all, tr("execution"), tr("executions"))
                                                         : tr("%1 of %2 executions").arg(shown).arg(all);
         const bool reading = m_explorer && m_explorer->isLoadingDetails() && m_detailsTotal > 0;
         if (reading)

@@ -142,7 +142,6 @@ private:
     QString m_executionArn;
     QString m_selectAfterListing;
     QString m_startInput;
-    QString m_machineError;
     Saga::LoadedExecution m_shown;
     QHash<QString, Saga::LoadedExecution> m_loaded; // for comparing; cleared with the machine
     QStringList m_compareArns;

@@ -142,6 +142,7 @@ private:
     QString m_executionArn;
     QString m_selectAfterListing;
     QString m_startInput;
+    QString m_recordNote; // where the record being read is, for the record view
     Saga::LoadedExecution m_shown;
     QHash<QString, Saga::LoadedExecution> m_loaded; // for comparing; cleared with the machine
     QStringList m_compareArns;

@@ -103,6 +103,11 @@ void SagasPane::fetchRecord()
         m_view->setRecordError(tr("No record to read: %1.").arg(key.error));
         return;
     }
+    // What the record view says above the item, kept for the answer.
+    m_recordNote = tr("Table <b>%1</b>, %2 = <b>%3</b> · location from the %4")
+                       .arg(source.table.toHtmlEscaped(), source.keyAttribute.toHtmlEscaped(),
+                           key.key.value(source.keyAttribute).toVariant().toString().toHtmlEscaped(),
+                           source.origin.isEmpty() ? tr("settings") : source.origin.toHtmlEscaped());
     m_explorer->fetchRecord(m_shown.entry.executionArn, source.table, key.key);
 }
 
@@ -114,17 +119,8 @@ void SagasPane::onRecordFetched(const QString &arn, const QJsonObject &item, boo
         m_view->setRecordError(tr("Could not read the record: %1").arg(error.toString()));
         return;
     }
-    const Saga::LoadedMachine *m = m_explorer->machine(m_shown.entry.stateMachineArn);
-    if (!m)
-        return;
-    const Saga::RecordSource source = Saga::effectiveRecordSource(m->recordFromDefinition, machineSettings());
-    const Saga::RecordKey key = Saga::recordKeyFor(source, m_shown.entry.input);
-    const QString keyValue = key.key.value(source.keyAttribute).toVariant().toString();
-    const QString note
-        = tr("Table <b>%1</b>, %2 = <b>%3</b> · location from the %4")
-              .arg(source.table.toHtmlEscaped(), source.keyAttribute.toHtmlEscaped(), keyValue.toHtmlEscaped(),
-                  source.origin.isEmpty() ? tr("settings") : source.origin.toHtmlEscaped());
-    m_view->setRecord(note, item, found, Saga::attributesOfSteps(item, m_explorer->roles(m->arn).forwardSteps));
+    const QStringList forwardSteps = m_explorer->roles(m_shown.graph, m_shown.entry.stateMachineArn).forwardSteps;
+    m_view->setRecord(m_recordNote, item, found, Saga::attributesOfSteps(item, forwardSteps));
 }
 
 void SagasPane::setFollowing(bool follow)

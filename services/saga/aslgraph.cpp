@@ -593,4 +593,23 @@ StateGraph parseDefinition(const QByteArray &json, const QString &file)
     return parseDefinition(doc.object(), file);
 }
 
+bool sameStates(const StateGraph &a, const StateGraph &b)
+{
+    if (a.nodes.size() != b.nodes.size() || a.edges.size() != b.edges.size() || a.scopes.size() != b.scopes.size())
+        return false;
+    for (qsizetype i = 0; i < a.nodes.size(); ++i) {
+        const StateNode &x = a.nodes.at(i);
+        const StateNode &y = b.nodes.at(i);
+        if (x.name != y.name || x.type != y.type || x.scope != y.scope || x.parent != y.parent || x.end != y.end)
+            return false;
+    }
+    for (qsizetype i = 0; i < a.edges.size(); ++i) {
+        const StateEdge &x = a.edges.at(i);
+        const StateEdge &y = b.edges.at(i);
+        if (x.from != y.from || x.to != y.to || x.kind != y.kind || x.label != y.label)
+            return false;
+    }
+    return true;
+}
+
 } // namespace Bramble::Saga

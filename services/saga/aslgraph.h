@@ -106,6 +106,10 @@ struct StateGraph {
 StateGraph parseDefinition(const QByteArray &json, const QString &file = {});
 StateGraph parseDefinition(const QJsonObject &definition, const QString &file = {});
 
+// The same states (name, type, nesting) and transitions (ends, kind, label),
+// in the same order: what a drawing of the graph depends on.
+bool sameStates(const StateGraph &a, const StateGraph &b);
+
 // RFC 6901 escaping of one reference token ("a/b" -> "a~1b").
 QString jsonPointerToken(const QString &token);
 

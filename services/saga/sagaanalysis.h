@@ -48,6 +48,11 @@ struct SagaRoles {
         catchChains; // forward step -> compensation work states its Catch leads through, in order
 
     StateRole role(const QString &state) const { return roles.value(state, StateRole::Other); }
+    bool operator==(const SagaRoles &o) const
+    {
+        return roles == o.roles && forwardSteps == o.forwardSteps && compensationOf == o.compensationOf
+            && catchChains == o.catchChains;
+    }
 };
 
 // What the user says about a state machine where the derivation guesses

@@ -219,12 +219,15 @@ ExecutionView::ExecutionView(QWidget *parent)
 
 void ExecutionView::setMachine(const QString &name, const Saga::StateGraph &graph, const Saga::SagaRoles &roles)
 {
+    // Another execution of the same machine: keep the drawing (and the user's zoom).
+    const bool redraw = !(Saga::sameStates(graph, m_graphData) && roles == m_roles) || m_graphData.nodes.isEmpty();
     m_machineName = name;
     m_graphData = graph;
     m_roles = roles;
     m_entry = {};
     m_analysis = {};
-    m_graph->setGraph(graph, roles);
+    if (redraw)
+        m_graph->setGraph(graph, roles);
     m_graph->clearVisuals();
     m_stepModel->clear();
     m_timeline->clear();

@@ -68,6 +68,20 @@ class TestAslGraph : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void sameStates()
+    {
+        const QByteArray seed = fixture(QStringLiteral("seed-saga.asl.json"));
+        QVERIFY(Saga::sameStates(parseDefinition(seed), parseDefinition(seed)));
+        QVERIFY(
+            !Saga::sameStates(parseDefinition(seed), parseDefinition(fixture(QStringLiteral("cdk-saga.asl.json")))));
+        // One Next moved: same states, another transition.
+        const QByteArray a = q("{'StartAt':'A','States':{'A':{'Type':'Pass','Next':'B'},'B':{'Type':'Pass','Next':'C'},"
+                               "'C':{'Type':'Succeed'}}}");
+        const QByteArray b = q("{'StartAt':'A','States':{'A':{'Type':'Pass','Next':'C'},'B':{'Type':'Pass','Next':'C'},"
+                               "'C':{'Type':'Succeed'}}}");
+        QVERIFY(!Saga::sameStates(parseDefinition(a), parseDefinition(b)));
+    }
+
     void seedSaga()
     {
         const StateGraph g = parseDefinition(fixture(QStringLiteral("seed-saga.asl.json")));

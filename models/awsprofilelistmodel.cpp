@@ -2,7 +2,10 @@
 
 namespace Bramble::Models {
 
-AwsProfileListModel::AwsProfileListModel(QObject *parent) : QAbstractListModel(parent) { }
+AwsProfileListModel::AwsProfileListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
 
 void AwsProfileListModel::setProfiles(const QList<Aws::AwsProfile> &profiles)
 {

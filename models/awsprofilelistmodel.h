@@ -7,8 +7,7 @@
 namespace Bramble::Models {
 
 // The AWS profiles of the shared config and credentials files, one row each.
-class AwsProfileListModel : public QAbstractListModel
-{
+class AwsProfileListModel : public QAbstractListModel {
     Q_OBJECT
 
 public:

@@ -4,7 +4,10 @@
 
 namespace Bramble::Models {
 
-KubeContextListModel::KubeContextListModel(QObject *parent) : QAbstractListModel(parent) { }
+KubeContextListModel::KubeContextListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
 
 void KubeContextListModel::setKubeconfig(const Kube::Kubeconfig &config)
 {
@@ -39,7 +42,7 @@ QVariant KubeContextListModel::data(const QModelIndex &index, int role) const
         const Kube::KubeCluster *cluster = m_config.cluster(ctx.cluster);
         return tr("Cluster %1 (%2)\nUser %3\nNamespace %4\nFrom %5")
             .arg(ctx.cluster, cluster ? cluster->server : tr("missing"), ctx.user,
-                 ctx.namespace_.isEmpty() ? QStringLiteral("default") : ctx.namespace_, ctx.origin.toString());
+                ctx.namespace_.isEmpty() ? QStringLiteral("default") : ctx.namespace_, ctx.origin.toString());
     }
     case Qt::FontRole:
         if (ctx.name == m_config.currentContext) {

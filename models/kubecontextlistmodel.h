@@ -7,8 +7,7 @@
 namespace Bramble::Models {
 
 // The contexts of a merged kubeconfig, one row each, in file order.
-class KubeContextListModel : public QAbstractListModel
-{
+class KubeContextListModel : public QAbstractListModel {
     Q_OBJECT
 
 public:
@@ -18,9 +17,9 @@ public:
         UserRole,
         NamespaceRole,
         ServerRole,
-        AuthRole,       // "client certificate", "exec: aws", ... never a secret
-        IsDefaultRole,  // the kubeconfig's current-context
-        OriginRole,     // "file:line" the context came from
+        AuthRole, // "client certificate", "exec: aws", ... never a secret
+        IsDefaultRole, // the kubeconfig's current-context
+        OriginRole, // "file:line" the context came from
     };
     Q_ENUM(Role)
 

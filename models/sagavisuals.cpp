@@ -32,7 +32,6 @@ QString stateVisualName(StateVisual visual)
 
 namespace {
 
-
 // The top-level state that contains node (node itself at the top level).
 int topLevelOf(const Saga::StateGraph &graph, int node)
 {
@@ -60,7 +59,8 @@ QHash<QString, StateVisual> stateVisuals(
     for (const Saga::StateNode &node : graph.nodes) {
         const auto it = lastVisit.constFind(node.name);
         out.insert(node.name,
-            it == lastVisit.cend() ? StateVisual::NotReached : visitVisual(steps.at(*it).status, roles.role(node.name)));
+            it == lastVisit.cend() ? StateVisual::NotReached
+                                   : visitVisual(steps.at(*it).status, roles.role(node.name)));
     }
 
     // A completed forward step is undone when its paired compensation

@@ -56,18 +56,27 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QStringLiteral("Dashboard for Raspberry Pi Kubernetes clusters and AWS sagas"));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE"));
-    const QCommandLineOption context(QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME"));
-    const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("AWS profile to use."), QStringLiteral("NAME"));
-    const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("AWS region to use."), QStringLiteral("REGION"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window and exit."), QStringLiteral("FILE"));
-    const QCommandLineOption pane(QStringLiteral("pane"), QStringLiteral("Pane to show: nodes, loadbalancers, provision, sagas, logs."), QStringLiteral("NAME"));
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for --screenshot, e.g. 1400x900."), QStringLiteral("WxH"), QStringLiteral("1280x800"));
-    const QCommandLineOption scheme(QStringLiteral("color-scheme"), QStringLiteral("system (default), light or dark; also BRAMBLE_COLOR_SCHEME."), QStringLiteral("SCHEME"));
+    const QCommandLineOption kubeconfig(
+        QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE"));
+    const QCommandLineOption context(
+        QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME"));
+    const QCommandLineOption profile(
+        QStringLiteral("profile"), QStringLiteral("AWS profile to use."), QStringLiteral("NAME"));
+    const QCommandLineOption region(
+        QStringLiteral("region"), QStringLiteral("AWS region to use."), QStringLiteral("REGION"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window and exit."), QStringLiteral("FILE"));
+    const QCommandLineOption pane(QStringLiteral("pane"),
+        QStringLiteral("Pane to show: nodes, loadbalancers, provision, sagas, logs."), QStringLiteral("NAME"));
+    const QCommandLineOption size(QStringLiteral("size"),
+        QStringLiteral("Window size for --screenshot, e.g. 1400x900."), QStringLiteral("WxH"),
+        QStringLiteral("1280x800"));
+    const QCommandLineOption scheme(QStringLiteral("color-scheme"),
+        QStringLiteral("system (default), light or dark; also BRAMBLE_COLOR_SCHEME."), QStringLiteral("SCHEME"));
     const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
-                                   QStringLiteral("With --screenshot: once the pane has loaded, wait this long before saving (default 500)."),
-                                   QStringLiteral("MS"), QStringLiteral("500"));
-    parser.addOptions({kubeconfig, context, profile, region, screenshot, pane, size, scheme, delay});
+        QStringLiteral("With --screenshot: once the pane has loaded, wait this long before saving (default 500)."),
+        QStringLiteral("MS"), QStringLiteral("500"));
+    parser.addOptions({ kubeconfig, context, profile, region, screenshot, pane, size, scheme, delay });
     parser.process(app);
 
     QString colorScheme = parser.value(scheme);

@@ -59,7 +59,8 @@ void scheduleScreenshot(Ui::MainWindow &window, const ScreenshotRequest &request
         if (loading)
             QTextStream(stderr) << "bramble: the " << window.currentPaneId() << " pane was still loading after "
                                 << request.settleTimeoutMs << " ms; taking the screenshot anyway\n";
-        QTimer::singleShot(loading ? 0 : request.delayMs, &window, [&window, request] { grabAndQuit(window, request); });
+        QTimer::singleShot(
+            loading ? 0 : request.delayMs, &window, [&window, request] { grabAndQuit(window, request); });
     });
     poll->start();
 }

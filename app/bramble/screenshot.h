@@ -3,15 +3,16 @@
 #include <QSize>
 #include <QString>
 
-namespace Bramble::Ui { class MainWindow; }
+namespace Bramble::Ui {
+class MainWindow;
+}
 
 namespace Bramble::App {
 
-struct ScreenshotRequest
-{
+struct ScreenshotRequest {
     QString file;
     QString pane; // empty: the window as restored
-    QSize size{1280, 800};
+    QSize size { 1280, 800 };
     // How long to wait for the pane to settle (Pane::isLoading() false:
     // e.g. the Nodes pane's first list) before grabbing anyway.
     int settleTimeoutMs = 10000;

@@ -28,7 +28,7 @@ namespace {
 
 Aws::AwsSessionOptions sessionOptions(const Invocation &inv)
 {
-    return {inv.global.profile, inv.global.region, inv.global.endpointUrl};
+    return { inv.global.profile, inv.global.region, inv.global.endpointUrl };
 }
 
 // A role with mfa_serial: ask on the terminal, as the aws CLI does. Without
@@ -38,11 +38,12 @@ void askMfaOnTerminal(Aws::AwsSession &session)
     QFile *tty = new QFile(QStringLiteral("/dev/tty"), &session);
     if (!::isatty(STDIN_FILENO) || !tty->open(QIODevice::ReadWrite))
         return;
-    session.credentials()->setMfaPrompt([tty](const QString &serial, const Aws::ProfileCredentialsProvider::MfaAnswer &answer) {
-        tty->write(QStringLiteral("Enter MFA code for %1: ").arg(serial).toUtf8());
-        tty->flush();
-        answer(QString::fromUtf8(tty->readLine(64)).trimmed());
-    });
+    session.credentials()->setMfaPrompt(
+        [tty](const QString &serial, const Aws::ProfileCredentialsProvider::MfaAnswer &answer) {
+            tty->write(QStringLiteral("Enter MFA code for %1: ").arg(serial).toUtf8());
+            tty->flush();
+            answer(QString::fromUtf8(tty->readLine(64)).trimmed());
+        });
 }
 
 // "sagas list": the one subcommand named, and nothing after it.
@@ -143,12 +144,12 @@ int runSagasList(Invocation &inv)
     if (inv.global.json) {
         QJsonArray array;
         for (const Aws::StateMachineSummary &m : machines)
-            array.append(QJsonObject{
-                {QStringLiteral("name"), m.name},
-                {QStringLiteral("stateMachineArn"), m.stateMachineArn},
+            array.append(QJsonObject {
+                { QStringLiteral("name"), m.name },
+                { QStringLiteral("stateMachineArn"), m.stateMachineArn },
                 // null when the service leaves it out (moto does)
-                {QStringLiteral("type"), m.type.isEmpty() ? QJsonValue() : QJsonValue(m.type)},
-                {QStringLiteral("creationDate"), isoTime(m.creationDate)},
+                { QStringLiteral("type"), m.type.isEmpty() ? QJsonValue() : QJsonValue(m.type) },
+                { QStringLiteral("creationDate"), isoTime(m.creationDate) },
             });
         printJson(inv.out, array);
         return ExitOk;
@@ -160,10 +161,10 @@ int runSagasList(Invocation &inv)
     }
     QList<QStringList> rows;
     for (const Aws::StateMachineSummary &m : machines)
-        rows << QStringList{m.name, m.type.isEmpty() ? QStringLiteral("-") : m.type, isoTime(m.creationDate), m.stateMachineArn};
-    printTable(inv.out, {QStringLiteral("NAME"), QStringLiteral("TYPE"), QStringLiteral("CREATED"),
-                         QStringLiteral("ARN")},
-               rows);
+        rows << QStringList { m.name, m.type.isEmpty() ? QStringLiteral("-") : m.type, isoTime(m.creationDate),
+            m.stateMachineArn };
+    printTable(inv.out,
+        { QStringLiteral("NAME"), QStringLiteral("TYPE"), QStringLiteral("CREATED"), QStringLiteral("ARN") }, rows);
     return ExitOk;
 }
 
@@ -189,13 +190,14 @@ int runLogGroups(Invocation &inv)
     if (inv.global.json) {
         QJsonArray array;
         for (const Aws::LogGroupSummary &g : groups)
-            array.append(QJsonObject{
-                {QStringLiteral("logGroupName"), g.logGroupName},
-                {QStringLiteral("arn"), g.arn},
-                {QStringLiteral("creationTime"), isoTime(g.creationTime)},
+            array.append(QJsonObject {
+                { QStringLiteral("logGroupName"), g.logGroupName },
+                { QStringLiteral("arn"), g.arn },
+                { QStringLiteral("creationTime"), isoTime(g.creationTime) },
                 // null: the events never expire
-                {QStringLiteral("retentionInDays"), g.retentionInDays > 0 ? QJsonValue(g.retentionInDays) : QJsonValue()},
-                {QStringLiteral("storedBytes"), double(g.storedBytes)},
+                { QStringLiteral("retentionInDays"),
+                    g.retentionInDays > 0 ? QJsonValue(g.retentionInDays) : QJsonValue() },
+                { QStringLiteral("storedBytes"), double(g.storedBytes) },
             });
         printJson(inv.out, array);
         return ExitOk;
@@ -210,13 +212,12 @@ int runLogGroups(Invocation &inv)
     const QLocale c = QLocale::c();
     QList<QStringList> rows;
     for (const Aws::LogGroupSummary &g : groups)
-        rows << QStringList{g.logGroupName,
-                            g.retentionInDays > 0 ? QStringLiteral("%1 days").arg(g.retentionInDays)
-                                                  : QStringLiteral("never expire"),
-                            c.formattedDataSize(g.storedBytes), isoTime(g.creationTime)};
-    printTable(inv.out, {QStringLiteral("NAME"), QStringLiteral("RETENTION"), QStringLiteral("STORED"),
-                         QStringLiteral("CREATED")},
-               rows);
+        rows << QStringList { g.logGroupName,
+            g.retentionInDays > 0 ? QStringLiteral("%1 days").arg(g.retentionInDays) : QStringLiteral("never expire"),
+            c.formattedDataSize(g.storedBytes), isoTime(g.creationTime) };
+    printTable(inv.out,
+        { QStringLiteral("NAME"), QStringLiteral("RETENTION"), QStringLiteral("STORED"), QStringLiteral("CREATED") },
+        rows);
     return ExitOk;
 }
 
@@ -296,8 +297,8 @@ Command logsCommand()
     c.name = QStringLiteral("logs");
     c.summary = QStringLiteral("List CloudWatch Logs log groups.");
     c.synopsis = QStringLiteral("logs groups [--prefix P] [--profile P] [--region R] [--endpoint-url URL] [--json]");
-    c.options = {QCommandLineOption(QStringLiteral("prefix"), QStringLiteral("Only groups whose name starts with P."),
-                                    QStringLiteral("P"))};
+    c.options = { QCommandLineOption(
+        QStringLiteral("prefix"), QStringLiteral("Only groups whose name starts with P."), QStringLiteral("P")) };
     c.run = runLogGroups;
     return c;
 }

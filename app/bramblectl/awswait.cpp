@@ -6,7 +6,6 @@
 #include "aws/awspager.h"
 #include "aws/awssession.h"
 
-
 namespace Bramble::Cli {
 
 Aws::AwsResponse waitFor(Aws::AwsCall *call)

@@ -8,7 +8,7 @@
 namespace Bramble::Aws {
 class AwsPager;
 class AwsSession;
-}
+} // namespace Bramble::Aws
 
 namespace Bramble::Cli {
 
@@ -17,8 +17,7 @@ struct Invocation;
 // The CLI is synchronous: these run a local event loop until the job ends.
 Aws::AwsResponse waitFor(Aws::AwsCall *call);
 
-struct PagedResult
-{
+struct PagedResult {
     QJsonArray items;
     Aws::AwsError error;
 };

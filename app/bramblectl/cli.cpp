@@ -12,21 +12,24 @@ namespace {
 
 QList<Command> allCommands()
 {
-    return {versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(),
-            awsCommand(), sagasCommand(), logsCommand()};
+    return { versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(), awsCommand(),
+        sagasCommand(), logsCommand() };
 }
 
 QList<QCommandLineOption> globalOptions()
 {
     return {
-        QCommandLineOption(QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE")),
-        QCommandLineOption(QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME")),
+        QCommandLineOption(
+            QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE")),
+        QCommandLineOption(
+            QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("profile"), QStringLiteral("AWS profile to use."), QStringLiteral("NAME")),
         QCommandLineOption(QStringLiteral("region"), QStringLiteral("AWS region to use."), QStringLiteral("REGION")),
-        QCommandLineOption(QStringLiteral("endpoint-url"), QStringLiteral("Send AWS requests to this URL."), QStringLiteral("URL")),
+        QCommandLineOption(
+            QStringLiteral("endpoint-url"), QStringLiteral("Send AWS requests to this URL."), QStringLiteral("URL")),
         QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON for machines.")),
         QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Log what is done on stderr.")),
-        QCommandLineOption(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help.")),
+        QCommandLineOption(QStringList { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show help.")),
     };
 }
 
@@ -115,7 +118,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
     parser.addOptions(globalOptions());
     if (command)
         parser.addOptions(command->options);
-    if (!parser.parse(QStringList{QStringLiteral("bramblectl")} + arguments)) {
+    if (!parser.parse(QStringList { QStringLiteral("bramblectl") } + arguments)) {
         err << "bramblectl: " << parser.errorText() << Qt::endl;
         return ExitUsage;
     }
@@ -124,8 +127,9 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
         return ExitOk;
     }
     if (!command) {
-        err << "bramblectl: " << (name.isEmpty() ? QStringLiteral("no command given")
-                                                 : QStringLiteral("unknown command \"%1\"").arg(name))
+        err << "bramblectl: "
+            << (name.isEmpty() ? QStringLiteral("no command given")
+                               : QStringLiteral("unknown command \"%1\"").arg(name))
             << "; run 'bramblectl --help' for the list" << Qt::endl;
         return ExitUsage;
     }
@@ -134,7 +138,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
         return ExitOk;
     }
 
-    Invocation inv{GlobalOptions{}, parser.positionalArguments().mid(1), &parser, env, out, err};
+    Invocation inv { GlobalOptions {}, parser.positionalArguments().mid(1), &parser, env, out, err };
     inv.global.kubeconfig = parser.value(QStringLiteral("kubeconfig"));
     inv.global.context = parser.value(QStringLiteral("context"));
     inv.global.profile = parser.value(QStringLiteral("profile"));
@@ -159,8 +163,9 @@ Command versionCommand()
         if (!inv.arguments.isEmpty())
             return inv.usage(QStringLiteral("version takes no arguments"));
         if (inv.global.json) {
-            printJson(inv.out, QJsonObject{{QStringLiteral("version"), QStringLiteral(BRAMBLE_VERSION)},
-                                           {QStringLiteral("qt"), QString::fromLatin1(qVersion())}});
+            printJson(inv.out,
+                QJsonObject { { QStringLiteral("version"), QStringLiteral(BRAMBLE_VERSION) },
+                    { QStringLiteral("qt"), QString::fromLatin1(qVersion()) } });
         } else {
             inv.out << "bramblectl " << BRAMBLE_VERSION << " (Qt " << qVersion() << ")" << Qt::endl;
         }

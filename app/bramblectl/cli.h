@@ -21,13 +21,12 @@ namespace Bramble::Cli {
 
 // Exit codes are an interface: scripts depend on them.
 enum ExitCode : int {
-    ExitOk = 0,     // done
+    ExitOk = 0, // done
     ExitFailed = 1, // the command failed, or its input was invalid
-    ExitUsage = 2,  // the command line was wrong
+    ExitUsage = 2, // the command line was wrong
 };
 
-struct GlobalOptions
-{
+struct GlobalOptions {
     QString kubeconfig;
     QString context;
     QString profile;
@@ -38,8 +37,7 @@ struct GlobalOptions
 };
 
 // Everything a command needs; commands read no process state of their own.
-struct Invocation
-{
+struct Invocation {
     GlobalOptions global;
     QStringList arguments; // positional arguments after the command name
     const QCommandLineParser *parser = nullptr;
@@ -52,8 +50,7 @@ struct Invocation
     int usage(const QString &message) const;
 };
 
-struct Command
-{
+struct Command {
     QString name;
     QString summary;
     QString synopsis; // e.g. "contexts [--json]"

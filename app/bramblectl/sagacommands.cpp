@@ -39,9 +39,9 @@ std::optional<Saga::StateGraph> readDefinition(const Invocation &inv, const QStr
 int runAsl(Invocation &inv)
 {
     if (inv.arguments.value(0) != u"validate")
-        return inv.usage(inv.arguments.isEmpty() ? QStringLiteral("asl: missing subcommand; try 'asl validate FILE'")
-                                                 : QStringLiteral("asl: unknown subcommand \"%1\"; try 'asl validate FILE'")
-                                                       .arg(inv.arguments.first()));
+        return inv.usage(inv.arguments.isEmpty()
+                ? QStringLiteral("asl: missing subcommand; try 'asl validate FILE'")
+                : QStringLiteral("asl: unknown subcommand \"%1\"; try 'asl validate FILE'").arg(inv.arguments.first()));
     if (inv.arguments.size() != 2)
         return inv.usage(QStringLiteral("asl validate takes exactly one FILE"));
     const QString path = inv.arguments.at(1);
@@ -130,8 +130,9 @@ int runSagasAnalyze(Invocation &inv)
     for (const Core::Error &p : history.problems)
         inv.err << "bramblectl: warning: " << historyPath << ": " << p.toString() << Qt::endl;
     if (history.events.isEmpty())
-        return inv.fail(QStringLiteral("%1: no history events (expected a GetExecutionHistory answer, {\"events\": [...]})")
-                            .arg(historyPath));
+        return inv.fail(
+            QStringLiteral("%1: no history events (expected a GetExecutionHistory answer, {\"events\": [...]})")
+                .arg(historyPath));
 
     printSagaAnalysis(inv, Saga::analyzeSaga(*graph, Saga::buildTimeline(history)));
     return ExitOk;

@@ -143,21 +143,21 @@ QJsonObject fromJson(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::String:
-        return {{QStringLiteral("S"), value}};
+        return { { QStringLiteral("S"), value } };
     case QJsonValue::Double:
-        return {{QStringLiteral("N"), numberText(value.toDouble())}};
+        return { { QStringLiteral("N"), numberText(value.toDouble()) } };
     case QJsonValue::Bool:
-        return {{QStringLiteral("BOOL"), value}};
+        return { { QStringLiteral("BOOL"), value } };
     case QJsonValue::Object:
-        return {{QStringLiteral("M"), itemFromJson(value.toObject())}};
+        return { { QStringLiteral("M"), itemFromJson(value.toObject()) } };
     case QJsonValue::Array: {
         QJsonArray out;
         for (const QJsonValue &e : value.toArray())
             out.append(fromJson(e));
-        return {{QStringLiteral("L"), out}};
+        return { { QStringLiteral("L"), out } };
     }
     default:
-        return {{QStringLiteral("NULL"), true}};
+        return { { QStringLiteral("NULL"), true } };
     }
 }
 

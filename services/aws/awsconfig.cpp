@@ -19,10 +19,10 @@ IniFile readIni(const QString &path, Core::Errors &errors)
 {
     QFile file(path);
     if (!file.exists())
-        return IniFile{path, {}, {}};
+        return IniFile { path, {}, {} };
     if (!file.open(QIODevice::ReadOnly)) {
-        errors.append(Error(QStringLiteral("cannot read: ") + file.errorString(), {path, 0, 0, {}}));
-        return IniFile{path, {}, {}};
+        errors.append(Error(QStringLiteral("cannot read: ") + file.errorString(), { path, 0, 0, {} }));
+        return IniFile { path, {}, {} };
     }
     IniFile ini = parseIni(file.readAll(), path);
     errors += ini.errors;
@@ -107,9 +107,9 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         p.settings = section.values;
         p.region = section.values.value(QStringLiteral("region"));
         p.sourceFile = configPath;
-        p.files = QStringList{configPath};
+        p.files = QStringList { configPath };
         p.hasStaticCredentials = section.values.contains(QStringLiteral("aws_access_key_id"));
-        p.origin = {configPath, section.line, 0, section.name};
+        p.origin = { configPath, section.line, 0, section.name };
         // Two sections naming one profile ("[default]" and "[profile default]"):
         // the later section replaces the earlier one whole, keeping its place,
         // as botocore's dict assignment does.
@@ -133,9 +133,9 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         p.name = section.name;
         p.region = section.values.value(QStringLiteral("region"));
         p.sourceFile = credentialsPath;
-        p.files = QStringList{credentialsPath};
+        p.files = QStringList { credentialsPath };
         p.hasStaticCredentials = hasKeys;
-        p.origin = {credentialsPath, section.line, 0, section.name};
+        p.origin = { credentialsPath, section.line, 0, section.name };
         cfg.profiles.append(p);
     }
     qCDebug(lcAws) << "AWS profiles:" << cfg.profiles.size() << "from" << configPath << credentialsPath;
@@ -145,8 +145,8 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
 AwsConfigLoadResult AwsConfigLoader::load(const Core::Environment &env)
 {
     const QString config = sharedFilePath(env, QStringLiteral("AWS_CONFIG_FILE"), QStringLiteral("~/.aws/config"));
-    const QString credentials =
-        sharedFilePath(env, QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("~/.aws/credentials"));
+    const QString credentials
+        = sharedFilePath(env, QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), QStringLiteral("~/.aws/credentials"));
     return fromFiles(config, credentials);
 }
 
@@ -154,7 +154,7 @@ QString AwsConfigLoader::selectedProfile(const Core::Environment &env, const QSt
 {
     if (!cliProfile.isEmpty())
         return cliProfile;
-    for (const char *var : {"AWS_DEFAULT_PROFILE", "AWS_PROFILE"}) {
+    for (const char *var : { "AWS_DEFAULT_PROFILE", "AWS_PROFILE" }) {
         const QString v = env.value(QString::fromLatin1(var));
         if (!v.isEmpty())
             return v;
@@ -162,12 +162,12 @@ QString AwsConfigLoader::selectedProfile(const Core::Environment &env, const QSt
     return QStringLiteral("default");
 }
 
-QString AwsConfigLoader::selectedRegion(const Core::Environment &env, const AwsSharedConfig &config,
-                                        const QString &profile, const QString &cliRegion)
+QString AwsConfigLoader::selectedRegion(
+    const Core::Environment &env, const AwsSharedConfig &config, const QString &profile, const QString &cliRegion)
 {
     if (!cliRegion.isEmpty())
         return cliRegion;
-    for (const char *var : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    for (const char *var : { "AWS_REGION", "AWS_DEFAULT_REGION" }) {
         const QString v = env.value(QString::fromLatin1(var));
         if (!v.isEmpty())
             return v;

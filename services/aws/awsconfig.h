@@ -13,21 +13,19 @@ namespace Bramble::Aws {
 
 // A profile as the AWS CLI sees it: "[profile x]" (or "[default]") in the
 // config file merged with "[x]" in the credentials file.
-struct AwsProfile
-{
+struct AwsProfile {
     QString name;
-    QString region;                   // the credentials file's when it sets one (botocore merges it over
-                                      // the config file), else the config file's; empty when unset
-    QString sourceFile;               // the config file when it defines the profile, else the credentials file
-    QStringList files;                // every file that defines it
-    QMap<QString, QString> settings;  // config-file keys (no secrets live there by convention)
+    QString region; // the credentials file's when it sets one (botocore merges it over
+                    // the config file), else the config file's; empty when unset
+    QString sourceFile; // the config file when it defines the profile, else the credentials file
+    QStringList files; // every file that defines it
+    QMap<QString, QString> settings; // config-file keys (no secrets live there by convention)
     bool hasStaticCredentials = false; // aws_access_key_id in either file
     Core::SourceLocation origin;
 };
 
-struct AwsSharedConfig
-{
-    QString configFile;      // path that was (or would have been) read
+struct AwsSharedConfig {
+    QString configFile; // path that was (or would have been) read
     QString credentialsFile;
     QList<AwsProfile> profiles; // config-file order, then credentials-only profiles
     IniFile config;
@@ -36,8 +34,7 @@ struct AwsSharedConfig
     const AwsProfile *profile(const QString &name) const;
 };
 
-struct AwsConfigLoadResult
-{
+struct AwsConfigLoadResult {
     AwsSharedConfig config;
     Core::Errors errors;
 
@@ -49,8 +46,7 @@ struct AwsConfigLoadResult
 // defaulting to ~/.aws/config and ~/.aws/credentials. Missing files are not
 // errors; a file that does not parse is, naming the file and line.
 // Synchronous, local files only.
-class AwsConfigLoader
-{
+class AwsConfigLoader {
 public:
     static AwsConfigLoadResult load(const Core::Environment &env);
     static AwsConfigLoadResult fromFiles(const QString &configPath, const QString &credentialsPath);
@@ -61,8 +57,8 @@ public:
 
     // The region in force: --region, else AWS_REGION, else AWS_DEFAULT_REGION,
     // else the profile's region; empty when none is set.
-    static QString selectedRegion(const Core::Environment &env, const AwsSharedConfig &config,
-                                  const QString &profile, const QString &cliRegion = {});
+    static QString selectedRegion(const Core::Environment &env, const AwsSharedConfig &config, const QString &profile,
+        const QString &cliRegion = {});
 };
 
 } // namespace Bramble::Aws

@@ -10,7 +10,8 @@ AwsPager::AwsPager(AwsTransport *transport, const ServiceInfo &service, PageSpec
     , m_service(service)
     , m_spec(std::move(spec))
 {
-    QMetaObject::invokeMethod(this, [this] { request(QJsonValue()); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { request(QJsonValue()); }, Qt::QueuedConnection);
 }
 
 void AwsPager::cancel()

@@ -15,14 +15,13 @@ struct ServiceInfo;
 
 // What to page through: an operation, its input, the list in each answer
 // and the token that links the pages.
-struct PageSpec
-{
+struct PageSpec {
     QString operation;
     QJsonObject input;
-    QString itemsKey;                          // "stateMachines"
+    QString itemsKey; // "stateMachines"
     QString inputToken = QStringLiteral("nextToken");
     QString outputToken = QStringLiteral("nextToken");
-    int maxItems = 0;                           // stop after this many items; 0: all
+    int maxItems = 0; // stop after this many items; 0: all
 };
 
 // Follows a paginated JSON operation to its end: sends the first request,
@@ -30,8 +29,7 @@ struct PageSpec
 // as GetLogEvents does at the end of a stream). Returns at once from the
 // client; emits pageReceived() per page and finished() once, then deletes
 // itself. Each page is a call with the transport's retries.
-class AwsPager : public QObject
-{
+class AwsPager : public QObject {
     Q_OBJECT
 
 public:

@@ -35,7 +35,7 @@ void insertChild(QJsonObject &parent, const QString &name, const QJsonValue &val
         parent.insert(name, value);
         return;
     }
-    QJsonArray list = it->isArray() ? it->toArray() : QJsonArray{*it};
+    QJsonArray list = it->isArray() ? it->toArray() : QJsonArray { *it };
     list.append(value);
     *it = list;
 }
@@ -63,7 +63,7 @@ QJsonValue readElement(QXmlStreamReader &xml)
         return text;
     if (memberList && children.size() == 1) {
         const QJsonValue members = children.value(QStringLiteral("member"));
-        return members.isArray() ? members : QJsonArray{members};
+        return members.isArray() ? members : QJsonArray { members };
     }
     return children;
 }
@@ -78,8 +78,8 @@ AwsError jsonError(int httpStatus, const HttpHeaders &headers, const QByteArray 
     e.requestId = QString::fromLatin1(headerValue(headers, "x-amzn-requestid"));
     const QJsonObject json = QJsonDocument::fromJson(body).object();
     const QByteArray typeHeader = headerValue(headers, "x-amzn-errortype");
-    e.code = bareCode(typeHeader.isEmpty() ? json.value(QStringLiteral("__type")).toString()
-                                           : QString::fromUtf8(typeHeader));
+    e.code = bareCode(
+        typeHeader.isEmpty() ? json.value(QStringLiteral("__type")).toString() : QString::fromUtf8(typeHeader));
     e.message = json.value(QStringLiteral("message")).toString();
     if (e.message.isEmpty())
         e.message = json.value(QStringLiteral("Message")).toString();

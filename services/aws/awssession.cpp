@@ -13,8 +13,11 @@ namespace Bramble::Aws {
 namespace {
 
 const ServiceInfo *const allServices[] = {
-    &ServiceInfo::stepFunctions(), &ServiceInfo::cloudWatchLogs(), &ServiceInfo::dynamoDb(),
-    &ServiceInfo::secretsManager(), &ServiceInfo::sts(),
+    &ServiceInfo::stepFunctions(),
+    &ServiceInfo::cloudWatchLogs(),
+    &ServiceInfo::dynamoDb(),
+    &ServiceInfo::secretsManager(),
+    &ServiceInfo::sts(),
 };
 
 } // namespace
@@ -33,11 +36,12 @@ AwsSession::AwsSession(const Core::Environment &env, const AwsSessionOptions &op
     if (m_region.isEmpty()) {
         // Point at the profile's section when it exists, else at the config file.
         const AwsProfile *p = m_config.profile(m_profile);
-        const Core::SourceLocation where = p ? p->origin : Core::SourceLocation{m_config.configFile, 0, 0, QString()};
+        const Core::SourceLocation where
+            = p ? p->origin : Core::SourceLocation { m_config.configFile, 0, 0, QString() };
         m_errors << Core::Error(QStringLiteral("no AWS region for profile \"%1\": pass --region, set AWS_REGION, "
                                                "or add \"region = ...\" to the profile")
                                     .arg(m_profile),
-                                where);
+            where);
     }
 
     m_network = new QNetworkAccessManager(this);
@@ -48,8 +52,8 @@ AwsSession::AwsSession(const Core::Environment &env, const AwsSessionOptions &op
         if (!e.error.isEmpty()) {
             // Without a region it was said once above; one --endpoint-url
             // or AWS_ENDPOINT_URL serves every service: say it once.
-            const bool said = std::any_of(m_errors.cbegin(), m_errors.cend(),
-                                          [&](const Core::Error &x) { return x.message == e.error; });
+            const bool said = std::any_of(
+                m_errors.cbegin(), m_errors.cend(), [&](const Core::Error &x) { return x.message == e.error; });
             if (!m_region.isEmpty() && !said)
                 m_errors << Core::Error(e.error);
             continue;

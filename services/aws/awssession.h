@@ -17,10 +17,9 @@ class ProfileCredentialsProvider;
 
 // What the user chose on the command line or in the connection bar; empty
 // fields fall back to the environment and the shared files, as in the aws CLI.
-struct AwsSessionOptions
-{
-    QString profile;     // --profile
-    QString region;      // --region
+struct AwsSessionOptions {
+    QString profile; // --profile
+    QString region; // --region
     QString endpointUrl; // --endpoint-url: every service of this session goes there
 };
 
@@ -34,8 +33,7 @@ struct AwsSessionOptions
 //
 // The files are read in the constructor (local, small). GUI or CLI main
 // thread; owns its network access manager, provider and transport.
-class AwsSession : public QObject
-{
+class AwsSession : public QObject {
     Q_OBJECT
 public:
     AwsSession(const Core::Environment &env, const AwsSessionOptions &options, QObject *parent = nullptr);

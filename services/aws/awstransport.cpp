@@ -28,7 +28,8 @@ QByteArray hostHeader(const QUrl &url)
     if (host.contains(':'))
         host = '[' + host + ']'; // IPv6 literal
     const int port = url.port();
-    const bool defaultPort = port < 0 || (url.scheme() == u"https" && port == 443) || (url.scheme() == u"http" && port == 80);
+    const bool defaultPort
+        = port < 0 || (url.scheme() == u"https" && port == 443) || (url.scheme() == u"http" && port == 80);
     if (!defaultPort)
         host += ':' + QByteArray::number(port);
     return host;
@@ -79,7 +80,7 @@ void AwsCall::startAttempt()
     m_timedOut = false;
     m_oversized = false;
     if (!m_request.sign) {
-        onCredentials(CredentialsResult{});
+        onCredentials(CredentialsResult {});
         return;
     }
     m_transport->m_credentials->fetch(this, [this](const CredentialsResult &r) { onCredentials(r); });
@@ -110,17 +111,17 @@ void AwsCall::onCredentials(const CredentialsResult &result)
     while (basePath.endsWith('/'))
         basePath.chop(1);
     const QByteArray target = basePath + m_request.target;
-    const QUrl url = QUrl::fromEncoded(endpoint.toEncoded(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
-                                       + target);
+    const QUrl url
+        = QUrl::fromEncoded(endpoint.toEncoded(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment) + target);
 
     QNetworkRequest req(url);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     req.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("bramble/" BRAMBLE_VERSION));
     HttpHeaders headers = m_request.headers;
     if (m_request.sign) {
-        SigningRequest s{m_request.method, hostHeader(url), target, headers, m_request.body};
-        headers += SigV4::sign(s, result.credentials, t->region(), service.signingName,
-                               QDateTime::currentDateTimeUtc());
+        SigningRequest s { m_request.method, hostHeader(url), target, headers, m_request.body };
+        headers
+            += SigV4::sign(s, result.credentials, t->region(), service.signingName, QDateTime::currentDateTimeUtc());
     }
     for (const HttpHeader &h : std::as_const(headers))
         req.setRawHeader(h.first, h.second);
@@ -186,11 +187,11 @@ void AwsCall::onReplyFinished()
             error.kind = AwsError::Protocol;
             error.message = QStringLiteral("unreadable XML answer (%1)")
                                 .arg(parseError.isEmpty() ? QStringLiteral("no ") + m_request.operation
-                                             + QStringLiteral("Response element")
+                                            + QStringLiteral("Response element")
                                                           : parseError);
         } else {
-            m_response.json.insert(QStringLiteral("ResponseMetadata"),
-                                   envelope.value(QStringLiteral("ResponseMetadata")));
+            m_response.json.insert(
+                QStringLiteral("ResponseMetadata"), envelope.value(QStringLiteral("ResponseMetadata")));
         }
     } else if (!m_response.body.trimmed().isEmpty()) {
         QJsonParseError pe;
@@ -245,13 +246,14 @@ void AwsCall::finish(AwsError error)
 
 void AwsCall::finishLater(AwsError error)
 {
-    QMetaObject::invokeMethod(this, [this, error] { finish(error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, error] { finish(error); }, Qt::QueuedConnection);
 }
 
 // ---------------------------------------------------------------- AwsTransport
 
-AwsTransport::AwsTransport(QNetworkAccessManager *network, CredentialsProvider *credentials, QString region,
-                           QObject *parent)
+AwsTransport::AwsTransport(
+    QNetworkAccessManager *network, CredentialsProvider *credentials, QString region, QObject *parent)
     : QObject(parent)
     , m_network(network)
     , m_credentials(credentials)
@@ -272,7 +274,7 @@ QUrl AwsTransport::endpoint(const ServiceInfo &service) const
     if (m_region.isEmpty())
         return {};
     const QString suffix = m_region.startsWith(QStringLiteral("cn-")) ? QStringLiteral("amazonaws.com.cn")
-                                                                        : QStringLiteral("amazonaws.com");
+                                                                      : QStringLiteral("amazonaws.com");
     return QUrl(QStringLiteral("https://%1.%2.%3").arg(service.endpointPrefix, m_region, suffix));
 }
 
@@ -290,22 +292,22 @@ AwsCall *AwsTransport::callJson(const ServiceInfo &service, const QString &opera
     r.service = &service;
     r.operation = operation;
     const QByteArray version = service.protocol == ServiceInfo::Protocol::Json11 ? "1.1" : "1.0";
-    r.headers = {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-amz-json-") + version},
-                 {QByteArrayLiteral("X-Amz-Target"), service.targetPrefix + '.' + operation.toLatin1()}};
+    r.headers = { { QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/x-amz-json-") + version },
+        { QByteArrayLiteral("X-Amz-Target"), service.targetPrefix + '.' + operation.toLatin1() } };
     r.body = QJsonDocument(input).toJson(QJsonDocument::Compact);
     return send(std::move(r));
 }
 
-AwsCall *AwsTransport::callQuery(const ServiceInfo &service, const QString &operation,
-                                 const QList<QPair<QString, QString>> &parameters)
+AwsCall *AwsTransport::callQuery(
+    const ServiceInfo &service, const QString &operation, const QList<QPair<QString, QString>> &parameters)
 {
     AwsRequest r;
     r.service = &service;
     r.operation = operation;
-    r.headers = {{QByteArrayLiteral("Content-Type"),
-                  QByteArrayLiteral("application/x-www-form-urlencoded; charset=utf-8")}};
-    QList<QPair<QString, QString>> all{{QStringLiteral("Action"), operation},
-                                       {QStringLiteral("Version"), service.apiVersion}};
+    r.headers = { { QByteArrayLiteral("Content-Type"),
+        QByteArrayLiteral("application/x-www-form-urlencoded; charset=utf-8") } };
+    QList<QPair<QString, QString>> all { { QStringLiteral("Action"), operation },
+        { QStringLiteral("Version"), service.apiVersion } };
     all += parameters;
     r.body = Protocol::formEncode(all);
     return send(std::move(r));

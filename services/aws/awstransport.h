@@ -22,24 +22,22 @@ class CredentialsProvider;
 struct CredentialsResult;
 
 // One request to one AWS service, before signing.
-struct AwsRequest
-{
+struct AwsRequest {
     const ServiceInfo *service = nullptr;
-    QString operation;          // "ListStateMachines": for errors and logs
+    QString operation; // "ListStateMachines": for errors and logs
     QByteArray method = "POST";
-    QByteArray target = "/";     // path and query, percent-encoded, appended to the endpoint's path
-    HttpHeaders headers;        // Content-Type, X-Amz-Target ...
+    QByteArray target = "/"; // path and query, percent-encoded, appended to the endpoint's path
+    HttpHeaders headers; // Content-Type, X-Amz-Target ...
     QByteArray body;
-    bool sign = true;           // false for the SSO portal, which takes a bearer token
+    bool sign = true; // false for the SSO portal, which takes a bearer token
 };
 
-struct AwsResponse
-{
+struct AwsResponse {
     int httpStatus = 0;
     HttpHeaders headers;
     QByteArray body;
-    QJsonObject json;  // the parsed body: JSON for JSON services, the XML result converted for Query
-    AwsError error;    // kind None on success
+    QJsonObject json; // the parsed body: JSON for JSON services, the XML result converted for Query
+    AwsError error; // kind None on success
 
     bool ok() const { return error.isNull(); }
     QByteArray header(const QByteArray &name) const; // case-insensitive; empty when absent
@@ -48,8 +46,7 @@ struct AwsResponse
 // A call in flight. Returned at once by AwsTransport; emits finished()
 // exactly once (also after cancel(), asynchronously) and then deletes itself
 // (deleteLater), so read response() in the slot connected to finished().
-class AwsCall : public QObject
-{
+class AwsCall : public QObject {
     Q_OBJECT
 
 public:
@@ -79,7 +76,7 @@ private:
     AwsRequest m_request;
     AwsResponse m_response;
     QPointer<QNetworkReply> m_reply;
-    QTimer *m_timer = nullptr;  // per-attempt timeout, then the retry delay
+    QTimer *m_timer = nullptr; // per-attempt timeout, then the retry delay
     int m_attempts = 0;
     int m_quotaTaken = 0;
     bool m_timedOut = false;
@@ -92,13 +89,12 @@ private:
 // One per client stack (profile + region); lives on the GUI thread (or the
 // CLI's main thread); does not own the QNetworkAccessManager or the
 // credentials provider, which must outlive it.
-class AwsTransport : public QObject
-{
+class AwsTransport : public QObject {
     Q_OBJECT
 
 public:
-    AwsTransport(QNetworkAccessManager *network, CredentialsProvider *credentials, QString region,
-                 QObject *parent = nullptr);
+    AwsTransport(
+        QNetworkAccessManager *network, CredentialsProvider *credentials, QString region, QObject *parent = nullptr);
 
     QString region() const { return m_region; }
 
@@ -122,8 +118,8 @@ public:
     // The JSON 1.0/1.1 protocol: POST / with X-Amz-Target "<prefix>.<operation>".
     AwsCall *callJson(const ServiceInfo &service, const QString &operation, const QJsonObject &input);
     // The Query protocol (STS): a form body with Action and Version, XML answers.
-    AwsCall *callQuery(const ServiceInfo &service, const QString &operation,
-                       const QList<QPair<QString, QString>> &parameters);
+    AwsCall *callQuery(
+        const ServiceInfo &service, const QString &operation, const QList<QPair<QString, QString>> &parameters);
 
 private:
     friend class AwsCall;

@@ -43,14 +43,14 @@ AwsPager *CloudWatchLogsClient::describeLogGroups(const QString &prefix, int max
     if (!prefix.isEmpty())
         input.insert(QStringLiteral("logGroupNamePrefix"), prefix);
     return new AwsPager(m_transport, logs(),
-                        {QStringLiteral("DescribeLogGroups"), input, QStringLiteral("logGroups"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), maxItems});
+        { QStringLiteral("DescribeLogGroups"), input, QStringLiteral("logGroups"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), maxItems });
 }
 
-AwsPager *CloudWatchLogsClient::describeLogStreams(const QString &logGroupName, const QString &prefix, bool newestFirst,
-                                                   int maxItems)
+AwsPager *CloudWatchLogsClient::describeLogStreams(
+    const QString &logGroupName, const QString &prefix, bool newestFirst, int maxItems)
 {
-    QJsonObject input{{QStringLiteral("logGroupName"), logGroupName}};
+    QJsonObject input { { QStringLiteral("logGroupName"), logGroupName } };
     if (!prefix.isEmpty())
         input.insert(QStringLiteral("logStreamNamePrefix"), prefix);
     else if (newestFirst)
@@ -58,13 +58,13 @@ AwsPager *CloudWatchLogsClient::describeLogStreams(const QString &logGroupName, 
     if (newestFirst && prefix.isEmpty())
         input.insert(QStringLiteral("descending"), true);
     return new AwsPager(m_transport, logs(),
-                        {QStringLiteral("DescribeLogStreams"), input, QStringLiteral("logStreams"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), maxItems});
+        { QStringLiteral("DescribeLogStreams"), input, QStringLiteral("logStreams"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), maxItems });
 }
 
 AwsPager *CloudWatchLogsClient::filterLogEvents(const LogFilter &filter)
 {
-    QJsonObject input{{QStringLiteral("logGroupName"), filter.logGroupNames.value(0)}};
+    QJsonObject input { { QStringLiteral("logGroupName"), filter.logGroupNames.value(0) } };
     if (!filter.logStreamNames.isEmpty())
         input.insert(QStringLiteral("logStreamNames"), QJsonArray::fromStringList(filter.logStreamNames));
     if (!filter.pattern.isEmpty())
@@ -74,23 +74,20 @@ AwsPager *CloudWatchLogsClient::filterLogEvents(const LogFilter &filter)
     if (filter.limit > 0)
         input.insert(QStringLiteral("limit"), qBound(1, filter.limit, 10000));
     return new AwsPager(m_transport, logs(),
-                        {QStringLiteral("FilterLogEvents"), input, QStringLiteral("events"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), filter.maxItems});
+        { QStringLiteral("FilterLogEvents"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), filter.maxItems });
 }
 
 AwsPager *CloudWatchLogsClient::getLogEvents(const QString &logGroupName, const QString &logStreamName,
-                                             bool startFromHead, const QDateTime &start, const QDateTime &end,
-                                             int maxItems)
+    bool startFromHead, const QDateTime &start, const QDateTime &end, int maxItems)
 {
-    QJsonObject input{{QStringLiteral("logGroupName"), logGroupName},
-                      {QStringLiteral("logStreamName"), logStreamName},
-                      {QStringLiteral("startFromHead"), startFromHead}};
+    QJsonObject input { { QStringLiteral("logGroupName"), logGroupName },
+        { QStringLiteral("logStreamName"), logStreamName }, { QStringLiteral("startFromHead"), startFromHead } };
     insertTime(input, QStringLiteral("startTime"), start);
     insertTime(input, QStringLiteral("endTime"), end);
     return new AwsPager(m_transport, logs(),
-                        {QStringLiteral("GetLogEvents"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
-                         startFromHead ? QStringLiteral("nextForwardToken") : QStringLiteral("nextBackwardToken"),
-                         maxItems});
+        { QStringLiteral("GetLogEvents"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
+            startFromHead ? QStringLiteral("nextForwardToken") : QStringLiteral("nextBackwardToken"), maxItems });
 }
 
 } // namespace Bramble::Aws

@@ -7,13 +7,12 @@ namespace Bramble::Aws {
 
 // One set of AWS credentials and where they came from. Secrets: never log
 // them, never write them to QSettings; describe() shows the key id only.
-struct AwsCredentials
-{
+struct AwsCredentials {
     QString accessKeyId;
     QString secretAccessKey;
-    QString sessionToken;   // empty for long-term keys
-    QDateTime expiration;   // invalid when they do not expire
-    QString source;         // "environment", "shared credentials file (profile x)", "assume role ..." ...
+    QString sessionToken; // empty for long-term keys
+    QDateTime expiration; // invalid when they do not expire
+    QString source; // "environment", "shared credentials file (profile x)", "assume role ..." ...
 
     bool isValid() const { return !accessKeyId.isEmpty() && !secretAccessKey.isEmpty(); }
     // True when they expire before now + margin (botocore refreshes 15 min

@@ -6,7 +6,7 @@ namespace Bramble::Aws {
 
 void StaticCredentialsProvider::fetch(QObject *context, CredentialsCallback done)
 {
-    CredentialsResult result{m_credentials, {}};
+    CredentialsResult result { m_credentials, {} };
     if (!m_credentials.isValid())
         result.error = Core::Error(QStringLiteral("no AWS credentials"));
     if (context)

@@ -11,8 +11,7 @@ class QObject;
 
 namespace Bramble::Aws {
 
-struct CredentialsResult
-{
+struct CredentialsResult {
     AwsCredentials credentials;
     Core::Error error; // names the profile and the file when it can
 
@@ -23,8 +22,7 @@ using CredentialsCallback = std::function<void(const CredentialsResult &)>;
 
 // Where a client stack gets credentials from. Implementations cache and
 // refresh; GUI thread only.
-class CredentialsProvider
-{
+class CredentialsProvider {
 public:
     virtual ~CredentialsProvider() = default;
 
@@ -39,10 +37,12 @@ public:
 };
 
 // Fixed credentials: tests, and --profile with static keys resolved once.
-class StaticCredentialsProvider : public CredentialsProvider
-{
+class StaticCredentialsProvider : public CredentialsProvider {
 public:
-    explicit StaticCredentialsProvider(AwsCredentials credentials) : m_credentials(std::move(credentials)) { }
+    explicit StaticCredentialsProvider(AwsCredentials credentials)
+        : m_credentials(std::move(credentials))
+    {
+    }
     void fetch(QObject *context, CredentialsCallback done) override;
 
 private:

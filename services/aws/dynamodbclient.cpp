@@ -9,14 +9,13 @@ namespace Bramble::Aws {
 AwsCall *DynamoDbClient::getItem(const QString &tableName, const QJsonObject &key, bool consistentRead)
 {
     return m_transport->callJson(ServiceInfo::dynamoDb(), QStringLiteral("GetItem"),
-                                 {{QStringLiteral("TableName"), tableName},
-                                  {QStringLiteral("Key"), AttributeValue::itemFromJson(key)},
-                                  {QStringLiteral("ConsistentRead"), consistentRead}});
+        { { QStringLiteral("TableName"), tableName }, { QStringLiteral("Key"), AttributeValue::itemFromJson(key) },
+            { QStringLiteral("ConsistentRead"), consistentRead } });
 }
 
 QJsonObject DynamoDbClient::input(const DynamoDbQuery &q) const
 {
-    QJsonObject in{{QStringLiteral("TableName"), q.tableName}};
+    QJsonObject in { { QStringLiteral("TableName"), q.tableName } };
     if (!q.indexName.isEmpty())
         in.insert(QStringLiteral("IndexName"), q.indexName);
     if (!q.keyConditionExpression.isEmpty())
@@ -26,7 +25,8 @@ QJsonObject DynamoDbClient::input(const DynamoDbQuery &q) const
     if (!q.expressionAttributeNames.isEmpty())
         in.insert(QStringLiteral("ExpressionAttributeNames"), q.expressionAttributeNames);
     if (!q.expressionAttributeValues.isEmpty())
-        in.insert(QStringLiteral("ExpressionAttributeValues"), AttributeValue::itemFromJson(q.expressionAttributeValues));
+        in.insert(
+            QStringLiteral("ExpressionAttributeValues"), AttributeValue::itemFromJson(q.expressionAttributeValues));
     if (q.consistentRead)
         in.insert(QStringLiteral("ConsistentRead"), true);
     if (q.limit > 0)
@@ -37,15 +37,15 @@ QJsonObject DynamoDbClient::input(const DynamoDbQuery &q) const
 AwsPager *DynamoDbClient::query(const DynamoDbQuery &q)
 {
     return new AwsPager(m_transport, ServiceInfo::dynamoDb(),
-                        {QStringLiteral("Query"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
-                         QStringLiteral("LastEvaluatedKey"), q.maxItems});
+        { QStringLiteral("Query"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
+            QStringLiteral("LastEvaluatedKey"), q.maxItems });
 }
 
 AwsPager *DynamoDbClient::scan(const DynamoDbQuery &q)
 {
     return new AwsPager(m_transport, ServiceInfo::dynamoDb(),
-                        {QStringLiteral("Scan"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
-                         QStringLiteral("LastEvaluatedKey"), q.maxItems});
+        { QStringLiteral("Scan"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
+            QStringLiteral("LastEvaluatedKey"), q.maxItems });
 }
 
 } // namespace Bramble::Aws

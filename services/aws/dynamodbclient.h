@@ -11,25 +11,26 @@ class AwsTransport;
 
 // A Query or Scan. Values are plain JSON (see attributevalue.h); the client
 // converts them to AttributeValues.
-struct DynamoDbQuery
-{
+struct DynamoDbQuery {
     QString tableName;
-    QString indexName;                  // optional
-    QString keyConditionExpression;     // Query only
-    QString filterExpression;           // optional
-    QJsonObject expressionAttributeNames;  // "#k": "name"
+    QString indexName; // optional
+    QString keyConditionExpression; // Query only
+    QString filterExpression; // optional
+    QJsonObject expressionAttributeNames; // "#k": "name"
     QJsonObject expressionAttributeValues; // ":v": plain JSON value
     bool consistentRead = false;
-    int limit = 0;    // page size; 0: the service default
+    int limit = 0; // page size; 0: the service default
     int maxItems = 0; // stop after this many items; 0: all
 };
 
 // DynamoDB (JSON 1.0). Items in answers stay typed (AttributeValues);
 // AttributeValue::itemToJson makes them plain.
-class DynamoDbClient
-{
+class DynamoDbClient {
 public:
-    explicit DynamoDbClient(AwsTransport *transport) : m_transport(transport) { }
+    explicit DynamoDbClient(AwsTransport *transport)
+        : m_transport(transport)
+    {
+    }
 
     // key: plain JSON, e.g. {"TransactionId": "2"}.
     AwsCall *getItem(const QString &tableName, const QJsonObject &key, bool consistentRead = false);

@@ -33,50 +33,48 @@ QString ServiceInfo::configKey() const
 
 const ServiceInfo &ServiceInfo::stepFunctions()
 {
-    static const ServiceInfo s{QStringLiteral("SFN"), QStringLiteral("states"), QStringLiteral("states"),
-                               Protocol::Json10, QByteArrayLiteral("AWSStepFunctions"), {}};
+    static const ServiceInfo s { QStringLiteral("SFN"), QStringLiteral("states"), QStringLiteral("states"),
+        Protocol::Json10, QByteArrayLiteral("AWSStepFunctions"), {} };
     return s;
 }
 
 const ServiceInfo &ServiceInfo::cloudWatchLogs()
 {
-    static const ServiceInfo s{QStringLiteral("CloudWatch Logs"), QStringLiteral("logs"), QStringLiteral("logs"),
-                               Protocol::Json11, QByteArrayLiteral("Logs_20140328"), {}};
+    static const ServiceInfo s { QStringLiteral("CloudWatch Logs"), QStringLiteral("logs"), QStringLiteral("logs"),
+        Protocol::Json11, QByteArrayLiteral("Logs_20140328"), {} };
     return s;
 }
 
 const ServiceInfo &ServiceInfo::dynamoDb()
 {
-    static const ServiceInfo s{QStringLiteral("DynamoDB"), QStringLiteral("dynamodb"), QStringLiteral("dynamodb"),
-                               Protocol::Json10, QByteArrayLiteral("DynamoDB_20120810"), {}};
+    static const ServiceInfo s { QStringLiteral("DynamoDB"), QStringLiteral("dynamodb"), QStringLiteral("dynamodb"),
+        Protocol::Json10, QByteArrayLiteral("DynamoDB_20120810"), {} };
     return s;
 }
 
 const ServiceInfo &ServiceInfo::secretsManager()
 {
-    static const ServiceInfo s{QStringLiteral("Secrets Manager"), QStringLiteral("secretsmanager"),
-                               QStringLiteral("secretsmanager"), Protocol::Json11, QByteArrayLiteral("secretsmanager"),
-                               {}};
+    static const ServiceInfo s { QStringLiteral("Secrets Manager"), QStringLiteral("secretsmanager"),
+        QStringLiteral("secretsmanager"), Protocol::Json11, QByteArrayLiteral("secretsmanager"), {} };
     return s;
 }
 
 const ServiceInfo &ServiceInfo::sts()
 {
-    static const ServiceInfo s{QStringLiteral("STS"), QStringLiteral("sts"), QStringLiteral("sts"), Protocol::Query,
-                               {}, QStringLiteral("2011-06-15")};
+    static const ServiceInfo s { QStringLiteral("STS"), QStringLiteral("sts"), QStringLiteral("sts"), Protocol::Query,
+        {}, QStringLiteral("2011-06-15") };
     return s;
 }
 
 const ServiceInfo &ServiceInfo::sso()
 {
-    static const ServiceInfo s{QStringLiteral("SSO"), QStringLiteral("portal.sso"), QStringLiteral("awsssoportal"),
-                               Protocol::RestJson, {}, {}};
+    static const ServiceInfo s { QStringLiteral("SSO"), QStringLiteral("portal.sso"), QStringLiteral("awsssoportal"),
+        Protocol::RestJson, {}, {} };
     return s;
 }
 
 EndpointResolution resolveEndpoint(const ServiceInfo &service, const QString &region, const Core::Environment &env,
-                                   const AwsSharedConfig &config, const QString &profileName,
-                                   const QString &cliEndpointUrl)
+    const AwsSharedConfig &config, const QString &profileName, const QString &cliEndpointUrl)
 {
     if (!cliEndpointUrl.isEmpty())
         return configured(cliEndpointUrl, QStringLiteral("--endpoint-url"));
@@ -97,7 +95,8 @@ EndpointResolution resolveEndpoint(const ServiceInfo &service, const QString &re
                 if (const IniSection *s = config.config.section(QStringLiteral("services ") + servicesName)) {
                     const QString url = s->values.value(service.configKey() + QStringLiteral(".endpoint_url"));
                     if (!url.isEmpty())
-                        return configured(url, QStringLiteral("[services %1] in %2").arg(servicesName, config.configFile));
+                        return configured(
+                            url, QStringLiteral("[services %1] in %2").arg(servicesName, config.configFile));
                 }
             }
         }
@@ -119,7 +118,7 @@ EndpointResolution resolveEndpoint(const ServiceInfo &service, const QString &re
         return r;
     }
     const QString suffix = region.startsWith(QStringLiteral("cn-")) ? QStringLiteral("amazonaws.com.cn")
-                                                                      : QStringLiteral("amazonaws.com");
+                                                                    : QStringLiteral("amazonaws.com");
     r.url = QUrl(QStringLiteral("https://%1.%2.%3").arg(service.endpointPrefix, region, suffix));
     return r;
 }

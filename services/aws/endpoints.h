@@ -10,16 +10,15 @@
 namespace Bramble::Aws {
 
 // What a client needs to know about one AWS service.
-struct ServiceInfo
-{
+struct ServiceInfo {
     enum class Protocol { Json10, Json11, Query, RestJson };
 
-    QString serviceId;      // "SFN", "CloudWatch Logs": names AWS_ENDPOINT_URL_<ID> and the config "services" key
+    QString serviceId; // "SFN", "CloudWatch Logs": names AWS_ENDPOINT_URL_<ID> and the config "services" key
     QString endpointPrefix; // "states": the host name's first label
-    QString signingName;    // "states": the SigV4 credential scope's service
+    QString signingName; // "states": the SigV4 credential scope's service
     Protocol protocol = Protocol::Json10;
     QByteArray targetPrefix; // "AWSStepFunctions" (JSON) ; empty for Query
-    QString apiVersion;      // "2011-06-15" (Query only)
+    QString apiVersion; // "2011-06-15" (Query only)
 
     // "AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS".
     QString endpointEnvName() const;
@@ -36,11 +35,10 @@ struct ServiceInfo
     static const ServiceInfo &sso();
 };
 
-struct EndpointResolution
-{
+struct EndpointResolution {
     QUrl url;
     QString source; // "--endpoint-url", "AWS_ENDPOINT_URL_SFN", "profile dev in ~/.aws/config", "default"
-    QString error;  // non-empty when a configured URL is not a usable http(s) URL
+    QString error; // non-empty when a configured URL is not a usable http(s) URL
 };
 
 // Where requests for a service go, in the AWS CLI's order: --endpoint-url;
@@ -50,7 +48,6 @@ struct EndpointResolution
 // (or the profile's ignore_configured_endpoint_urls) leaves only --endpoint-url
 // and the default.
 EndpointResolution resolveEndpoint(const ServiceInfo &service, const QString &region, const Core::Environment &env,
-                                   const AwsSharedConfig &config, const QString &profile,
-                                   const QString &cliEndpointUrl);
+    const AwsSharedConfig &config, const QString &profile, const QString &cliEndpointUrl);
 
 } // namespace Bramble::Aws

@@ -22,13 +22,13 @@ IniFile parseIni(const QByteArray &text, const QString &path)
     IniSection *current = nullptr;
     QString lastKey;
     qsizetype lastKeyIndent = 0; // indentation of lastKey's own line
-    bool nested = false;         // lastKey's value was empty on its line: a block of "k = v" settings
-    int blankLines = 0;          // blank lines since lastKey's last line: kept if the value goes on
+    bool nested = false; // lastKey's value was empty on its line: a block of "k = v" settings
+    int blankLines = 0; // blank lines since lastKey's last line: kept if the value goes on
     // RawConfigParser's [DEFAULT] is not a section: its values are every
     // section's fallbacks, and it may appear more than once.
-    IniSection defaults{QStringLiteral("DEFAULT"), 0, {}, {}};
+    IniSection defaults { QStringLiteral("DEFAULT"), 0, {}, {} };
     bool hasDefaults = false;
-    auto fail = [&](int lineNo, const QString &message) { ini.errors.append(Error(message, {path, lineNo, 0, {}})); };
+    auto fail = [&](int lineNo, const QString &message) { ini.errors.append(Error(message, { path, lineNo, 0, {} })); };
 
     for (int i = 0; i < lines.size(); ++i) {
         const int lineNo = i + 1;
@@ -56,7 +56,8 @@ IniFile parseIni(const QByteArray &text, const QString &path)
             if (nested) {
                 const qsizetype eq = trimmed.indexOf(u'=');
                 if (eq <= 0) {
-                    fail(lineNo, QStringLiteral("expected \"key = value\" in the nested settings of \"%1\"").arg(lastKey));
+                    fail(lineNo,
+                        QStringLiteral("expected \"key = value\" in the nested settings of \"%1\"").arg(lastKey));
                     continue;
                 }
                 const QString sub = lastKey + u'.' + trimmed.left(eq).trimmed(); // botocore keeps its case
@@ -86,7 +87,7 @@ IniFile parseIni(const QByteArray &text, const QString &path)
                 current = nullptr;
                 continue;
             }
-            ini.sections.append(IniSection{name, lineNo, {}, {}});
+            ini.sections.append(IniSection { name, lineNo, {}, {} });
             current = &ini.sections.last();
             lastKey.clear();
             continue;

@@ -10,16 +10,14 @@
 namespace Bramble::Aws {
 
 // One [section] of an AWS shared config or credentials file.
-struct IniSection
-{
-    QString name;                   // as written between the brackets, not trimmed (as RawConfigParser)
-    int line = 0;                   // 1-based line of the header
-    QMap<QString, QString> values;  // keys lower-cased; nested "s3 =\n  k = v" also as "s3.k" (k as written)
-    QMap<QString, int> lines;       // key -> 1-based line
+struct IniSection {
+    QString name; // as written between the brackets, not trimmed (as RawConfigParser)
+    int line = 0; // 1-based line of the header
+    QMap<QString, QString> values; // keys lower-cased; nested "s3 =\n  k = v" also as "s3.k" (k as written)
+    QMap<QString, int> lines; // key -> 1-based line
 };
 
-struct IniFile
-{
+struct IniFile {
     QString path;
     QList<IniSection> sections;
     Core::Errors errors;

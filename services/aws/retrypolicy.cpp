@@ -13,7 +13,7 @@ namespace {
 // botocore/retries/standard.py and the SDK retry specification.
 const QStringList &throttlingCodes()
 {
-    static const QStringList codes{
+    static const QStringList codes {
         QStringLiteral("Throttling"),
         QStringLiteral("ThrottlingException"),
         QStringLiteral("ThrottledException"),
@@ -34,8 +34,8 @@ const QStringList &throttlingCodes()
 
 const QStringList &transientCodes()
 {
-    static const QStringList codes{QStringLiteral("RequestTimeout"), QStringLiteral("RequestTimeoutException"),
-                                   QStringLiteral("PriorRequestNotComplete")};
+    static const QStringList codes { QStringLiteral("RequestTimeout"), QStringLiteral("RequestTimeoutException"),
+        QStringLiteral("PriorRequestNotComplete") };
     return codes;
 }
 

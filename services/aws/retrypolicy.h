@@ -10,8 +10,7 @@ namespace Bramble::Aws {
 
 // The SDKs' "standard" retry mode. Shared by every call of one client stack;
 // GUI thread only (not locked).
-class RetryPolicy
-{
+class RetryPolicy {
 public:
     static constexpr int defaultMaxAttempts = 3;
     static constexpr double maxBackoffSeconds = 20.0;

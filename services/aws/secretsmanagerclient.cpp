@@ -6,7 +6,7 @@ namespace Bramble::Aws {
 
 AwsCall *SecretsManagerClient::getSecretValue(const QString &secretId, const QString &versionStage)
 {
-    QJsonObject input{{QStringLiteral("SecretId"), secretId}};
+    QJsonObject input { { QStringLiteral("SecretId"), secretId } };
     if (!versionStage.isEmpty())
         input.insert(QStringLiteral("VersionStage"), versionStage);
     return m_transport->callJson(ServiceInfo::secretsManager(), QStringLiteral("GetSecretValue"), input);

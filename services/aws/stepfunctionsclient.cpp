@@ -28,61 +28,61 @@ QDateTime awsTimestamp(const QJsonValue &value)
 
 StateMachineSummary StateMachineSummary::fromJson(const QJsonObject &json)
 {
-    return {json.value(QStringLiteral("name")).toString(), json.value(QStringLiteral("stateMachineArn")).toString(),
-            json.value(QStringLiteral("type")).toString(), awsTimestamp(json.value(QStringLiteral("creationDate")))};
+    return { json.value(QStringLiteral("name")).toString(), json.value(QStringLiteral("stateMachineArn")).toString(),
+        json.value(QStringLiteral("type")).toString(), awsTimestamp(json.value(QStringLiteral("creationDate"))) };
 }
 
 AwsPager *StepFunctionsClient::listStateMachines(int maxItems)
 {
     return new AwsPager(m_transport, sfn(),
-                        {QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), maxItems});
+        { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), maxItems });
 }
 
 AwsCall *StepFunctionsClient::describeStateMachine(const QString &stateMachineArn)
 {
-    return m_transport->callJson(sfn(), QStringLiteral("DescribeStateMachine"),
-                                 {{QStringLiteral("stateMachineArn"), stateMachineArn}});
+    return m_transport->callJson(
+        sfn(), QStringLiteral("DescribeStateMachine"), { { QStringLiteral("stateMachineArn"), stateMachineArn } });
 }
 
 AwsCall *StepFunctionsClient::describeStateMachineForExecution(const QString &executionArn)
 {
     return m_transport->callJson(sfn(), QStringLiteral("DescribeStateMachineForExecution"),
-                                 {{QStringLiteral("executionArn"), executionArn}});
+        { { QStringLiteral("executionArn"), executionArn } });
 }
 
 AwsPager *StepFunctionsClient::listExecutions(const QString &stateMachineArn, const QString &statusFilter, int maxItems)
 {
-    QJsonObject input{{QStringLiteral("stateMachineArn"), stateMachineArn}};
+    QJsonObject input { { QStringLiteral("stateMachineArn"), stateMachineArn } };
     if (!statusFilter.isEmpty())
         input.insert(QStringLiteral("statusFilter"), statusFilter);
     return new AwsPager(m_transport, sfn(),
-                        {QStringLiteral("ListExecutions"), input, QStringLiteral("executions"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), maxItems});
+        { QStringLiteral("ListExecutions"), input, QStringLiteral("executions"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), maxItems });
 }
 
 AwsCall *StepFunctionsClient::describeExecution(const QString &executionArn)
 {
-    return m_transport->callJson(sfn(), QStringLiteral("DescribeExecution"),
-                                 {{QStringLiteral("executionArn"), executionArn}});
+    return m_transport->callJson(
+        sfn(), QStringLiteral("DescribeExecution"), { { QStringLiteral("executionArn"), executionArn } });
 }
 
 AwsPager *StepFunctionsClient::getExecutionHistory(const QString &executionArn, const ExecutionHistoryOptions &options)
 {
-    QJsonObject input{{QStringLiteral("executionArn"), executionArn},
-                      {QStringLiteral("reverseOrder"), options.reverseOrder},
-                      {QStringLiteral("includeExecutionData"), options.includeExecutionData}};
+    QJsonObject input { { QStringLiteral("executionArn"), executionArn },
+        { QStringLiteral("reverseOrder"), options.reverseOrder },
+        { QStringLiteral("includeExecutionData"), options.includeExecutionData } };
     if (options.maxResults > 0)
         input.insert(QStringLiteral("maxResults"), qBound(1, options.maxResults, 1000));
     return new AwsPager(m_transport, sfn(),
-                        {QStringLiteral("GetExecutionHistory"), input, QStringLiteral("events"),
-                         QStringLiteral("nextToken"), QStringLiteral("nextToken"), options.maxItems});
+        { QStringLiteral("GetExecutionHistory"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), options.maxItems });
 }
 
 AwsCall *StepFunctionsClient::startExecution(const QString &stateMachineArn, const QString &name, const QString &input)
 {
-    QJsonObject body{{QStringLiteral("stateMachineArn"), stateMachineArn},
-                     {QStringLiteral("input"), input.trimmed().isEmpty() ? QStringLiteral("{}") : input}};
+    QJsonObject body { { QStringLiteral("stateMachineArn"), stateMachineArn },
+        { QStringLiteral("input"), input.trimmed().isEmpty() ? QStringLiteral("{}") : input } };
     // moto names an execution started without a name "None"; give it the
     // kind of name the service would.
     body.insert(QStringLiteral("name"), name.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : name);
@@ -91,7 +91,7 @@ AwsCall *StepFunctionsClient::startExecution(const QString &stateMachineArn, con
 
 AwsCall *StepFunctionsClient::stopExecution(const QString &executionArn, const QString &error, const QString &cause)
 {
-    QJsonObject body{{QStringLiteral("executionArn"), executionArn}};
+    QJsonObject body { { QStringLiteral("executionArn"), executionArn } };
     if (!error.isEmpty())
         body.insert(QStringLiteral("error"), error);
     if (!cause.isEmpty())
@@ -102,8 +102,8 @@ AwsCall *StepFunctionsClient::stopExecution(const QString &executionArn, const Q
 AwsCall *StepFunctionsClient::redriveExecution(const QString &executionArn)
 {
     return m_transport->callJson(sfn(), QStringLiteral("RedriveExecution"),
-                                 {{QStringLiteral("executionArn"), executionArn},
-                                  {QStringLiteral("clientToken"), QUuid::createUuid().toString(QUuid::WithoutBraces)}});
+        { { QStringLiteral("executionArn"), executionArn },
+            { QStringLiteral("clientToken"), QUuid::createUuid().toString(QUuid::WithoutBraces) } });
 }
 
 } // namespace Bramble::Aws

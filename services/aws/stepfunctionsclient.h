@@ -10,8 +10,7 @@ class AwsCall;
 class AwsPager;
 class AwsTransport;
 
-struct StateMachineSummary
-{
+struct StateMachineSummary {
     QString name;
     QString stateMachineArn;
     QString type; // "STANDARD" | "EXPRESS"
@@ -20,20 +19,21 @@ struct StateMachineSummary
     static StateMachineSummary fromJson(const QJsonObject &json);
 };
 
-struct ExecutionHistoryOptions
-{
-    int maxResults = 0;   // page size, 1..1000; 0: the service default (100)
+struct ExecutionHistoryOptions {
+    int maxResults = 0; // page size, 1..1000; 0: the service default (100)
     bool reverseOrder = false;
     bool includeExecutionData = true;
-    int maxItems = 0;     // stop after this many events; 0: all (at most 25,000 exist)
+    int maxItems = 0; // stop after this many events; 0: all (at most 25,000 exist)
 };
 
 // AWS Step Functions (JSON 1.0). Every call returns at once: an AwsCall for
 // one request, an AwsPager for a listing that follows nextToken.
-class StepFunctionsClient
-{
+class StepFunctionsClient {
 public:
-    explicit StepFunctionsClient(AwsTransport *transport) : m_transport(transport) { }
+    explicit StepFunctionsClient(AwsTransport *transport)
+        : m_transport(transport)
+    {
+    }
 
     AwsPager *listStateMachines(int maxItems = 0);
     AwsCall *describeStateMachine(const QString &stateMachineArn);

@@ -11,24 +11,24 @@ AwsCall *StsClient::getCallerIdentity()
 
 AwsCall *StsClient::assumeRole(const AssumeRoleRequest &request)
 {
-    QList<QPair<QString, QString>> p{{QStringLiteral("RoleArn"), request.roleArn},
-                                     {QStringLiteral("RoleSessionName"), request.sessionName}};
+    QList<QPair<QString, QString>> p { { QStringLiteral("RoleArn"), request.roleArn },
+        { QStringLiteral("RoleSessionName"), request.sessionName } };
     if (!request.externalId.isEmpty())
-        p.append({QStringLiteral("ExternalId"), request.externalId});
+        p.append({ QStringLiteral("ExternalId"), request.externalId });
     if (!request.serialNumber.isEmpty()) {
-        p.append({QStringLiteral("SerialNumber"), request.serialNumber});
-        p.append({QStringLiteral("TokenCode"), request.tokenCode});
+        p.append({ QStringLiteral("SerialNumber"), request.serialNumber });
+        p.append({ QStringLiteral("TokenCode"), request.tokenCode });
     }
     if (request.durationSeconds > 0)
-        p.append({QStringLiteral("DurationSeconds"), QString::number(request.durationSeconds)});
+        p.append({ QStringLiteral("DurationSeconds"), QString::number(request.durationSeconds) });
     return m_transport->callQuery(ServiceInfo::sts(), QStringLiteral("AssumeRole"), p);
 }
 
 CallerIdentity StsClient::callerIdentity(const AwsResponse &response)
 {
     const QJsonObject &r = response.json;
-    return {r.value(QStringLiteral("Account")).toString(), r.value(QStringLiteral("Arn")).toString(),
-            r.value(QStringLiteral("UserId")).toString()};
+    return { r.value(QStringLiteral("Account")).toString(), r.value(QStringLiteral("Arn")).toString(),
+        r.value(QStringLiteral("UserId")).toString() };
 }
 
 AwsCredentials StsClient::assumedCredentials(const AwsResponse &response, const QString &source)

@@ -5,7 +5,8 @@
 namespace Bramble::Core {
 
 Environment::Environment(QProcessEnvironment vars, QString home)
-    : m_vars(std::move(vars)), m_home(std::move(home))
+    : m_vars(std::move(vars))
+    , m_home(std::move(home))
 {
 }
 

@@ -8,8 +8,7 @@ namespace Bramble::Core {
 // A snapshot of what the process was started with: environment variables
 // and the home directory. The composition root (app/) builds one from the
 // real process; tests build their own, so no service reads getenv() directly.
-class Environment
-{
+class Environment {
 public:
     Environment() = default;
     Environment(QProcessEnvironment vars, QString home);

@@ -8,8 +8,7 @@ namespace Bramble::Core {
 // Where a problem was found: a file, a 1-based line (0 when unknown), a
 // 1-based column (0 when unknown) and a key path inside the document
 // ("contexts[1].context.cluster", or a JSON pointer for JSON input).
-struct SourceLocation
-{
+struct SourceLocation {
     QString file;
     int line = 0;
     int column = 0;
@@ -20,13 +19,16 @@ struct SourceLocation
     QString toString() const;
 };
 
-struct Error
-{
+struct Error {
     QString message;
     SourceLocation where;
 
     Error() = default;
-    Error(QString msg, SourceLocation loc = {}) : message(std::move(msg)), where(std::move(loc)) { }
+    Error(QString msg, SourceLocation loc = {})
+        : message(std::move(msg))
+        , where(std::move(loc))
+    {
+    }
 
     bool isNull() const { return message.isEmpty(); }
     // One line: "file:line: key: message".

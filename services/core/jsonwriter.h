@@ -20,10 +20,12 @@ namespace Bramble::Core {
 // indent 0 writes one line (JSON Lines); otherwise that many spaces a level,
 // laid out as QJsonDocument::Indented does. The caller keeps it well formed
 // (keys only inside objects, begin/end paired).
-class JsonWriter
-{
+class JsonWriter {
 public:
-    explicit JsonWriter(int indent = 0) : m_indent(indent) { }
+    explicit JsonWriter(int indent = 0)
+        : m_indent(indent)
+    {
+    }
 
     void beginObject() { open('{'); }
     void endObject() { close('}'); }

@@ -67,8 +67,7 @@ KubeAuthResult KubeAuth::fromTokenFile()
 {
     const KubeUser &user = m_connection.user;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (m_fileReadAt.isValid() && m_fileReadAt.msecsTo(now) < m_tokenFileRefreshMs && !m_fileToken.isEmpty())
-        {
+    if (m_fileReadAt.isValid() && m_fileReadAt.msecsTo(now) < m_tokenFileRefreshMs && !m_fileToken.isEmpty()) {
         KubeAuthResult cached;
         cached.authorization = "Bearer " + m_fileToken;
         return cached;
@@ -77,15 +76,16 @@ KubeAuthResult KubeAuth::fromTokenFile()
     KubeAuthResult r;
     if (!file.open(QIODevice::ReadOnly)) {
         r.error = Error(QStringLiteral("cannot read token file %1: %2").arg(user.tokenFile, file.errorString()),
-                        execWhere(user, QStringLiteral("tokenFile")));
+            execWhere(user, QStringLiteral("tokenFile")));
         return r;
     }
     const QByteArray token = file.read(1 << 20).trimmed();
     if (token.isEmpty() || token.contains('\n')) {
-        r.error = Error(QStringLiteral("token file %1 %2").arg(user.tokenFile,
-                                                               token.isEmpty() ? QStringLiteral("is empty")
-                                                                               : QStringLiteral("holds more than one line")),
-                        execWhere(user, QStringLiteral("tokenFile")));
+        r.error
+            = Error(QStringLiteral("token file %1 %2")
+                        .arg(user.tokenFile,
+                            token.isEmpty() ? QStringLiteral("is empty") : QStringLiteral("holds more than one line")),
+                execWhere(user, QStringLiteral("tokenFile")));
         return r;
     }
     m_fileToken = token;
@@ -102,7 +102,7 @@ void KubeAuth::fetch(QObject *context, KubeAuthCallback done)
             done(m_execCached);
             return;
         }
-        m_waiters.append({context, std::move(done)});
+        m_waiters.append({ context, std::move(done) });
         if (!m_process)
             startExec();
         return;
@@ -116,8 +116,9 @@ void KubeAuth::fetch(QObject *context, KubeAuthCallback done)
         r.authorization = "Basic " + (user.username + u':' + user.password).toUtf8().toBase64();
     } else if (!user.authProvider.isEmpty()) {
         r.error = Error(QStringLiteral("the auth-provider \"%1\" plugin was removed from kubectl in 1.26; "
-                                       "use an exec credential plugin instead").arg(user.authProvider),
-                        execWhere(user, QStringLiteral("auth-provider")));
+                                       "use an exec credential plugin instead")
+                            .arg(user.authProvider),
+            execWhere(user, QStringLiteral("auth-provider")));
     }
     done(r);
 }
@@ -125,10 +126,10 @@ void KubeAuth::fetch(QObject *context, KubeAuthCallback done)
 QByteArray KubeAuth::execInfo() const
 {
     const KubeExecConfig &exec = *m_connection.user.exec;
-    QJsonObject spec{{QStringLiteral("interactive"), false}};
+    QJsonObject spec { { QStringLiteral("interactive"), false } };
     if (exec.provideClusterInfo) {
         const KubeCluster &c = m_connection.cluster;
-        QJsonObject cluster{{QStringLiteral("server"), c.server}};
+        QJsonObject cluster { { QStringLiteral("server"), c.server } };
         if (!c.tlsServerName.isEmpty())
             cluster.insert(QStringLiteral("tls-server-name"), c.tlsServerName);
         if (c.insecureSkipTlsVerify)
@@ -147,9 +148,9 @@ QByteArray KubeAuth::execInfo() const
             cluster.insert(QStringLiteral("disable-compression"), true);
         spec.insert(QStringLiteral("cluster"), cluster);
     }
-    return QJsonDocument(QJsonObject{{QStringLiteral("apiVersion"), exec.apiVersion},
-                                     {QStringLiteral("kind"), QStringLiteral("ExecCredential")},
-                                     {QStringLiteral("spec"), spec}})
+    return QJsonDocument(
+        QJsonObject { { QStringLiteral("apiVersion"), exec.apiVersion },
+            { QStringLiteral("kind"), QStringLiteral("ExecCredential") }, { QStringLiteral("spec"), spec } })
         .toJson(QJsonDocument::Compact);
 }
 
@@ -158,11 +159,12 @@ void KubeAuth::startExec()
     const KubeUser &user = m_connection.user;
     const KubeExecConfig &exec = *user.exec;
     if (exec.interactiveMode == u"Always") {
-        finishExec(failure(Error(QStringLiteral("exec plugin \"%1\" needs an interactive terminal (interactiveMode: Always), "
+        finishExec(
+            failure(Error(QStringLiteral("exec plugin \"%1\" needs an interactive terminal (interactiveMode: Always), "
                                          "which Bramble does not have; log in with it in a terminal first, or set "
                                          "interactiveMode to IfAvailable")
                               .arg(exec.command),
-                          execWhere(user, QStringLiteral("exec.interactiveMode")))));
+                execWhere(user, QStringLiteral("exec.interactiveMode")))));
         return;
     }
     const QString currentPath = m_env.value(QStringLiteral("PATH"));
@@ -173,12 +175,12 @@ void KubeAuth::startExec()
     const QString found = QStandardPaths::findExecutable(exec.command, currentPath.split(u':', Qt::SkipEmptyParts));
     if (!found.isEmpty() || !m_loginPath.isEmpty()) {
         runPlugin(found.isEmpty() ? exec.command : found,
-                  m_loginPath.isEmpty() ? currentPath : m_loginPath + u':' + currentPath);
+            m_loginPath.isEmpty() ? currentPath : m_loginPath + u':' + currentPath);
         return;
     }
     // Not in our PATH: ask the user's login shell for its PATH, once.
     const QString shell = m_env.value(QStringLiteral("SHELL")).isEmpty() ? QStringLiteral("/bin/sh")
-                                                                          : m_env.value(QStringLiteral("SHELL"));
+                                                                         : m_env.value(QStringLiteral("SHELL"));
     auto *probe = new QProcess(this);
     m_process = probe;
     probe->setProcessEnvironment(m_env.variables());
@@ -201,7 +203,7 @@ void KubeAuth::startExec()
         m_loginPath = currentPath;
         runPlugin(m_connection.user.exec->command, currentPath);
     });
-    probe->start(shell, {QStringLiteral("-l"), QStringLiteral("-c"), QStringLiteral("printf '%s\\n' \"$PATH\"")});
+    probe->start(shell, { QStringLiteral("-l"), QStringLiteral("-c"), QStringLiteral("printf '%s\\n' \"$PATH\"") });
     QTimer::singleShot(5000, probe, [probe] { probe->kill(); });
 }
 
@@ -235,68 +237,76 @@ void KubeAuth::runPlugin(const QString &program, const QString &path)
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, process, [process] { process->kill(); });
     timer->start(m_execTimeoutMs);
-    connect(process, &QProcess::finished, this, [this, process, timer, resolved](int code, QProcess::ExitStatus status) {
-        process->deleteLater();
-        m_process = nullptr;
-        const QString apiVersion = m_connection.user.exec->apiVersion;
-        const Core::SourceLocation where = execWhere(m_connection.user, QStringLiteral("exec"));
-        const QByteArray out = process->readAllStandardOutput();
-        const QByteArray err = process->readAllStandardError();
-        KubeAuthResult r;
-        if (!timer->isActive()) {
-            r.error = Error(QStringLiteral("exec plugin %1 did not finish within %2 s").arg(resolved).arg(m_execTimeoutMs / 1000), where);
-        } else if (status != QProcess::NormalExit || code != 0) {
-            r.error = Error(QStringLiteral("exec plugin %1 failed (exit %2): %3").arg(resolved).arg(code).arg(lastLines(err)), where);
-        } else {
-            QJsonParseError pe;
-            const QJsonDocument doc = QJsonDocument::fromJson(out, &pe);
-            const QJsonObject o = doc.object();
-            const QJsonObject st = o.value(QStringLiteral("status")).toObject();
-            const QString token = st.value(QStringLiteral("token")).toString();
-            const QByteArray cert = st.value(QStringLiteral("clientCertificateData")).toString().toUtf8();
-            const QByteArray key = st.value(QStringLiteral("clientKeyData")).toString().toUtf8();
-            const QString expiry = st.value(QStringLiteral("expirationTimestamp")).toString();
-            auto bad = [&](const QString &what) {
-                r.error = Error(QStringLiteral("exec plugin %1 printed %2").arg(resolved, what), where);
-            };
-            if (pe.error != QJsonParseError::NoError || !doc.isObject())
-                bad(QStringLiteral("no ExecCredential JSON (%1)").arg(pe.errorString()));
-            else if (o.value(QStringLiteral("kind")).toString() != u"ExecCredential")
-                bad(QStringLiteral("kind \"%1\", not ExecCredential").arg(o.value(QStringLiteral("kind")).toString()));
-            else if (o.value(QStringLiteral("apiVersion")).toString() != apiVersion)
-                bad(QStringLiteral("apiVersion \"%1\"; the kubeconfig asks for %2")
-                        .arg(o.value(QStringLiteral("apiVersion")).toString(), apiVersion));
-            else if (cert.isEmpty() != key.isEmpty())
-                bad(QStringLiteral("clientCertificateData without clientKeyData, or the reverse"));
-            else if (token.isEmpty() && cert.isEmpty())
-                bad(QStringLiteral("neither status.token nor a client certificate"));
-            else {
-                if (!token.isEmpty())
-                    r.authorization = "Bearer " + token.toUtf8();
-                if (!cert.isEmpty()) {
-                    const QList<QSslCertificate> certs = QSslCertificate::fromData(cert, QSsl::Pem);
-                    r.clientKey = parsePrivateKey(key);
-                    if (certs.isEmpty() || r.clientKey.isNull())
-                        bad(QStringLiteral("a client certificate or key that is not PEM"));
-                    else
-                        r.clientCertificate = certs.first();
-                }
-                if (!expiry.isEmpty() && r.error.isNull()) {
-                    r.expiry = QDateTime::fromString(expiry, Qt::ISODateWithMs);
-                    if (!r.expiry.isValid())
-                        bad(QStringLiteral("expirationTimestamp \"%1\", not RFC 3339").arg(expiry));
+    connect(
+        process, &QProcess::finished, this, [this, process, timer, resolved](int code, QProcess::ExitStatus status) {
+            process->deleteLater();
+            m_process = nullptr;
+            const QString apiVersion = m_connection.user.exec->apiVersion;
+            const Core::SourceLocation where = execWhere(m_connection.user, QStringLiteral("exec"));
+            const QByteArray out = process->readAllStandardOutput();
+            const QByteArray err = process->readAllStandardError();
+            KubeAuthResult r;
+            if (!timer->isActive()) {
+                r.error = Error(QStringLiteral("exec plugin %1 did not finish within %2 s")
+                                    .arg(resolved)
+                                    .arg(m_execTimeoutMs / 1000),
+                    where);
+            } else if (status != QProcess::NormalExit || code != 0) {
+                r.error = Error(
+                    QStringLiteral("exec plugin %1 failed (exit %2): %3").arg(resolved).arg(code).arg(lastLines(err)),
+                    where);
+            } else {
+                QJsonParseError pe;
+                const QJsonDocument doc = QJsonDocument::fromJson(out, &pe);
+                const QJsonObject o = doc.object();
+                const QJsonObject st = o.value(QStringLiteral("status")).toObject();
+                const QString token = st.value(QStringLiteral("token")).toString();
+                const QByteArray cert = st.value(QStringLiteral("clientCertificateData")).toString().toUtf8();
+                const QByteArray key = st.value(QStringLiteral("clientKeyData")).toString().toUtf8();
+                const QString expiry = st.value(QStringLiteral("expirationTimestamp")).toString();
+                auto bad = [&](const QString &what) {
+                    r.error = Error(QStringLiteral("exec plugin %1 printed %2").arg(resolved, what), where);
+                };
+                if (pe.error != QJsonParseError::NoError || !doc.isObject())
+                    bad(QStringLiteral("no ExecCredential JSON (%1)").arg(pe.errorString()));
+                else if (o.value(QStringLiteral("kind")).toString() != u"ExecCredential")
+                    bad(QStringLiteral("kind \"%1\", not ExecCredential")
+                            .arg(o.value(QStringLiteral("kind")).toString()));
+                else if (o.value(QStringLiteral("apiVersion")).toString() != apiVersion)
+                    bad(QStringLiteral("apiVersion \"%1\"; the kubeconfig asks for %2")
+                            .arg(o.value(QStringLiteral("apiVersion")).toString(), apiVersion));
+                else if (cert.isEmpty() != key.isEmpty())
+                    bad(QStringLiteral("clientCertificateData without clientKeyData, or the reverse"));
+                else if (token.isEmpty() && cert.isEmpty())
+                    bad(QStringLiteral("neither status.token nor a client certificate"));
+                else {
+                    if (!token.isEmpty())
+                        r.authorization = "Bearer " + token.toUtf8();
+                    if (!cert.isEmpty()) {
+                        const QList<QSslCertificate> certs = QSslCertificate::fromData(cert, QSsl::Pem);
+                        r.clientKey = parsePrivateKey(key);
+                        if (certs.isEmpty() || r.clientKey.isNull())
+                            bad(QStringLiteral("a client certificate or key that is not PEM"));
+                        else
+                            r.clientCertificate = certs.first();
+                    }
+                    if (!expiry.isEmpty() && r.error.isNull()) {
+                        r.expiry = QDateTime::fromString(expiry, Qt::ISODateWithMs);
+                        if (!r.expiry.isValid())
+                            bad(QStringLiteral("expirationTimestamp \"%1\", not RFC 3339").arg(expiry));
+                    }
                 }
             }
-        }
-        finishExec(std::move(r));
-    });
+            finishExec(std::move(r));
+        });
     connect(process, &QProcess::errorOccurred, this, [this, process, resolved](QProcess::ProcessError e) {
         if (e != QProcess::FailedToStart)
             return;
         process->deleteLater();
         m_process = nullptr;
-        finishExec(failure(Error(QStringLiteral("cannot start exec plugin %1: %2").arg(resolved, process->errorString()),
-                          execWhere(m_connection.user, QStringLiteral("exec.command")))));
+        finishExec(
+            failure(Error(QStringLiteral("cannot start exec plugin %1: %2").arg(resolved, process->errorString()),
+                execWhere(m_connection.user, QStringLiteral("exec.command")))));
     });
     qCDebug(lcKube).noquote() << "running exec plugin" << resolved << exec.args.join(u' ');
     process->start(resolved, exec.args);

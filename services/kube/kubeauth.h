@@ -18,13 +18,12 @@ namespace Bramble::Kube {
 
 // What goes with each request: an Authorization header and/or a client
 // certificate. Never logged.
-struct KubeAuthResult
-{
-    QByteArray authorization;          // "Bearer ..." or "Basic ..."; empty: none
+struct KubeAuthResult {
+    QByteArray authorization; // "Bearer ..." or "Basic ..."; empty: none
     QSslCertificate clientCertificate; // from an exec plugin; null: the kubeconfig's, if any
     QSslKey clientKey;
-    QDateTime expiry;                  // invalid: until the server says 401
-    Core::Error error;                 // names the kubeconfig file and key, or the plugin
+    QDateTime expiry; // invalid: until the server says 401
+    Core::Error error; // names the kubeconfig file and key, or the plugin
 
     bool ok() const { return error.isNull(); }
 };
@@ -44,8 +43,7 @@ using KubeAuthCallback = std::function<void(const KubeAuthResult &)>;
 //    ExecCredential is cached until status.expirationTimestamp, or until a
 //    401; concurrent fetches share one run.
 // Client certificates from the kubeconfig are in KubeConnection, not here.
-class KubeAuth : public QObject
-{
+class KubeAuth : public QObject {
     Q_OBJECT
 public:
     KubeAuth(KubeConnection connection, Core::Environment env, QObject *parent = nullptr);
@@ -65,8 +63,7 @@ public:
     int execRuns() const { return m_execRuns; }
 
 private:
-    struct Waiter
-    {
+    struct Waiter {
         QPointer<QObject> context;
         KubeAuthCallback done;
     };

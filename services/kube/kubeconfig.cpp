@@ -19,9 +19,18 @@ const T *findByName(const QList<T> &list, const QString &name)
 
 } // namespace
 
-const KubeCluster *Kubeconfig::cluster(const QString &name) const { return findByName(clusters, name); }
-const KubeUser *Kubeconfig::user(const QString &name) const { return findByName(users, name); }
-const KubeContext *Kubeconfig::context(const QString &name) const { return findByName(contexts, name); }
+const KubeCluster *Kubeconfig::cluster(const QString &name) const
+{
+    return findByName(clusters, name);
+}
+const KubeUser *Kubeconfig::user(const QString &name) const
+{
+    return findByName(users, name);
+}
+const KubeContext *Kubeconfig::context(const QString &name) const
+{
+    return findByName(contexts, name);
+}
 
 QString KubeUser::authSummary() const
 {
@@ -70,58 +79,73 @@ Core::Errors Kubeconfig::validateContext(const QString &name, Core::Errors *warn
     if (ctx->cluster.isEmpty())
         errors.append(Error(QStringLiteral("context \"%1\" names no cluster").arg(name), ctx->origin));
     else if (!cl)
-        errors.append(Error(QStringLiteral("context \"%1\" names cluster \"%2\", which does not exist").arg(name, ctx->cluster),
-                            ctx->origin));
+        errors.append(
+            Error(QStringLiteral("context \"%1\" names cluster \"%2\", which does not exist").arg(name, ctx->cluster),
+                ctx->origin));
     if (!ctx->user.isEmpty() && !user(ctx->user))
-        errors.append(Error(QStringLiteral("context \"%1\" names user \"%2\", which does not exist").arg(name, ctx->user),
-                            ctx->origin));
+        errors.append(
+            Error(QStringLiteral("context \"%1\" names user \"%2\", which does not exist").arg(name, ctx->user),
+                ctx->origin));
     if (!ctx->namespace_.isEmpty() && !isDnsLabel(ctx->namespace_))
-        errors.append(Error(QStringLiteral("namespace \"%1\" is not a valid DNS label").arg(ctx->namespace_), ctx->origin));
+        errors.append(
+            Error(QStringLiteral("namespace \"%1\" is not a valid DNS label").arg(ctx->namespace_), ctx->origin));
     if (cl) {
         if (cl->server.isEmpty())
             errors.append(Error(QStringLiteral("cluster \"%1\" has no server").arg(cl->name), cl->origin));
         const bool hasCa = !cl->certificateAuthority.isEmpty() || !cl->certificateAuthorityData.isEmpty();
         if (hasCa && cl->insecureSkipTlsVerify)
             errors.append(Error(QStringLiteral("cluster \"%1\" sets a certificate authority together with "
-                                               "insecure-skip-tls-verify").arg(cl->name), cl->origin));
+                                               "insecure-skip-tls-verify")
+                                    .arg(cl->name),
+                cl->origin));
         if (!cl->proxyUrl.isEmpty()) {
             // client-go parseProxyURL: http, https or socks5 only.
             const QString scheme = cl->proxyUrl.section(u':', 0, 0);
             if (!cl->proxyUrl.contains(u':') || (scheme != u"http" && scheme != u"https" && scheme != u"socks5"))
                 errors.append(Error(QStringLiteral("cluster \"%1\": proxy-url \"%2\" must use http, https or socks5")
-                                        .arg(cl->name, cl->proxyUrl), cl->origin));
+                                        .arg(cl->name, cl->proxyUrl),
+                    cl->origin));
         }
         if (cl->insecureSkipTlsVerify)
-            warn(QStringLiteral("cluster \"%1\" skips TLS verification (insecure-skip-tls-verify)").arg(cl->name), cl->origin);
+            warn(QStringLiteral("cluster \"%1\" skips TLS verification (insecure-skip-tls-verify)").arg(cl->name),
+                cl->origin);
         if (!cl->certificateAuthority.isEmpty() && !cl->certificateAuthorityData.isEmpty())
             warn(QStringLiteral("cluster \"%1\" sets both certificate-authority and certificate-authority-data; "
-                                "the data is used").arg(cl->name), cl->origin);
+                                "the data is used")
+                     .arg(cl->name),
+                cl->origin);
     }
     if (const KubeUser *u = ctx->user.isEmpty() ? nullptr : user(ctx->user)) {
         const bool hasCert = !u->clientCertificate.isEmpty() || !u->clientCertificateData.isEmpty();
         const bool hasKey = !u->clientKey.isEmpty() || !u->clientKeyData.isEmpty();
         if (hasCert && !hasKey)
-            errors.append(Error(QStringLiteral("user \"%1\" has a client certificate without a key").arg(u->name),
-                                u->origin));
+            errors.append(
+                Error(QStringLiteral("user \"%1\" has a client certificate without a key").arg(u->name), u->origin));
         // client-go only uses a key together with a certificate.
         if (hasKey && !hasCert)
             warn(QStringLiteral("user \"%1\" has a client key without a certificate; it is ignored").arg(u->name),
-                 u->origin);
+                u->origin);
         if (!u->clientCertificate.isEmpty() && !u->clientCertificateData.isEmpty())
             warn(QStringLiteral("user \"%1\" sets both client-certificate and client-certificate-data; the data is "
-                                "used").arg(u->name), u->origin);
+                                "used")
+                     .arg(u->name),
+                u->origin);
         if (!u->clientKey.isEmpty() && !u->clientKeyData.isEmpty())
             warn(QStringLiteral("user \"%1\" sets both client-key and client-key-data; the data is used").arg(u->name),
-                 u->origin);
+                u->origin);
         // Basic auth is a username or a password (validation.go); a token file is a token (transport).
         const bool hasBasic = !u->username.isEmpty() || !u->password.isEmpty();
         if ((!u->token.isEmpty() || !u->tokenFile.isEmpty()) && hasBasic)
             errors.append(Error(QStringLiteral("user \"%1\" has more than one authentication method (token and basic "
-                                               "auth)").arg(u->name), u->origin));
+                                               "auth)")
+                                    .arg(u->name),
+                u->origin));
         if ((!u->impersonateUid.isEmpty() || !u->impersonateGroups.isEmpty()) && u->impersonate.isEmpty())
-            errors.append(Error(QStringLiteral("user \"%1\" sets as-uid or as-groups without as").arg(u->name), u->origin));
+            errors.append(
+                Error(QStringLiteral("user \"%1\" sets as-uid or as-groups without as").arg(u->name), u->origin));
         if (!u->authProvider.isEmpty() && u->exec)
-            errors.append(Error(QStringLiteral("user \"%1\" sets both auth-provider and exec").arg(u->name), u->origin));
+            errors.append(
+                Error(QStringLiteral("user \"%1\" sets both auth-provider and exec").arg(u->name), u->origin));
         if (u->exec) {
             static const QString v1 = QStringLiteral("client.authentication.k8s.io/v1");
             static const QString v1beta1 = QStringLiteral("client.authentication.k8s.io/v1beta1");
@@ -132,18 +156,23 @@ Core::Errors Kubeconfig::validateContext(const QString &name, Core::Errors *warn
                 errors.append(Error(QStringLiteral("user \"%1\": exec has no apiVersion").arg(u->name), u->origin));
             else if (api != v1 && api != v1beta1)
                 errors.append(Error(QStringLiteral("user \"%1\": exec apiVersion \"%2\" is not %3 or %4")
-                                        .arg(u->name, api, v1, v1beta1), u->origin));
+                                        .arg(u->name, api, v1, v1beta1),
+                    u->origin));
             for (const KubeExecEnvVar &var : u->exec->env)
                 if (var.name.isEmpty())
-                    errors.append(Error(QStringLiteral("user \"%1\": exec env entry has no name").arg(u->name), u->origin));
+                    errors.append(
+                        Error(QStringLiteral("user \"%1\": exec env entry has no name").arg(u->name), u->origin));
             const QString mode = u->exec->interactiveMode;
             if (mode.isEmpty() && api == v1)
                 // Defaulted to IfAvailable for v1beta1 only (v1 SetDefaults_ExecConfig).
-                errors.append(Error(QStringLiteral("user \"%1\": exec interactiveMode must be set for %2")
-                                        .arg(u->name, v1), u->origin));
+                errors.append(
+                    Error(QStringLiteral("user \"%1\": exec interactiveMode must be set for %2").arg(u->name, v1),
+                        u->origin));
             if (!mode.isEmpty() && mode != u"Never" && mode != u"IfAvailable" && mode != u"Always")
                 errors.append(Error(QStringLiteral("user \"%1\": exec interactiveMode \"%2\" is not Never, IfAvailable "
-                                                   "or Always").arg(u->name, mode), u->origin));
+                                                   "or Always")
+                                        .arg(u->name, mode),
+                    u->origin));
         }
     }
     return errors;

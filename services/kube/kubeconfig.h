@@ -16,27 +16,24 @@ namespace Bramble::Kube {
 // merging. Paths are already resolved against the file they came from.
 // Each stanza remembers that file (kubectl's LocationOfOrigin).
 
-struct KubeCluster
-{
+struct KubeCluster {
     QString name;
     QString server;
     QString tlsServerName;
     bool insecureSkipTlsVerify = false;
-    QString certificateAuthority;      // path
+    QString certificateAuthority; // path
     QByteArray certificateAuthorityData; // decoded PEM
     QString proxyUrl;
     bool disableCompression = false;
     Core::SourceLocation origin;
 };
 
-struct KubeExecEnvVar
-{
+struct KubeExecEnvVar {
     QString name;
     QString value;
 };
 
-struct KubeExecConfig
-{
+struct KubeExecConfig {
     QString command;
     QStringList args;
     QList<KubeExecEnvVar> env;
@@ -46,13 +43,12 @@ struct KubeExecConfig
     QString interactiveMode; // Never | IfAvailable | Always; empty when unset
 };
 
-struct KubeUser
-{
+struct KubeUser {
     QString name;
-    QString clientCertificate;       // path
+    QString clientCertificate; // path
     QByteArray clientCertificateData; // decoded PEM
-    QString clientKey;               // path
-    QByteArray clientKeyData;        // decoded PEM
+    QString clientKey; // path
+    QByteArray clientKeyData; // decoded PEM
     QString token;
     QString tokenFile;
     QString impersonate;
@@ -68,8 +64,7 @@ struct KubeUser
     QString authSummary() const;
 };
 
-struct KubeContext
-{
+struct KubeContext {
     QString name;
     QString cluster;
     QString user;
@@ -77,9 +72,8 @@ struct KubeContext
     Core::SourceLocation origin;
 };
 
-struct Kubeconfig
-{
-    QStringList files;           // files that were read, in merge order
+struct Kubeconfig {
+    QStringList files; // files that were read, in merge order
     QString currentContext;
     QList<KubeCluster> clusters; // first definition of each name, in order
     QList<KubeUser> users;

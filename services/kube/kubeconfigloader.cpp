@@ -25,8 +25,7 @@ namespace {
 // Lets yaml-cpp read the file's bytes in place. YAML::Load(std::string)
 // copies its input twice (the std::string, then a std::stringstream), three
 // copies of the file in memory at once.
-class ByteArrayStreamBuf : public std::streambuf
-{
+class ByteArrayStreamBuf : public std::streambuf {
 public:
     explicit ByteArrayStreamBuf(const QByteArray &bytes)
     {
@@ -36,20 +35,19 @@ public:
 };
 
 // Thrown inside the parser only; converted to an Error at the boundary.
-struct ParseFailure
-{
+struct ParseFailure {
     Error error;
 };
 
 // YAML 1.1 booleans, as go-yaml v2 (behind sigs.k8s.io/yaml) resolves them.
 std::optional<bool> yamlBool(const QString &text)
 {
-    static const QStringList truths{QStringLiteral("y"), QStringLiteral("Y"), QStringLiteral("yes"), QStringLiteral("Yes"),
-                                    QStringLiteral("YES"), QStringLiteral("true"), QStringLiteral("True"),
-                                    QStringLiteral("TRUE"), QStringLiteral("on"), QStringLiteral("On"), QStringLiteral("ON")};
-    static const QStringList lies{QStringLiteral("n"), QStringLiteral("N"), QStringLiteral("no"), QStringLiteral("No"),
-                                  QStringLiteral("NO"), QStringLiteral("false"), QStringLiteral("False"),
-                                  QStringLiteral("FALSE"), QStringLiteral("off"), QStringLiteral("Off"), QStringLiteral("OFF")};
+    static const QStringList truths { QStringLiteral("y"), QStringLiteral("Y"), QStringLiteral("yes"),
+        QStringLiteral("Yes"), QStringLiteral("YES"), QStringLiteral("true"), QStringLiteral("True"),
+        QStringLiteral("TRUE"), QStringLiteral("on"), QStringLiteral("On"), QStringLiteral("ON") };
+    static const QStringList lies { QStringLiteral("n"), QStringLiteral("N"), QStringLiteral("no"),
+        QStringLiteral("No"), QStringLiteral("NO"), QStringLiteral("false"), QStringLiteral("False"),
+        QStringLiteral("FALSE"), QStringLiteral("off"), QStringLiteral("Off"), QStringLiteral("OFF") };
     if (truths.contains(text))
         return true;
     if (lies.contains(text))
@@ -68,10 +66,10 @@ const char *plainScalarType(const QString &text)
     const QChar first = text.front();
     if (!first.isDigit() && first != u'-' && first != u'+' && first != u'.')
         return nullptr;
-    static const QRegularExpression number(QStringLiteral(
-        "^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+"     // integers (Go ParseInt, base 0)
-        "|(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"      // floats
-        "|\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"));
+    static const QRegularExpression number(
+        QStringLiteral("^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+" // integers (Go ParseInt, base 0)
+                       "|(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?" // floats
+                       "|\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"));
     QString plain = text;
     plain.remove(u'_');
     if (!number.match(plain).hasMatch())
@@ -128,14 +126,17 @@ YAML::Node field(const YAML::Node &m, const char *key, int depth = 0)
     return YAML::Node();
 }
 
-class DocumentReader
-{
+class DocumentReader {
 public:
-    explicit DocumentReader(QString file) : m_file(std::move(file)), m_dir(QFileInfo(m_file).absolutePath()) { }
+    explicit DocumentReader(QString file)
+        : m_file(std::move(file))
+        , m_dir(QFileInfo(m_file).absolutePath())
+    {
+    }
 
     SourceLocation at(const YAML::Node &node, const QString &key) const
     {
-        SourceLocation loc{m_file, 0, 0, key};
+        SourceLocation loc { m_file, 0, 0, key };
         // A key that is absent yields an invalid node whose Mark() throws.
         if (!node.IsDefined())
             return loc;
@@ -149,7 +150,7 @@ public:
 
     [[noreturn]] void fail(const YAML::Node &node, const QString &key, const QString &message) const
     {
-        throw ParseFailure{Error(message, at(node, key))};
+        throw ParseFailure { Error(message, at(node, key)) };
     }
 
     // kubectl turns YAML into JSON before decoding, so an unquoted 42, 1.5 or
@@ -166,7 +167,8 @@ public:
         const QString text = QString::fromStdString(node.Scalar());
         if (isPlain(node)) {
             if (const char *type = plainScalarType(text))
-                fail(node, key, QStringLiteral("expected a string, got the %1 %2 (quote it)").arg(QLatin1String(type), text));
+                fail(node, key,
+                    QStringLiteral("expected a string, got the %1 %2 (quote it)").arg(QLatin1String(type), text));
         }
         return text;
     }
@@ -180,7 +182,8 @@ public:
             if (const std::optional<bool> value = yamlBool(text))
                 return *value;
         }
-        const QString shown = node.IsScalar() ? QString::fromStdString(node.Scalar()) : QStringLiteral("a mapping or list");
+        const QString shown
+            = node.IsScalar() ? QString::fromStdString(node.Scalar()) : QStringLiteral("a mapping or list");
         fail(node, key, QStringLiteral("expected true or false, got \"%1\"").arg(shown));
     }
 
@@ -245,9 +248,11 @@ KubeCluster readCluster(const DocumentReader &r, const QString &name, const YAML
     c.origin = r.at(n, key);
     c.server = r.string(field(n, "server"), key + QStringLiteral(".server"));
     c.tlsServerName = r.string(field(n, "tls-server-name"), key + QStringLiteral(".tls-server-name"));
-    c.insecureSkipTlsVerify = r.boolean(field(n, "insecure-skip-tls-verify"), key + QStringLiteral(".insecure-skip-tls-verify"));
+    c.insecureSkipTlsVerify
+        = r.boolean(field(n, "insecure-skip-tls-verify"), key + QStringLiteral(".insecure-skip-tls-verify"));
     c.certificateAuthority = r.path(field(n, "certificate-authority"), key + QStringLiteral(".certificate-authority"));
-    c.certificateAuthorityData = r.base64(field(n, "certificate-authority-data"), key + QStringLiteral(".certificate-authority-data"));
+    c.certificateAuthorityData
+        = r.base64(field(n, "certificate-authority-data"), key + QStringLiteral(".certificate-authority-data"));
     c.proxyUrl = r.string(field(n, "proxy-url"), key + QStringLiteral(".proxy-url"));
     c.disableCompression = r.boolean(field(n, "disable-compression"), key + QStringLiteral(".disable-compression"));
     return c;
@@ -269,8 +274,8 @@ KubeExecConfig readExec(const DocumentReader &r, const YAML::Node &n, const QStr
         for (std::size_t i = 0; i < env.size(); ++i) {
             const QString k = key + QStringLiteral(".env[") + QString::number(i) + u']';
             r.requireMap(env[i], k);
-            e.env.append({r.string(field(env[i], "name"), k + QStringLiteral(".name")),
-                          r.string(field(env[i], "value"), k + QStringLiteral(".value"))});
+            e.env.append({ r.string(field(env[i], "name"), k + QStringLiteral(".name")),
+                r.string(field(env[i], "value"), k + QStringLiteral(".value")) });
         }
     }
     e.apiVersion = r.string(field(n, "apiVersion"), key + QStringLiteral(".apiVersion"));
@@ -287,7 +292,8 @@ KubeUser readUser(const DocumentReader &r, const QString &name, const YAML::Node
     u.name = name;
     u.origin = r.at(n, key);
     u.clientCertificate = r.path(field(n, "client-certificate"), key + QStringLiteral(".client-certificate"));
-    u.clientCertificateData = r.base64(field(n, "client-certificate-data"), key + QStringLiteral(".client-certificate-data"));
+    u.clientCertificateData
+        = r.base64(field(n, "client-certificate-data"), key + QStringLiteral(".client-certificate-data"));
     u.clientKey = r.path(field(n, "client-key"), key + QStringLiteral(".client-key"));
     u.clientKeyData = r.base64(field(n, "client-key-data"), key + QStringLiteral(".client-key-data"));
     u.token = r.string(field(n, "token"), key + QStringLiteral(".token"));
@@ -326,7 +332,7 @@ KubeContext readContext(const DocumentReader &r, const QString &name, const YAML
 // ("- name: x" alone) is an empty entry, as in kubectl.
 template<typename T, typename ReadFn>
 void readNamedList(const DocumentReader &r, const YAML::Node &root, const char *listKey, const char *innerKey,
-                   ReadFn read, QList<T> &out)
+    ReadFn read, QList<T> &out)
 {
     const YAML::Node list = field(root, listKey);
     const QString listName = QString::fromLatin1(listKey);
@@ -350,7 +356,7 @@ void readNamedList(const DocumentReader &r, const YAML::Node &root, const char *
             r.fail(item, key + QStringLiteral(".name"), QStringLiteral("missing name"));
         if (seen.contains(name))
             r.fail(field(item, "name"), key + QStringLiteral(".name"),
-                   QStringLiteral("duplicate name \"%1\" in %2").arg(name, listName));
+                QStringLiteral("duplicate name \"%1\" in %2").arg(name, listName));
         const QString innerName = key + u'.' + QString::fromLatin1(innerKey);
         const YAML::Node found = field(item, innerKey);
         // Absent and null inner mappings both read as an empty one, located at the item.
@@ -383,7 +389,7 @@ void mergeFirstWins(QList<T> &into, const QList<T> &from)
 KubeconfigLoadResult KubeconfigLoader::parse(const QByteArray &yaml, const QString &fileName)
 {
     KubeconfigLoadResult result;
-    result.config.files = QStringList{fileName};
+    result.config.files = QStringList { fileName };
     DocumentReader r(fileName);
     try {
         ByteArrayStreamBuf buffer(yaml);
@@ -399,19 +405,19 @@ KubeconfigLoadResult KubeconfigLoader::parse(const QByteArray &yaml, const QStri
         result.config.currentContext = r.string(field(root, "current-context"), QStringLiteral("current-context"));
     } catch (const ParseFailure &failure) {
         result.errors.append(failure.error);
-        result.config = Kubeconfig{QStringList{fileName}, {}, {}, {}, {}};
+        result.config = Kubeconfig { QStringList { fileName }, {}, {}, {}, {} };
     } catch (const YAML::Exception &e) {
-        SourceLocation loc{fileName, 0, 0, {}};
+        SourceLocation loc { fileName, 0, 0, {} };
         if (!e.mark.is_null()) {
             loc.line = e.mark.line + 1;
             loc.column = e.mark.column + 1;
         }
         result.errors.append(Error(QStringLiteral("invalid YAML: ") + QString::fromStdString(e.msg), loc));
-        result.config = Kubeconfig{QStringList{fileName}, {}, {}, {}, {}};
+        result.config = Kubeconfig { QStringList { fileName }, {}, {}, {}, {} };
     } catch (const std::exception &e) {
         result.errors.append(Error(QStringLiteral("cannot read kubeconfig: ") + QString::fromLocal8Bit(e.what()),
-                                   SourceLocation{fileName, 0, 0, {}}));
-        result.config = Kubeconfig{QStringList{fileName}, {}, {}, {}, {}};
+            SourceLocation { fileName, 0, 0, {} }));
+        result.config = Kubeconfig { QStringList { fileName }, {}, {}, {}, {} };
     }
     return result;
 }
@@ -419,7 +425,7 @@ KubeconfigLoadResult KubeconfigLoader::parse(const QByteArray &yaml, const QStri
 QStringList KubeconfigLoader::searchPaths(const Core::Environment &env, const QString &explicitPath)
 {
     if (!explicitPath.isEmpty())
-        return {env.expandHome(explicitPath)};
+        return { env.expandHome(explicitPath) };
     const QString list = env.value(QStringLiteral("KUBECONFIG"));
     if (!list.isEmpty()) {
         QStringList paths;
@@ -431,7 +437,7 @@ QStringList KubeconfigLoader::searchPaths(const Core::Environment &env, const QS
         if (!paths.isEmpty())
             return paths;
     }
-    return {env.homeDir() + QStringLiteral("/.kube/config")};
+    return { env.homeDir() + QStringLiteral("/.kube/config") };
 }
 
 KubeconfigLoadResult KubeconfigLoader::loadFiles(const QStringList &paths, bool explicitFile)
@@ -443,11 +449,12 @@ KubeconfigLoadResult KubeconfigLoader::loadFiles(const QStringList &paths, bool 
         if (!file.exists()) {
             ++missing;
             if (explicitFile)
-                merged.errors.append(Error(QStringLiteral("kubeconfig file not found"), {path, 0, 0, {}}));
+                merged.errors.append(Error(QStringLiteral("kubeconfig file not found"), { path, 0, 0, {} }));
             continue;
         }
         if (!file.open(QIODevice::ReadOnly)) {
-            merged.errors.append(Error(QStringLiteral("cannot read kubeconfig: ") + file.errorString(), {path, 0, 0, {}}));
+            merged.errors.append(
+                Error(QStringLiteral("cannot read kubeconfig: ") + file.errorString(), { path, 0, 0, {} }));
             continue;
         }
         KubeconfigLoadResult one = parse(file.readAll(), path);

@@ -10,10 +10,9 @@
 
 namespace Bramble::Kube {
 
-struct KubeconfigLoadResult
-{
+struct KubeconfigLoadResult {
     Kubeconfig config;
-    Core::Errors errors;   // the config is unusable when non-empty
+    Core::Errors errors; // the config is unusable when non-empty
     Core::Errors warnings; // worth showing, not fatal
 
     bool ok() const { return errors.isEmpty(); }
@@ -28,8 +27,7 @@ struct KubeconfigLoadResult
 //  - else ~/.kube/config.
 // A file that does not parse is an error naming the file, line and key.
 // All functions are synchronous and touch only local files.
-class KubeconfigLoader
-{
+class KubeconfigLoader {
 public:
     static QStringList searchPaths(const Core::Environment &env, const QString &explicitPath = {});
     static KubeconfigLoadResult load(const Core::Environment &env, const QString &explicitPath = {});

@@ -18,8 +18,8 @@ SourceLocation keyIn(const SourceLocation &origin, const QString &key)
 }
 
 // The bytes of a "-data" field or of the file a path field names.
-std::optional<QByteArray> readMaterial(const QByteArray &data, const QString &path, const SourceLocation &where,
-                                       Core::Errors *errors)
+std::optional<QByteArray> readMaterial(
+    const QByteArray &data, const QString &path, const SourceLocation &where, Core::Errors *errors)
 {
     if (!data.isEmpty())
         return data;
@@ -71,10 +71,10 @@ bool hostMatchesNoProxy(const QString &host, int port, const QString &noProxy)
 
 QSslKey parsePrivateKey(const QByteArray &pem)
 {
-    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa, QSsl::Opaque}) {
+    for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Dsa, QSsl::Opaque }) {
         if (algorithm == QSsl::Opaque)
             break;
-        for (QSsl::EncodingFormat format : {QSsl::Pem, QSsl::Der}) {
+        for (QSsl::EncodingFormat format : { QSsl::Pem, QSsl::Der }) {
             QSslKey key(pem, algorithm, format, QSsl::PrivateKey);
             if (!key.isNull())
                 return key;
@@ -104,7 +104,7 @@ std::optional<QNetworkProxy> parseProxyUrl(const QString &text, QString *error)
         return std::nullopt;
     }
     return QNetworkProxy(type, url.host(), quint16(url.port(defaultPort)), url.userName(QUrl::FullyDecoded),
-                         url.password(QUrl::FullyDecoded));
+        url.password(QUrl::FullyDecoded));
 }
 
 std::optional<QNetworkProxy> proxyFromEnvironment(const QUrl &url, const Core::Environment &env)
@@ -117,7 +117,8 @@ std::optional<QNetworkProxy> proxyFromEnvironment(const QUrl &url, const Core::E
         const QString upper = env.value(name.toUpper());
         return upper.isEmpty() ? env.value(name.toLower()) : upper;
     };
-    const QString proxy = url.scheme() == u"https" ? var(QStringLiteral("HTTPS_PROXY")) : var(QStringLiteral("HTTP_PROXY"));
+    const QString proxy
+        = url.scheme() == u"https" ? var(QStringLiteral("HTTPS_PROXY")) : var(QStringLiteral("HTTP_PROXY"));
     if (proxy.isEmpty())
         return std::nullopt;
     if (hostMatchesNoProxy(host, url.port(url.scheme() == u"https" ? 443 : 80), var(QStringLiteral("NO_PROXY"))))
@@ -141,13 +142,13 @@ QSslConfiguration KubeConnection::sslConfiguration() const
 }
 
 std::optional<KubeConnection> KubeConnection::resolve(const Kubeconfig &config, const QString &contextName,
-                                                      const Core::Environment &env, Core::Errors *errors,
-                                                      Core::Errors *warnings)
+    const Core::Environment &env, Core::Errors *errors, Core::Errors *warnings)
 {
     const QString name = contextName.isEmpty() ? config.currentContext : contextName;
     const QString files = config.files.join(QStringLiteral(", "));
     if (name.isEmpty()) {
-        errors->append(Error(QStringLiteral("no current context: pass --context or set current-context in %1").arg(files)));
+        errors->append(
+            Error(QStringLiteral("no current context: pass --context or set current-context in %1").arg(files)));
         return std::nullopt;
     }
     const KubeContext *context = config.context(name);
@@ -174,16 +175,17 @@ std::optional<KubeConnection> KubeConnection::resolve(const Kubeconfig &config, 
     if (!c.server.isValid() || c.server.host().isEmpty()
         || (c.server.scheme() != u"https" && c.server.scheme() != u"http")) {
         errors->append(Error(QStringLiteral("server \"%1\" is not an http(s) URL").arg(cluster.server),
-                             keyIn(cluster.origin, QStringLiteral("server"))));
+            keyIn(cluster.origin, QStringLiteral("server"))));
     }
 
     c.insecure = cluster.insecureSkipTlsVerify;
     c.peerVerifyName = cluster.tlsServerName;
     if (!cluster.certificateAuthorityData.isEmpty() || !cluster.certificateAuthority.isEmpty()) {
         const QString key = cluster.certificateAuthorityData.isEmpty() ? QStringLiteral("certificate-authority")
-                                                                        : QStringLiteral("certificate-authority-data");
+                                                                       : QStringLiteral("certificate-authority-data");
         const SourceLocation where = keyIn(cluster.origin, key);
-        if (const auto pem = readMaterial(cluster.certificateAuthorityData, cluster.certificateAuthority, where, errors)) {
+        if (const auto pem
+            = readMaterial(cluster.certificateAuthorityData, cluster.certificateAuthority, where, errors)) {
             c.caCertificates = QSslCertificate::fromData(*pem, QSsl::Pem);
             if (c.caCertificates.isEmpty())
                 c.caCertificates = QSslCertificate::fromData(*pem, QSsl::Der);
@@ -194,11 +196,11 @@ std::optional<KubeConnection> KubeConnection::resolve(const Kubeconfig &config, 
 
     const bool hasCert = !user.clientCertificateData.isEmpty() || !user.clientCertificate.isEmpty();
     if (hasCert) {
-        const SourceLocation certWhere = keyIn(user.origin, user.clientCertificateData.isEmpty()
-                                                                ? QStringLiteral("client-certificate")
-                                                                : QStringLiteral("client-certificate-data"));
-        const SourceLocation keyWhere = keyIn(user.origin, user.clientKeyData.isEmpty() ? QStringLiteral("client-key")
-                                                                                         : QStringLiteral("client-key-data"));
+        const SourceLocation certWhere = keyIn(user.origin,
+            user.clientCertificateData.isEmpty() ? QStringLiteral("client-certificate")
+                                                 : QStringLiteral("client-certificate-data"));
+        const SourceLocation keyWhere = keyIn(user.origin,
+            user.clientKeyData.isEmpty() ? QStringLiteral("client-key") : QStringLiteral("client-key-data"));
         if (const auto pem = readMaterial(user.clientCertificateData, user.clientCertificate, certWhere, errors)) {
             const QList<QSslCertificate> certs = QSslCertificate::fromData(*pem, QSsl::Pem);
             if (certs.isEmpty())

@@ -18,18 +18,17 @@ namespace Bramble::Kube {
 // kubeconfig: the server, how to trust it, how to get through a proxy, and
 // the user's auth settings. Reads the CA and client certificate files (small,
 // local); fetching tokens from plugins is KubeAuth's job.
-struct KubeConnection
-{
+struct KubeConnection {
     QString contextName;
-    QString namespace_;          // the context's namespace, "default" when unset
+    QString namespace_; // the context's namespace, "default" when unset
     KubeCluster cluster;
     KubeUser user;
-    QUrl server;                 // https://host:port, path prefix kept
+    QUrl server; // https://host:port, path prefix kept
     QList<QSslCertificate> caCertificates; // empty: the system's
-    QSslCertificate clientCertificate;     // from the kubeconfig (exec plugins may add their own)
+    QSslCertificate clientCertificate; // from the kubeconfig (exec plugins may add their own)
     QSslKey clientKey;
-    QString peerVerifyName;      // tls-server-name
-    bool insecure = false;       // insecure-skip-tls-verify
+    QString peerVerifyName; // tls-server-name
+    bool insecure = false; // insecure-skip-tls-verify
     std::optional<QNetworkProxy> proxy; // proxy-url, or HTTPS_PROXY/NO_PROXY from the environment
 
     // The TLS settings for requests: CA, client certificate, verification.
@@ -39,8 +38,7 @@ struct KubeConnection
     // failure returns nullopt with errors naming the file and key; warnings
     // (insecure-skip-tls-verify, both a file and -data...) go to *warnings.
     static std::optional<KubeConnection> resolve(const Kubeconfig &config, const QString &context,
-                                                 const Core::Environment &env, Core::Errors *errors,
-                                                 Core::Errors *warnings = nullptr);
+        const Core::Environment &env, Core::Errors *errors, Core::Errors *warnings = nullptr);
 };
 
 // PEM or DER private key of any type Qt knows (RSA, EC).

@@ -14,8 +14,7 @@ namespace Bramble::Kube {
 // A continue token that expired (410) starts the list over from the first
 // page, once per list; a second expiry is an error. Returned at once by
 // start(); emits finished() once, then deletes itself.
-class KubeList : public QObject
-{
+class KubeList : public QObject {
     Q_OBJECT
 public:
     static KubeList *start(KubeClient *client, const QString &path, int pageSize = 500, QObject *parent = nullptr);

@@ -16,19 +16,18 @@ class QTimer;
 namespace Bramble::Kube {
 
 // How fresh a ListWatch's picture is, for the UI's freshness indicator.
-struct ConnectionStatus
-{
+struct ConnectionStatus {
     enum State {
-        Idle,         // not started, or stopped
-        Connecting,   // the first list is under way
-        Live,         // a watch is open: changes arrive as they happen
+        Idle, // not started, or stopped
+        Connecting, // the first list is under way
+        Live, // a watch is open: changes arrive as they happen
         Reconnecting, // the watch broke; retrying since `since`
-        Failed,       // the server refuses (401, 403, 404) or credentials fail; still retrying, slowly
+        Failed, // the server refuses (401, 403, 404) or credentials fail; still retrying, slowly
     };
     State state = Idle;
-    QDateTime since;    // when this state began (Reconnecting: the first failure)
-    QString reason;     // why it is not Live: the last error
-    int attempt = 0;    // retries since the last healthy watch
+    QDateTime since; // when this state began (Reconnecting: the first failure)
+    QString reason; // why it is not Live: the last error
+    int attempt = 0; // retries since the last healthy watch
     QDateTime lastSync; // when the picture was last known complete (a list ended, or a watch was live)
 
     static QString stateName(State state); // "live", "reconnecting", ...
@@ -59,8 +58,7 @@ struct ConnectionStatus
 // Events the consumer sees are consistent with the store: an ADDED for a
 // known object is passed on as MODIFIED, a MODIFIED for an unknown one as
 // ADDED, a DELETED for an unknown one is dropped.
-class ListWatch : public QObject
-{
+class ListWatch : public QObject {
     Q_OBJECT
 public:
     ListWatch(KubeClient *client, QString path, QObject *parent = nullptr);
@@ -135,7 +133,7 @@ private:
     int m_graceMs = 30000;
     int m_lists = 0;
     int m_watches = 0;
-    QRandomGenerator m_random{QRandomGenerator::securelySeeded()};
+    QRandomGenerator m_random { QRandomGenerator::securelySeeded() };
 };
 
 } // namespace Bramble::Kube

@@ -81,8 +81,8 @@ void CordonJob::run()
             finish(Outcome::AlreadyDone);
             return;
         }
-        const QByteArray patch = QJsonDocument(QJsonObject{{QStringLiteral("spec"),
-                                                            QJsonObject{{QStringLiteral("unschedulable"), m_cordon}}}})
+        const QByteArray patch = QJsonDocument(
+            QJsonObject { { QStringLiteral("spec"), QJsonObject { { QStringLiteral("unschedulable"), m_cordon } } } })
                                      .toJson(QJsonDocument::Compact);
         KubeCall *call = m_client->patch(path, patch, "application/merge-patch+json");
         m_call = call;
@@ -120,7 +120,8 @@ void CordonJob::cancel()
         m_call->disconnect(this);
         m_call->cancel();
     }
-    QMetaObject::invokeMethod(this, [this] { finish(Outcome::Cancelled); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { finish(Outcome::Cancelled); }, Qt::QueuedConnection);
 }
 
 void CordonJob::finish(Outcome outcome)

@@ -15,8 +15,7 @@ inline constexpr char16_t nodesPath[] = u"/api/v1/nodes";
 // The cluster's nodes, live: a ListWatch on /api/v1/nodes whose events are
 // read into Node values. Objects that are not valid nodes are skipped with a
 // warning in the log (and counted), never passed on.
-class NodeWatcher : public QObject
-{
+class NodeWatcher : public QObject {
     Q_OBJECT
 public:
     explicit NodeWatcher(KubeClient *client, QObject *parent = nullptr);
@@ -51,8 +50,7 @@ private:
 // Cordon or uncordon one node, as `kubectl cordon` does: read it, and patch
 // spec.unschedulable only when it must change. Cancellable; finished() once,
 // then deletes itself.
-class CordonJob : public QObject
-{
+class CordonJob : public QObject {
     Q_OBJECT
 public:
     enum class Outcome { Changed, AlreadyDone, Failed, Cancelled };

@@ -9,8 +9,7 @@ namespace Bramble::Kube {
 // One change to a watched collection, as the API server's watch stream
 // says it (ADDED / MODIFIED / DELETED), or as a relist's difference says it.
 // BOOKMARK and ERROR are handled inside the list+watch and never reach here.
-struct WatchEvent
-{
+struct WatchEvent {
     enum Type { Added, Modified, Deleted };
     Type type = Added;
     QJsonObject object; // the whole object; for Deleted, its last state

@@ -140,8 +140,7 @@ Problem problem(Problem::Severity severity, const char *code, const QString &mes
     return Problem { severity, QString::fromLatin1(code), message, subject };
 }
 
-class Analysis
-{
+class Analysis {
 public:
     Analysis(const PoolConfig &config, const QList<LbService> &services)
         : m_services(services)
@@ -256,8 +255,7 @@ private:
         return st;
     }
 
-    struct Reason
-    {
+    struct Reason {
         const char *code;
         QString text;
     };

@@ -14,8 +14,7 @@ namespace Bramble::MetalLB {
 
 // What MetalLB needs to know of a Service of type LoadBalancer, read from
 // its JSON. Plain value.
-struct LbService
-{
+struct LbService {
     QString namespace_;
     QString name;
     // status.loadBalancer.ingress[].ip, in order (hostname-only entries skipped).
@@ -38,22 +37,19 @@ struct LbService
 };
 
 // A node's InternalIP, to catch a pool that hands out a node's address.
-struct NodeAddress
-{
+struct NodeAddress {
     QString node;
     QString ip;
 };
 
 // A service holding an address of a pool.
-struct PoolHolder
-{
+struct PoolHolder {
     QString namespace_;
     QString name;
     QString ip;
 };
 
-struct PoolUsage
-{
+struct PoolUsage {
     QString name;
     PoolSource source = PoolSource::Crd;
     // ConfigMap: the pool's protocol. CRD: from the advertisements that select
@@ -72,8 +68,7 @@ struct PoolUsage
     QList<PoolHolder> services; // sorted by IP, then namespace/name
 };
 
-struct ServiceState
-{
+struct ServiceState {
     enum State { Assigned, Pending, OutsidePools };
     QString namespace_;
     QString name;
@@ -87,8 +82,7 @@ struct ServiceState
     static QString stateName(State s); // "assigned", "pending", "outside-pools"
 };
 
-struct Problem
-{
+struct Problem {
     enum Severity { Error, Warning };
     Severity severity = Error;
     // Stable identifiers scripts can match: "invalid-config", "ip-outside-pools",
@@ -105,8 +99,7 @@ struct Problem
 };
 
 // The whole picture the Load balancers pane and `bramblectl pools` show.
-struct AllocationReport
-{
+struct AllocationReport {
     QList<PoolUsage> pools; // in config order
     QList<ServiceState> services; // sorted by namespace, name
     QList<Problem> problems; // errors first, then warnings; stable order within

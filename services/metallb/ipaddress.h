@@ -13,8 +13,7 @@ namespace Bramble::MetalLB {
 enum class IpFamily { V4, V6 };
 
 // An unsigned 128-bit number: an IPv6 address, or a count of addresses.
-struct Uint128
-{
+struct Uint128 {
     quint64 hi = 0;
     quint64 lo = 0;
 
@@ -34,8 +33,7 @@ struct Uint128
 
 // One IPv4 or IPv6 address. IPv4 addresses live in the low 32 bits.
 // Addresses of different families are never equal; ordering puts IPv4 first.
-struct IpAddress
-{
+struct IpAddress {
     IpFamily family = IpFamily::V4;
     Uint128 value;
 
@@ -65,8 +63,7 @@ struct IpAddress
 
 // How many addresses a block or range holds: up to 2^128, so a Uint128
 // plus a flag for the one value that does not fit (all of IPv6).
-struct AddressCount
-{
+struct AddressCount {
     Uint128 value;
     bool all128 = false; // exactly 2^128
 
@@ -90,8 +87,7 @@ struct AddressCount
 };
 
 // A CIDR block, network address and prefix length.
-struct IpCidr
-{
+struct IpCidr {
     IpAddress network;
     int prefixLength = 0;
 
@@ -103,8 +99,7 @@ struct IpCidr
 };
 
 // An inclusive range of addresses of one family, first <= last.
-struct IpRange
-{
+struct IpRange {
     IpAddress first;
     IpAddress last;
 
@@ -124,8 +119,7 @@ struct IpRange
 // host bits allowed and masked off) or "first-last" (spaces around the
 // hyphen allowed). A range whose ends are IPv4-mapped IPv6 addresses is an
 // IPv4 range, as Go's To4() makes it in MetalLB.
-struct AddressEntry
-{
+struct AddressEntry {
     QString text;
     bool ok = false;
     QString error; // when !ok: what is wrong, without the entry text

@@ -11,16 +11,14 @@ namespace Bramble::MetalLB {
 
 // Where an object came from: a file (or "cluster"), the 1-based document
 // in that file (0 when not from a file) and a 1-based line (0 when unknown).
-struct Origin
-{
+struct Origin {
     QString file;
     int document = 0;
     int line = 0;
 };
 
 // A problem found reading or validating MetalLB configuration.
-struct Issue
-{
+struct Issue {
     enum Severity { Error, Warning };
     Severity severity = Error;
     Origin where;
@@ -36,8 +34,7 @@ struct Issue
 using Issues = QList<Issue>;
 
 // One string of a pool's address list, with its line.
-struct AddressText
-{
+struct AddressText {
     QString text;
     int line = 0;
 };
@@ -45,8 +42,7 @@ struct AddressText
 enum class PoolSource { ConfigMap, Crd };
 
 // Legacy ConfigMap "bgp-advertisements" entry (the CRD form is BgpAdvertisement).
-struct LegacyBgpAdvertisement
-{
+struct LegacyBgpAdvertisement {
     std::optional<int> aggregationLength;
     std::optional<int> aggregationLengthV6;
     std::optional<int> localPref;
@@ -54,8 +50,7 @@ struct LegacyBgpAdvertisement
     int line = 0;
 };
 
-struct ServiceAllocation
-{
+struct ServiceAllocation {
     std::optional<int> priority;
     QStringList namespaces;
     bool hasNamespaceSelectors = false;
@@ -63,8 +58,7 @@ struct ServiceAllocation
 };
 
 // IPAddressPool status, as the controller reports it (all optional).
-struct PoolStatus
-{
+struct PoolStatus {
     std::optional<qint64> assignedIPv4;
     std::optional<qint64> assignedIPv6;
     std::optional<qint64> availableIPv4;
@@ -73,8 +67,7 @@ struct PoolStatus
 
 // An address pool from either form. Plain value; readers fill it, the
 // validator checks it, nothing here parses YAML or JSON.
-struct AddressPool
-{
+struct AddressPool {
     PoolSource source = PoolSource::Crd;
     QString name;
     QString namespace_; // CRD only; empty when the document gave none
@@ -90,8 +83,7 @@ struct AddressPool
 };
 
 // One requirement of a Kubernetes label selector's matchExpressions.
-struct LabelSelectorRequirement
-{
+struct LabelSelectorRequirement {
     QString key;
     QString op; // "In", "NotIn", "Exists", "DoesNotExist" (anything else matches nothing)
     QStringList values;
@@ -99,8 +91,7 @@ struct LabelSelectorRequirement
 
 // A Kubernetes label selector (metav1.LabelSelector): every matchLabels pair
 // and every requirement must hold; an empty selector matches everything.
-struct LabelSelector
-{
+struct LabelSelector {
     QMap<QString, QString> matchLabels;
     QList<LabelSelectorRequirement> matchExpressions;
 
@@ -108,8 +99,7 @@ struct LabelSelector
 };
 
 // L2Advertisement and BGPAdvertisement (metallb.io/v1beta1).
-struct Advertisement
-{
+struct Advertisement {
     enum Kind { L2, Bgp };
     Kind kind = L2;
     QString name;
@@ -128,8 +118,7 @@ struct Advertisement
 // the advertisement has neither (then it announces every pool).
 bool advertisementSelects(const Advertisement &ad, const AddressPool &pool);
 
-struct PoolConfig
-{
+struct PoolConfig {
     QList<AddressPool> pools;
     QList<Advertisement> advertisements;
 

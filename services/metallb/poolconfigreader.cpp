@@ -19,8 +19,7 @@ namespace {
 const QString kMetalLBNamespace = QStringLiteral("metallb-system");
 
 // One YAML document of a file: its text and the file line of its first line.
-struct Segment
-{
+struct Segment {
     std::string text;
     int firstLine = 1;
 };
@@ -86,8 +85,7 @@ QList<Segment> splitDocuments(const QByteArray &bytes)
 }
 
 // Reading state for one document.
-struct Reader
-{
+struct Reader {
     QString file;
     int document = 0;
     int lineBase = 0; // file line of the document's line 0 (yaml-cpp lines are 0-based)
@@ -570,8 +568,7 @@ Reader reader(const QString &file, int document, int lineBase, const std::string
     return r;
 }
 
-struct ParseFailure
-{
+struct ParseFailure {
     QString message;
     int line = -1; // 0-based line in the text, -1 when unknown
 };

@@ -9,8 +9,7 @@
 
 namespace Bramble::MetalLB {
 
-struct PoolConfigReadResult
-{
+struct PoolConfigReadResult {
     PoolConfig config;
     Issues issues; // YAML that does not parse, wrong types, unknown keys
     int documents = 0; // non-empty YAML documents seen
@@ -32,8 +31,7 @@ struct PoolConfigReadResult
 // Never throws; a document that does not parse becomes an Issue and the
 // other documents are still read. Reading does not validate addresses: see
 // PoolValidator. Thread-safe (no shared state).
-class PoolConfigReader
-{
+class PoolConfigReader {
 public:
     static PoolConfigReadResult readFile(const QString &path);
     // fileName only labels the issues.

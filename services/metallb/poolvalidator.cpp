@@ -12,8 +12,7 @@ namespace {
 
 const QString kMetalLBNamespace = QStringLiteral("metallb-system");
 
-struct ParsedEntry
-{
+struct ParsedEntry {
     int pool = 0;
     AddressEntry entry;
     int line = 0;

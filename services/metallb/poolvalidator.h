@@ -19,8 +19,7 @@ namespace Bramble::MetalLB {
 // (advertisementSelects: by name, by label selector, or all of them).
 // Warnings: host bits set, no namespace on a CRD, an advertisement naming a
 // pool these files do not define. Pure function, thread-safe.
-class PoolValidator
-{
+class PoolValidator {
 public:
     static Issues validate(const PoolConfig &config);
 };

@@ -475,8 +475,9 @@ QString outcomeSentence(const SagaAnalysis &a)
     case SagaOutcome::Running:
         if (a.compensating)
             return QStringLiteral("Compensating after %1 failed").arg(failed);
-        return a.completedSteps.isEmpty() ? QStringLiteral("Running")
-                                          : QStringLiteral("Running: %1 done").arg(a.completedSteps.join(QStringLiteral(", ")));
+        return a.completedSteps.isEmpty()
+            ? QStringLiteral("Running")
+            : QStringLiteral("Running: %1 done").arg(a.completedSteps.join(QStringLiteral(", ")));
     case SagaOutcome::Committed:
         return a.completedSteps.isEmpty()
             ? QStringLiteral("Committed")

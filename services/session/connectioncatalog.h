@@ -18,8 +18,7 @@ namespace Bramble::Session {
 // the files and reloads when another tool (kubectl config use-context, aws
 // configure) changes them. Lives on the GUI thread; the CLI uses the loaders
 // directly.
-class ConnectionCatalog : public QObject
-{
+class ConnectionCatalog : public QObject {
     Q_OBJECT
 
 public:

@@ -21,7 +21,7 @@ SshEnvironment SshEnvironment::inspect(const Core::Environment &env)
         }
     }
     // OpenSSH's default order for identities.
-    for (const char *name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+    for (const char *name : { "id_ed25519", "id_ecdsa", "id_rsa" }) {
         const QString path = dir + QString::fromLatin1(name);
         if (QFileInfo::exists(path))
             s.identityFiles << path;

@@ -5,9 +5,9 @@
 #include "aws/awstransport.h"
 #include "aws/credentialsprovider.h"
 #include "aws/endpoints.h"
+#include "support/clirun.h"
 #include "support/loopback.h"
 #include "support/motoserver.h"
-#include "support/clirun.h"
 #include "support/testpaths.h"
 
 #include <QDateTime>
@@ -39,15 +39,15 @@ QSet<QString> names(const QJsonArray &array, const QString &key)
 
 } // namespace
 
-class TestBramblectlAws : public QObject
-{
+class TestBramblectlAws : public QObject {
     Q_OBJECT
 
 private:
     Test::MotoServer m_moto;
     QTemporaryDir m_dir;
     QNetworkAccessManager m_network;
-    Aws::StaticCredentialsProvider m_credentials{Aws::AwsCredentials{QStringLiteral("testing"), QStringLiteral("testing"), {}, {}, QStringLiteral("test")}};
+    Aws::StaticCredentialsProvider m_credentials { Aws::AwsCredentials {
+        QStringLiteral("testing"), QStringLiteral("testing"), {}, {}, QStringLiteral("test") } };
 
     QString file(const QString &name) const { return m_dir.filePath(name); }
     QString endpoint() const { return m_moto.endpoint().toString(); }
@@ -68,7 +68,8 @@ private:
     }
 
     // One call to moto in `region`, for setting up what the commands list.
-    bool seed(const QString &region, const Aws::ServiceInfo &service, const QString &operation, const QJsonObject &input)
+    bool seed(
+        const QString &region, const Aws::ServiceInfo &service, const QString &operation, const QJsonObject &input)
     {
         Aws::AwsTransport transport(&m_network, &m_credentials, region);
         transport.setEndpoint(service, m_moto.endpoint());
@@ -90,19 +91,19 @@ private:
     bool createMachine(const QString &region, const QString &name)
     {
         return seed(region, Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"),
-                    {{QStringLiteral("name"), name},
-                     {QStringLiteral("definition"), QString::fromUtf8(passMachine)},
-                     {QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/saga")}});
+            { { QStringLiteral("name"), name }, { QStringLiteral("definition"), QString::fromUtf8(passMachine) },
+                { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/saga") } });
     }
 
     bool createLogGroup(const QString &name, int retentionDays = 0)
     {
         if (!seed(QStringLiteral("us-east-1"), Aws::ServiceInfo::cloudWatchLogs(), QStringLiteral("CreateLogGroup"),
-                  {{QStringLiteral("logGroupName"), name}}))
+                { { QStringLiteral("logGroupName"), name } }))
             return false;
         return retentionDays == 0
-            || seed(QStringLiteral("us-east-1"), Aws::ServiceInfo::cloudWatchLogs(), QStringLiteral("PutRetentionPolicy"),
-                    {{QStringLiteral("logGroupName"), name}, {QStringLiteral("retentionInDays"), retentionDays}});
+            || seed(QStringLiteral("us-east-1"), Aws::ServiceInfo::cloudWatchLogs(),
+                QStringLiteral("PutRetentionPolicy"),
+                { { QStringLiteral("logGroupName"), name }, { QStringLiteral("retentionInDays"), retentionDays } });
     }
 
 private Q_SLOTS:
@@ -116,8 +117,8 @@ private Q_SLOTS:
 
     void whoami()
     {
-        const Run j = run({QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--json"),
-                           QStringLiteral("--endpoint-url"), endpoint()});
+        const Run j = run({ QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--json"),
+            QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(j.exitCode == 0, qPrintable(j.describe()));
         const QJsonObject o = j.object();
         QCOMPARE(o.value(QStringLiteral("account")).toString(), QStringLiteral("123456789012"));
@@ -127,7 +128,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("region")).toString(), QStringLiteral("us-east-1"));
         QVERIFY(o.value(QStringLiteral("credentialSource")).toString().contains(QStringLiteral("environment")));
 
-        const Run t = run({QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--endpoint-url"), endpoint()});
+        const Run t
+            = run({ QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(t.exitCode == 0, qPrintable(t.describe()));
         QVERIFY(t.out.contains("Account:      123456789012\n"));
         QVERIFY(!t.out.contains("testing")); // never the secret, nor the whole key id
@@ -140,16 +142,19 @@ private Q_SLOTS:
         QVERIFY(createMachine(QStringLiteral("eu-west-1"), QStringLiteral("Elsewhere")));
         const QDateTime now = QDateTime::currentDateTimeUtc();
 
-        const Run r = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
-                           QStringLiteral("--endpoint-url"), endpoint()});
+        const Run r = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
+            QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QJsonArray machines = r.array();
-        QCOMPARE(names(machines, QStringLiteral("name")), (QSet<QString>{QStringLiteral("ProcessRecords"), QStringLiteral("Orders")}));
+        QCOMPARE(names(machines, QStringLiteral("name")),
+            (QSet<QString> { QStringLiteral("ProcessRecords"), QStringLiteral("Orders") }));
         for (const QJsonValue &v : machines) {
             const QJsonObject m = v.toObject();
             QCOMPARE(m.value(QStringLiteral("stateMachineArn")).toString(),
-                     QStringLiteral("arn:aws:states:us-east-1:123456789012:stateMachine:") + m.value(QStringLiteral("name")).toString());
-            const QDateTime created = QDateTime::fromString(m.value(QStringLiteral("creationDate")).toString(), Qt::ISODateWithMs);
+                QStringLiteral("arn:aws:states:us-east-1:123456789012:stateMachine:")
+                    + m.value(QStringLiteral("name")).toString());
+            const QDateTime created
+                = QDateTime::fromString(m.value(QStringLiteral("creationDate")).toString(), Qt::ISODateWithMs);
             QVERIFY2(created.isValid(), qPrintable(m.value(QStringLiteral("creationDate")).toString()));
             QVERIFY(qAbs(created.secsTo(now)) < 120);
             // moto leaves type out of ListStateMachines: null, never a guess.
@@ -158,25 +163,27 @@ private Q_SLOTS:
             QVERIFY(type.isNull() || type.toString() == u"STANDARD" || type.toString() == u"EXPRESS");
         }
 
-        const Run eu = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
-                            QStringLiteral("--region"), QStringLiteral("eu-west-1"), QStringLiteral("--endpoint-url"), endpoint()});
+        const Run eu = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
+            QStringLiteral("--region"), QStringLiteral("eu-west-1"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(eu.exitCode == 0, qPrintable(eu.describe()));
-        QCOMPARE(names(eu.array(), QStringLiteral("name")), QSet<QString>{QStringLiteral("Elsewhere")});
+        QCOMPARE(names(eu.array(), QStringLiteral("name")), QSet<QString> { QStringLiteral("Elsewhere") });
     }
 
     void sagasListTable()
     {
-        const Run empty = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), endpoint()});
+        const Run empty
+            = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(empty.exitCode == 0, qPrintable(empty.describe()));
         QCOMPARE(empty.out, QByteArray("No state machines in us-east-1 (profile default).\n"));
-        const Run emptyJson = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
-                                   QStringLiteral("--endpoint-url"), endpoint()});
+        const Run emptyJson = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
+            QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(emptyJson.exitCode == 0, qPrintable(emptyJson.describe()));
         QVERIFY(QJsonDocument::fromJson(emptyJson.out).isArray());
         QVERIFY(emptyJson.array().isEmpty());
 
         QVERIFY(createMachine(QStringLiteral("us-east-1"), QStringLiteral("ProcessRecords")));
-        const Run r = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), endpoint()});
+        const Run r
+            = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);
@@ -193,42 +200,48 @@ private Q_SLOTS:
         QVERIFY(createMachine(QStringLiteral("eu-west-1"), QStringLiteral("Dublin")));
         QVERIFY(createMachine(QStringLiteral("us-east-1"), QStringLiteral("Virginia")));
         QVERIFY(!Test::writeFile(file(QStringLiteral("config")),
-                                 "[profile dev]\nregion = eu-west-1\nendpoint_url = " + endpoint().toUtf8() + "\n").isEmpty());
+            "[profile dev]\nregion = eu-west-1\nendpoint_url = " + endpoint().toUtf8() + "\n")
+                     .isEmpty());
         QVERIFY(!Test::writeFile(file(QStringLiteral("credentials")),
-                                 "[dev]\naws_access_key_id = devkey\naws_secret_access_key = devsecret\n").isEmpty());
-        const QMap<QString, QString> files{
-            {QStringLiteral("AWS_CONFIG_FILE"), file(QStringLiteral("config"))},
-            {QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), file(QStringLiteral("credentials"))},
-            {QStringLiteral("AWS_DEFAULT_REGION"), QString()}, // unset: the profile's region applies
+            "[dev]\naws_access_key_id = devkey\naws_secret_access_key = devsecret\n")
+                     .isEmpty());
+        const QMap<QString, QString> files {
+            { QStringLiteral("AWS_CONFIG_FILE"), file(QStringLiteral("config")) },
+            { QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), file(QStringLiteral("credentials")) },
+            { QStringLiteral("AWS_DEFAULT_REGION"), QString() }, // unset: the profile's region applies
         };
 
-        const Run byFlag = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
-                                QStringLiteral("--profile"), QStringLiteral("dev")}, files);
+        const Run byFlag = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"),
+                                   QStringLiteral("--profile"), QStringLiteral("dev") },
+            files);
         QVERIFY2(byFlag.exitCode == 0, qPrintable(byFlag.describe()));
-        QCOMPARE(names(byFlag.array(), QStringLiteral("name")), QSet<QString>{QStringLiteral("Dublin")});
+        QCOMPARE(names(byFlag.array(), QStringLiteral("name")), QSet<QString> { QStringLiteral("Dublin") });
 
         QMap<QString, QString> env = files;
         env.insert(QStringLiteral("AWS_PROFILE"), QStringLiteral("dev"));
         // --profile skips the environment's keys; AWS_PROFILE does not: drop them
         env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), QString());
         env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), QString());
-        const Run who = run({QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--json")}, env);
+        const Run who = run({ QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--json") }, env);
         QVERIFY2(who.exitCode == 0, qPrintable(who.describe()));
         QCOMPARE(who.object().value(QStringLiteral("profile")).toString(), QStringLiteral("dev"));
         QCOMPARE(who.object().value(QStringLiteral("region")).toString(), QStringLiteral("eu-west-1"));
-        QVERIFY(who.object().value(QStringLiteral("credentialSource")).toString().contains(QStringLiteral("credentials")));
+        QVERIFY(
+            who.object().value(QStringLiteral("credentialSource")).toString().contains(QStringLiteral("credentials")));
 
         // --region beats the profile's region.
-        const Run us = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--profile"),
-                            QStringLiteral("dev"), QStringLiteral("--region"), QStringLiteral("us-east-1")}, files);
+        const Run us = run(
+            { QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--profile"),
+                QStringLiteral("dev"), QStringLiteral("--region"), QStringLiteral("us-east-1") },
+            files);
         QVERIFY2(us.exitCode == 0, qPrintable(us.describe()));
-        QCOMPARE(names(us.array(), QStringLiteral("name")), QSet<QString>{QStringLiteral("Virginia")});
+        QCOMPARE(names(us.array(), QStringLiteral("name")), QSet<QString> { QStringLiteral("Virginia") });
 
         // The service-specific variable reaches Step Functions only.
-        const Run sfnOnly = run({QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json")},
-                                {{QStringLiteral("AWS_ENDPOINT_URL_SFN"), endpoint()}});
+        const Run sfnOnly = run({ QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--json") },
+            { { QStringLiteral("AWS_ENDPOINT_URL_SFN"), endpoint() } });
         QVERIFY2(sfnOnly.exitCode == 0, qPrintable(sfnOnly.describe()));
-        QCOMPARE(names(sfnOnly.array(), QStringLiteral("name")), QSet<QString>{QStringLiteral("Virginia")});
+        QCOMPARE(names(sfnOnly.array(), QStringLiteral("name")), QSet<QString> { QStringLiteral("Virginia") });
     }
 
     void logGroups()
@@ -237,36 +250,39 @@ private Q_SLOTS:
         QVERIFY(createLogGroup(QStringLiteral("/app/records")));
         QVERIFY(createLogGroup(QStringLiteral("/other")));
 
-        const Run all = run({QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--json"),
-                             QStringLiteral("--endpoint-url"), endpoint()});
+        const Run all = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--json"),
+            QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(all.exitCode == 0, qPrintable(all.describe()));
         QCOMPARE(all.array().size(), 3);
 
-        const Run app = run({QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"), QStringLiteral("/app/"),
-                             QStringLiteral("--json"), QStringLiteral("--endpoint-url"), endpoint()});
+        const Run app = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"),
+            QStringLiteral("/app/"), QStringLiteral("--json"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(app.exitCode == 0, qPrintable(app.describe()));
         const QJsonArray groups = app.array();
         QCOMPARE(names(groups, QStringLiteral("logGroupName")),
-                 (QSet<QString>{QStringLiteral("/app/orders"), QStringLiteral("/app/records")}));
+            (QSet<QString> { QStringLiteral("/app/orders"), QStringLiteral("/app/records") }));
         for (const QJsonValue &v : groups) {
             const QJsonObject g = v.toObject();
             const bool orders = g.value(QStringLiteral("logGroupName")).toString() == u"/app/orders";
             QCOMPARE(g.value(QStringLiteral("retentionInDays")), orders ? QJsonValue(7) : QJsonValue());
-            QVERIFY(g.value(QStringLiteral("arn")).toString().startsWith(QStringLiteral("arn:aws:logs:us-east-1:123456789012:log-group:")));
-            QVERIFY(QDateTime::fromString(g.value(QStringLiteral("creationTime")).toString(), Qt::ISODateWithMs).isValid());
+            QVERIFY(g.value(QStringLiteral("arn"))
+                        .toString()
+                        .startsWith(QStringLiteral("arn:aws:logs:us-east-1:123456789012:log-group:")));
+            QVERIFY(
+                QDateTime::fromString(g.value(QStringLiteral("creationTime")).toString(), Qt::ISODateWithMs).isValid());
             QVERIFY(g.value(QStringLiteral("storedBytes")).isDouble());
         }
 
-        const Run table = run({QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"), QStringLiteral("/app/"),
-                               QStringLiteral("--endpoint-url"), endpoint()});
+        const Run table = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"),
+            QStringLiteral("/app/"), QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY(table.out.startsWith("NAME "));
         QVERIFY(table.out.contains("/app/orders"));
         QVERIFY(table.out.contains("7 days"));
         QVERIFY(table.out.contains("never expire"));
         QVERIFY(!table.out.contains("/other"));
 
-        const Run none = run({QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"), QStringLiteral("/zz"),
-                              QStringLiteral("--endpoint-url"), endpoint()});
+        const Run none = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"),
+            QStringLiteral("/zz"), QStringLiteral("--endpoint-url"), endpoint() });
         QCOMPARE(none.exitCode, 0);
         QCOMPARE(none.out, QByteArray("No log groups starting with \"/zz\" in us-east-1 (profile default).\n"));
     }
@@ -276,8 +292,8 @@ private Q_SLOTS:
     {
         for (int i = 0; i < 57; ++i)
             QVERIFY(createLogGroup(QStringLiteral("/bulk/%1").arg(i, 3, 10, QLatin1Char('0'))));
-        const Run r = run({QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--json"),
-                           QStringLiteral("--endpoint-url"), endpoint()});
+        const Run r = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--json"),
+            QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(names(r.array(), QStringLiteral("logGroupName")).size(), 57);
     }
@@ -290,20 +306,27 @@ private Q_SLOTS:
         QTest::addColumn<QString>("stderrHas");
 
         const QString closed = QStringLiteral("http://127.0.0.1:%1").arg(Test::freeLoopbackPort());
-        QTest::newRow("no region") << QStringList{QStringLiteral("sagas"), QStringLiteral("list")}
-                                   << QStringLiteral("AWS_DEFAULT_REGION") << 1 << QStringLiteral("no AWS region for profile \"default\"");
-        QTest::newRow("unknown profile") << QStringList{QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--profile"), QStringLiteral("nope")}
+        QTest::newRow("no region") << QStringList { QStringLiteral("sagas"), QStringLiteral("list") }
+                                   << QStringLiteral("AWS_DEFAULT_REGION") << 1
+                                   << QStringLiteral("no AWS region for profile \"default\"");
+        QTest::newRow("unknown profile") << QStringList { QStringLiteral("logs"), QStringLiteral("groups"),
+            QStringLiteral("--profile"), QStringLiteral("nope") }
                                          << QString() << 1 << QStringLiteral("\"nope\"");
-        QTest::newRow("nothing listening") << QStringList{QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), closed}
-                                           << QString() << 1 << QStringLiteral("ListStateMachines: ");
-        QTest::newRow("not http") << QStringList{QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--endpoint-url"), QStringLiteral("ftp://127.0.0.1/")}
+        QTest::newRow("nothing listening")
+            << QStringList { QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--endpoint-url"), closed }
+            << QString() << 1 << QStringLiteral("ListStateMachines: ");
+        QTest::newRow("not http") << QStringList { QStringLiteral("aws"), QStringLiteral("whoami"),
+            QStringLiteral("--endpoint-url"), QStringLiteral("ftp://127.0.0.1/") }
                                   << QString() << 1 << QStringLiteral("not an http(s) URL");
-        QTest::newRow("no subcommand") << QStringList{QStringLiteral("sagas")} << QString() << 2 << QStringLiteral("missing subcommand");
-        QTest::newRow("bad subcommand") << QStringList{QStringLiteral("aws"), QStringLiteral("whoareyou")} << QString() << 2
-                                        << QStringLiteral("unknown subcommand \"whoareyou\"");
-        QTest::newRow("extra argument") << QStringList{QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("x")} << QString() << 2
-                                        << QStringLiteral("takes no arguments");
-        QTest::newRow("prefix on sagas") << QStringList{QStringLiteral("sagas"), QStringLiteral("list"), QStringLiteral("--prefix"), QStringLiteral("a")}
+        QTest::newRow("no subcommand") << QStringList { QStringLiteral("sagas") } << QString() << 2
+                                       << QStringLiteral("missing subcommand");
+        QTest::newRow("bad subcommand") << QStringList { QStringLiteral("aws"), QStringLiteral("whoareyou") }
+                                        << QString() << 2 << QStringLiteral("unknown subcommand \"whoareyou\"");
+        QTest::newRow("extra argument") << QStringList { QStringLiteral("logs"), QStringLiteral("groups"),
+            QStringLiteral("x") } << QString()
+                                        << 2 << QStringLiteral("takes no arguments");
+        QTest::newRow("prefix on sagas") << QStringList { QStringLiteral("sagas"), QStringLiteral("list"),
+            QStringLiteral("--prefix"), QStringLiteral("a") }
                                          << QString() << 2 << QStringLiteral("prefix");
     }
 

@@ -23,8 +23,7 @@ using Test::objectNamed;
 
 } // namespace
 
-class TestBramblectlNodes : public QObject
-{
+class TestBramblectlNodes : public QObject {
     Q_OBJECT
 
 private:
@@ -36,10 +35,7 @@ private:
     // arguments name the kubeconfig themselves (withConfig) when they need one.
     Run run(const QStringList &args) { return m_kube.runBramblectl(args, false); }
 
-    QStringList withConfig(QStringList args) const
-    {
-        return args << QStringLiteral("--kubeconfig") << m_kubeconfig;
-    }
+    QStringList withConfig(QStringList args) const { return args << QStringLiteral("--kubeconfig") << m_kubeconfig; }
 
 private Q_SLOTS:
     void initTestCase()
@@ -67,10 +63,11 @@ private Q_SLOTS:
 
     void json()
     {
-        QVERIFY(m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False"), QStringLiteral("KubeletNotReady")));
+        QVERIFY(
+            m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False"), QStringLiteral("KubeletNotReady")));
         QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-03"), true));
         QVERIFY(m_server->setReady(QStringLiteral("rpi-04"), QStringLiteral("Unknown")));
-        const Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("--json")}));
+        const Run r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("--json") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QJsonArray nodes = QJsonDocument::fromJson(r.out).array();
         QCOMPARE(nodes.size(), 5);
@@ -84,9 +81,12 @@ private Q_SLOTS:
         QVERIFY(one.value(QStringLiteral("osImage")).toString().contains(QStringLiteral("Debian")));
         QVERIFY(!one.value(QStringLiteral("internalIP")).toString().isEmpty());
         QCOMPARE(one.value(QStringLiteral("unschedulable")), QJsonValue(false));
-        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("Ready")).toString(), QStringLiteral("True"));
-        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("MemoryPressure")).toString(), QStringLiteral("False"));
-        QCOMPARE(one.value(QStringLiteral("capacity")).toObject().value(QStringLiteral("cpu")).toString(), QStringLiteral("4"));
+        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("Ready")).toString(),
+            QStringLiteral("True"));
+        QCOMPARE(one.value(QStringLiteral("conditions")).toObject().value(QStringLiteral("MemoryPressure")).toString(),
+            QStringLiteral("False"));
+        QCOMPARE(one.value(QStringLiteral("capacity")).toObject().value(QStringLiteral("cpu")).toString(),
+            QStringLiteral("4"));
         QVERIFY(one.value(QStringLiteral("allocatable")).toObject().contains(QStringLiteral("memory")));
         QVERIFY(one.value(QStringLiteral("reason")).isString());
 
@@ -94,13 +94,14 @@ private Q_SLOTS:
         QCOMPARE(two.value(QStringLiteral("ready")).toString(), QStringLiteral("False"));
         QCOMPARE(two.value(QStringLiteral("reason")).toString(), QStringLiteral("KubeletNotReady"));
         QCOMPARE(objectNamed(nodes, QStringLiteral("rpi-03")).value(QStringLiteral("unschedulable")), QJsonValue(true));
-        QCOMPARE(objectNamed(nodes, QStringLiteral("rpi-04")).value(QStringLiteral("ready")).toString(), QStringLiteral("Unknown"));
+        QCOMPARE(objectNamed(nodes, QStringLiteral("rpi-04")).value(QStringLiteral("ready")).toString(),
+            QStringLiteral("Unknown"));
     }
 
     void table()
     {
         QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-03"), true));
-        const Run r = run(withConfig({QStringLiteral("nodes")}));
+        const Run r = run(withConfig({ QStringLiteral("nodes") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         const QList<QByteArray> lines = r.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 6);
@@ -123,7 +124,8 @@ private Q_SLOTS:
                     objects << QJsonDocument::fromJson(l).object();
             return objects;
         };
-        p.start(Test::bramblectlPath(), withConfig({QStringLiteral("nodes"), QStringLiteral("--watch"), QStringLiteral("--json")}));
+        p.start(Test::bramblectlPath(),
+            withConfig({ QStringLiteral("nodes"), QStringLiteral("--watch"), QStringLiteral("--json") }));
         QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 5, 15000);
         for (const QJsonObject &o : lines()) {
             QCOMPARE(o.value(QStringLiteral("type")).toString(), QStringLiteral("ADDED"));
@@ -134,7 +136,8 @@ private Q_SLOTS:
         QVERIFY(m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False")));
         QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 6, 10000);
         QCOMPARE(lines().at(5).value(QStringLiteral("type")).toString(), QStringLiteral("MODIFIED"));
-        QCOMPARE(lines().at(5).value(QStringLiteral("node")).toObject().value(QStringLiteral("ready")).toString(), QStringLiteral("False"));
+        QCOMPARE(lines().at(5).value(QStringLiteral("node")).toObject().value(QStringLiteral("ready")).toString(),
+            QStringLiteral("False"));
 
         // While the watch is down and history is compacted, rpi-5 goes and
         // rpi-9 comes: after the relist, exactly those two lines.
@@ -150,11 +153,11 @@ private Q_SLOTS:
         QTest::qWait(300); // nothing more may come
         const QList<QJsonObject> all = lines();
         QCOMPARE(all.size(), 8);
-        QSet<QString> tail{all.at(6).value(QStringLiteral("type")).toString() + u' '
-                               + all.at(6).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
-                           all.at(7).value(QStringLiteral("type")).toString() + u' '
-                               + all.at(7).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString()};
-        QCOMPARE(tail, (QSet<QString>{QStringLiteral("DELETED rpi-05"), QStringLiteral("ADDED rpi-09")}));
+        QSet<QString> tail { all.at(6).value(QStringLiteral("type")).toString() + u' '
+                + all.at(6).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
+            all.at(7).value(QStringLiteral("type")).toString() + u' '
+                + all.at(7).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString() };
+        QCOMPARE(tail, (QSet<QString> { QStringLiteral("DELETED rpi-05"), QStringLiteral("ADDED rpi-09") }));
 
         ::kill(pid_t(p.processId()), SIGTERM);
         QSignalSpy finished(&p, &QProcess::finished);
@@ -165,44 +168,54 @@ private Q_SLOTS:
 
     void cordonAndUncordon()
     {
-        Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02")}));
+        Run r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(r.out, QByteArray("node/rpi-02 cordoned\n"));
-        QCOMPARE(m_server->node(QStringLiteral("rpi-02")).value(QStringLiteral("spec")).toObject().value(QStringLiteral("unschedulable")), QJsonValue(true));
-        QCOMPARE(m_server->lastRequest(FakeKubeApiServer::Patch).header("Content-Type"), QByteArray("application/merge-patch+json"));
+        QCOMPARE(m_server->node(QStringLiteral("rpi-02"))
+                     .value(QStringLiteral("spec"))
+                     .toObject()
+                     .value(QStringLiteral("unschedulable")),
+            QJsonValue(true));
+        QCOMPARE(m_server->lastRequest(FakeKubeApiServer::Patch).header("Content-Type"),
+            QByteArray("application/merge-patch+json"));
 
-        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02")}));
+        r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-02") }));
         QCOMPARE(r.out, QByteArray("node/rpi-02 already cordoned\n"));
         const int patches = m_server->requestCount(FakeKubeApiServer::Patch);
         QCOMPARE(patches, 1);
 
-        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("uncordon"), QStringLiteral("rpi-02")}));
+        r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("uncordon"), QStringLiteral("rpi-02") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(r.out, QByteArray("node/rpi-02 uncordoned\n"));
-        QVERIFY(!m_server->node(QStringLiteral("rpi-02")).value(QStringLiteral("spec")).toObject().value(QStringLiteral("unschedulable")).toBool());
+        QVERIFY(!m_server->node(QStringLiteral("rpi-02"))
+                     .value(QStringLiteral("spec"))
+                     .toObject()
+                     .value(QStringLiteral("unschedulable"))
+                     .toBool());
 
-        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("nope")}));
+        r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("nope") }));
         QCOMPARE(r.exitCode, 1);
         QCOMPARE(r.err, QByteArray("bramblectl: node \"nope\" not found\n"));
 
         m_server->setForbidden(FakeKubeApiServer::Patch);
-        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-01")}));
+        r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-01") }));
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("forbidden"), r.err.constData());
     }
 
     void errors()
     {
-        Run r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("cordon")}));
+        Run r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon") }));
         QCOMPARE(r.exitCode, 2);
-        r = run(withConfig({QStringLiteral("nodes"), QStringLiteral("drain"), QStringLiteral("x")}));
+        r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("drain"), QStringLiteral("x") }));
         QCOMPARE(r.exitCode, 2);
-        r = run({QStringLiteral("nodes"), QStringLiteral("--kubeconfig"), m_kube.filePath(QStringLiteral("missing"))});
+        r = run(
+            { QStringLiteral("nodes"), QStringLiteral("--kubeconfig"), m_kube.filePath(QStringLiteral("missing")) });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("missing"), r.err.constData());
 
         m_server->setToken("rotated");
-        r = run(withConfig({QStringLiteral("nodes")}));
+        r = run(withConfig({ QStringLiteral("nodes") }));
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("401"), r.err.constData());
         QCOMPARE(r.err.count('\n'), 1);

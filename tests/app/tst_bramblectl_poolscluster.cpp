@@ -122,7 +122,8 @@ private Q_SLOTS:
         const QJsonObject waiting = objectNamed(services, QStringLiteral("waiting"));
         QCOMPARE(waiting.value(u"state").toString(), QStringLiteral("pending"));
         QCOMPARE(waiting.value(u"ips").toArray(), QJsonArray {});
-        QCOMPARE(objectNamed(services, QStringLiteral("pihole-udp")).value(u"pool").toString(), QStringLiteral("lan-pool"));
+        QCOMPARE(
+            objectNamed(services, QStringLiteral("pihole-udp")).value(u"pool").toString(), QStringLiteral("lan-pool"));
 
         QStringList codes;
         for (const QJsonValue &p : doc.value(u"problems").toArray()) {

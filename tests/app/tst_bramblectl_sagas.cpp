@@ -12,8 +12,7 @@
 using namespace Bramble;
 using Run = Test::CliRun;
 
-class TestBramblectlSagas : public QObject
-{
+class TestBramblectlSagas : public QObject {
     Q_OBJECT
 
 private:
@@ -31,28 +30,32 @@ private:
 
     Run analyze(const QString &definition, const QString &history) const
     {
-        return run({QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"), data(definition),
-                    QStringLiteral("--history"), data(history), QStringLiteral("--json")});
+        return run({ QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"),
+            data(definition), QStringLiteral("--history"), data(history), QStringLiteral("--json") });
     }
 
 private Q_SLOTS:
     void validate()
     {
-        const Run ok = run({QStringLiteral("asl"), QStringLiteral("validate"), data(QStringLiteral("seed-saga.asl.json"))});
+        const Run ok
+            = run({ QStringLiteral("asl"), QStringLiteral("validate"), data(QStringLiteral("seed-saga.asl.json")) });
         QVERIFY2(ok.exitCode == 0, qPrintable(ok.describe()));
         QVERIFY(ok.out.contains("valid, 10 states"));
 
         const QString broken = Test::writeFile(m_dir.filePath(QStringLiteral("broken.json")),
-                                               "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"Nowhere\"}}}");
-        const Run bad = run({QStringLiteral("asl"), QStringLiteral("validate"), broken});
+            "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"Nowhere\"}}}");
+        const Run bad = run({ QStringLiteral("asl"), QStringLiteral("validate"), broken });
         QCOMPARE(bad.exitCode, 1);
         QVERIFY2(bad.err.contains("/States/A/Next"), bad.err.constData());
         QVERIFY2(bad.err.contains("Nowhere"), bad.err.constData());
         QVERIFY(bad.out.isEmpty());
 
-        QCOMPARE(run({QStringLiteral("asl"), QStringLiteral("validate")}).exitCode, 2);
-        QCOMPARE(run({QStringLiteral("asl")}).exitCode, 2);
-        QCOMPARE(run({QStringLiteral("asl"), QStringLiteral("validate"), m_dir.filePath(QStringLiteral("missing.json"))}).exitCode, 1);
+        QCOMPARE(run({ QStringLiteral("asl"), QStringLiteral("validate") }).exitCode, 2);
+        QCOMPARE(run({ QStringLiteral("asl") }).exitCode, 2);
+        QCOMPARE(
+            run({ QStringLiteral("asl"), QStringLiteral("validate"), m_dir.filePath(QStringLiteral("missing.json")) })
+                .exitCode,
+            1);
     }
 
     void analyzeOutcomes_data()
@@ -62,15 +65,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("outcome");
         QTest::addColumn<QString>("executionStatus");
         QTest::addColumn<bool>("dangling");
-        QTest::newRow("success") << "seed-saga.asl.json" << "seed-success.history.json" << "COMMITTED" << "SUCCEEDED" << false;
-        QTest::newRow("rolled back, FAILED") << "seed-saga.asl.json" << "seed-fail-commit.history.json" << "COMPENSATED"
+        QTest::newRow("success") << "seed-saga.asl.json"
+                                 << "seed-success.history.json"
+                                 << "COMMITTED"
+                                 << "SUCCEEDED" << false;
+        QTest::newRow("rolled back, FAILED") << "seed-saga.asl.json"
+                                             << "seed-fail-commit.history.json"
+                                             << "COMPENSATED"
                                              << "FAILED" << false;
-        QTest::newRow("reverse order") << "seed-saga.asl.json" << "seed-fail-commit-reverse.history.json" << "COMPENSATED"
+        QTest::newRow("reverse order") << "seed-saga.asl.json"
+                                       << "seed-fail-commit-reverse.history.json"
+                                       << "COMPENSATED"
                                        << "FAILED" << false;
-        QTest::newRow("rollback fails") << "seed-saga.asl.json" << "seed-rollback-fails.history.json"
-                                        << "COMPENSATION_FAILED" << "FAILED" << true;
-        QTest::newRow("CDK rolled back, SUCCEEDED") << "cdk-saga.asl.json" << "cdk-rollback-succeeded.history.json"
-                                                    << "COMPENSATED" << "SUCCEEDED" << false;
+        QTest::newRow("rollback fails") << "seed-saga.asl.json"
+                                        << "seed-rollback-fails.history.json"
+                                        << "COMPENSATION_FAILED"
+                                        << "FAILED" << true;
+        QTest::newRow("CDK rolled back, SUCCEEDED") << "cdk-saga.asl.json"
+                                                    << "cdk-rollback-succeeded.history.json"
+                                                    << "COMPENSATED"
+                                                    << "SUCCEEDED" << false;
     }
 
     void analyzeOutcomes()
@@ -91,7 +105,8 @@ private Q_SLOTS:
         QVERIFY(!steps.isEmpty());
         for (const QJsonValue &v : steps) {
             const QJsonObject s = v.toObject();
-            for (const char *key : {"state", "role", "status", "attempts", "startedAt", "durationMs", "error", "cause"})
+            for (const char *key :
+                { "state", "role", "status", "attempts", "startedAt", "durationMs", "error", "cause" })
                 QVERIFY2(s.contains(QLatin1String(key)), key);
             const QString role = s.value(QStringLiteral("role")).toString();
             QVERIFY2(role == u"forward" || role == u"compensation" || role == u"other", qPrintable(role));
@@ -100,24 +115,26 @@ private Q_SLOTS:
 
     void seedRollbackDetails()
     {
-        const QJsonObject o = analyze(QStringLiteral("seed-saga.asl.json"), QStringLiteral("seed-fail-commit.history.json")).object();
+        const QJsonObject o
+            = analyze(QStringLiteral("seed-saga.asl.json"), QStringLiteral("seed-fail-commit.history.json")).object();
         QCOMPARE(o.value(QStringLiteral("failedStep")).toString(), QStringLiteral("CommitRecords"));
         QStringList compensations;
         for (const QJsonValue &v : o.value(QStringLiteral("steps")).toArray())
             if (v.toObject().value(QStringLiteral("role")).toString() == u"compensation")
                 compensations << v.toObject().value(QStringLiteral("state")).toString();
-        QCOMPARE(compensations, (QStringList{QStringLiteral("CommitRecordsRollback"), QStringLiteral("TransformRecordsRollback"),
-                                             QStringLiteral("ProcessRecordsRollback")}));
+        QCOMPARE(compensations,
+            (QStringList { QStringLiteral("CommitRecordsRollback"), QStringLiteral("TransformRecordsRollback"),
+                QStringLiteral("ProcessRecordsRollback") }));
     }
 
     void analyzeErrors()
     {
-        Run r = run({QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"),
-                     data(QStringLiteral("seed-saga.asl.json"))});
+        Run r = run({ QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"),
+            data(QStringLiteral("seed-saga.asl.json")) });
         QCOMPARE(r.exitCode, 2);
         const QString notJson = Test::writeFile(m_dir.filePath(QStringLiteral("history.json")), "{\"events\": [");
-        r = run({QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"),
-                 data(QStringLiteral("seed-saga.asl.json")), QStringLiteral("--history"), notJson});
+        r = run({ QStringLiteral("sagas"), QStringLiteral("analyze"), QStringLiteral("--definition"),
+            data(QStringLiteral("seed-saga.asl.json")), QStringLiteral("--history"), notJson });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.startsWith("bramblectl: ") && r.err.contains("history.json"), r.err.constData());
     }

@@ -95,10 +95,7 @@ private:
         QVERIFY2(m_saga.deploy(region, definition, &error), qPrintable(error));
     }
 
-    QJsonObject item(const QString &region, const QString &transactionId)
-    {
-        return m_saga.item(region, transactionId);
-    }
+    QJsonObject item(const QString &region, const QString &transactionId) { return m_saga.item(region, transactionId); }
 
     // `sagas show EXECUTION --json` after the execution ended.
     QJsonObject show(const QString &region, const QString &executionArn)

@@ -10,8 +10,7 @@
 
 using namespace Bramble;
 
-class TestScreenshot : public QObject
-{
+class TestScreenshot : public QObject {
     Q_OBJECT
 
 private:
@@ -26,7 +25,8 @@ private:
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir.path());
         env.insert(QStringLiteral("KUBECONFIG"), Test::testData(QStringLiteral("screenshots/kubeconfig")));
         env.insert(QStringLiteral("AWS_CONFIG_FILE"), Test::testData(QStringLiteral("screenshots/aws-config")));
-        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), Test::testData(QStringLiteral("screenshots/aws-credentials")));
+        env.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"),
+            Test::testData(QStringLiteral("screenshots/aws-credentials")));
         QProcess p;
         p.setProcessEnvironment(env);
         p.start(Test::bramblePath(), args);
@@ -41,7 +41,7 @@ private Q_SLOTS:
     void everyPane_data()
     {
         QTest::addColumn<QString>("pane");
-        for (const char *p : {"nodes", "loadbalancers", "provision", "sagas", "logs"})
+        for (const char *p : { "nodes", "loadbalancers", "provision", "sagas", "logs" })
             QTest::newRow(p) << QString::fromLatin1(p);
     }
 
@@ -49,8 +49,9 @@ private Q_SLOTS:
     {
         QFETCH(QString, pane);
         const QString png = m_dir.filePath(pane + QStringLiteral(".png"));
-        QCOMPARE(runBramble({QStringLiteral("--screenshot"), png, QStringLiteral("--pane"), pane, QStringLiteral("--size"),
-                             QStringLiteral("1000x640")}), 0);
+        QCOMPARE(runBramble({ QStringLiteral("--screenshot"), png, QStringLiteral("--pane"), pane,
+                     QStringLiteral("--size"), QStringLiteral("1000x640") }),
+            0);
         const QImage image(png);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), QSize(1000, 640));
@@ -66,9 +67,11 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown pane") << QStringList{QStringLiteral("--pane"), QStringLiteral("graphs")} << QStringLiteral("unknown pane");
-        QTest::newRow("bad size") << QStringList{QStringLiteral("--size"), QStringLiteral("big")} << QStringLiteral("--size");
-        QTest::newRow("bad scheme") << QStringList{QStringLiteral("--color-scheme"), QStringLiteral("sepia")}
+        QTest::newRow("unknown pane") << QStringList { QStringLiteral("--pane"), QStringLiteral("graphs") }
+                                      << QStringLiteral("unknown pane");
+        QTest::newRow("bad size") << QStringList { QStringLiteral("--size"), QStringLiteral("big") }
+                                  << QStringLiteral("--size");
+        QTest::newRow("bad scheme") << QStringList { QStringLiteral("--color-scheme"), QStringLiteral("sepia") }
                                     << QStringLiteral("--color-scheme");
     }
 
@@ -78,7 +81,7 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QByteArray err;
         const QString png = m_dir.filePath(QStringLiteral("bad.png"));
-        QCOMPARE(runBramble(QStringList{QStringLiteral("--screenshot"), png} + args, &err), 2);
+        QCOMPARE(runBramble(QStringList { QStringLiteral("--screenshot"), png } + args, &err), 2);
         QVERIFY2(QString::fromUtf8(err).contains(message), err.constData());
         QVERIFY(!QFile::exists(png));
     }
@@ -86,7 +89,9 @@ private Q_SLOTS:
     void darkSchemeIsDark()
     {
         const QString png = m_dir.filePath(QStringLiteral("dark.png"));
-        QCOMPARE(runBramble({QStringLiteral("--screenshot"), png, QStringLiteral("--color-scheme"), QStringLiteral("dark")}), 0);
+        QCOMPARE(runBramble(
+                     { QStringLiteral("--screenshot"), png, QStringLiteral("--color-scheme"), QStringLiteral("dark") }),
+            0);
         const QImage image(png);
         QVERIFY(!image.isNull());
         // The pane background, well away from any text.

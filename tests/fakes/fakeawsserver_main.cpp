@@ -1,8 +1,8 @@
 // fake-aws-server: FakeAwsServer (Step Functions + DynamoDB) as a process,
 // for screenshots, demos and out-of-process clients. See --help.
 
-#include "fakes/fakeprocess.h"
 #include "fakes/fakeawsserver.h"
+#include "fakes/fakeprocess.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,7 +13,6 @@
 
 #include <cstdio>
 #include <memory>
-
 
 using Bramble::Test::FakeAwsServer;
 
@@ -187,7 +186,6 @@ int main(int argc, char **argv)
     }
     if (!server.listen(quint16(port)))
         return fail(u"cannot listen on 127.0.0.1:" + QString::number(port) + u": " + server.errorString());
-
 
     std::fprintf(stdout, "READY ENDPOINT=%s\n", qPrintable(server.endpoint().toString()));
     std::fflush(stdout);

@@ -1,8 +1,8 @@
 // fake-kube-apiserver: FakeKubeApiServer as a process, for benchmarks and for
 // clients that run out of process. See --help.
 
-#include "fakes/fakeprocess.h"
 #include "fakes/fakekubeapiserver.h"
+#include "fakes/fakeprocess.h"
 #include "fakes/testpki.h"
 
 #include <QCommandLineParser>
@@ -17,7 +17,6 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
-
 
 using namespace Qt::StringLiterals;
 using Bramble::Test::FakeKubeApiServer;
@@ -211,9 +210,8 @@ int main(int argc, char **argv)
         u"N"_s, u"0"_s);
     const QCommandLineOption stepOption(u"step-ms"_s,
         u"With --scenario nodes-demo: milliseconds between story steps (default 700)."_s, u"ms"_s, u"700"_s);
-    parser.addOptions(
-        { portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption, stepOption,
-        lbServicesOption });
+    parser.addOptions({ portOption, nodesOption, pkiOption, tokenOption, bookmarkOption, historyOption, scenarioOption,
+        stepOption, lbServicesOption });
     parser.process(app);
 
     bool portOk = false, nodesOk = false, bookmarkOk = false, historyOk = false;
@@ -280,7 +278,6 @@ int main(int argc, char **argv)
                 QTimer::singleShot(stepMs * (i + 1), &server, [&server, step = steps.at(i)] { step(server); });
         });
     }
-
 
     std::fprintf(stdout, "READY %s KUBECONFIG=%s\n", qPrintable(server.url()), qPrintable(kubeconfig));
     std::fflush(stdout);

@@ -8,8 +8,7 @@
 using namespace Bramble;
 using Models::AwsProfileListModel;
 
-class TestAwsProfileListModel : public QObject
-{
+class TestAwsProfileListModel : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -23,10 +22,12 @@ private Q_SLOTS:
                                      << QStringLiteral("static keys");
         QTest::newRow("assume role") << QByteArray("[default]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = b\n")
                                      << QByteArray() << QStringLiteral("assume role");
-        QTest::newRow("sso session") << QByteArray("[default]\nsso_session = corp\n") << QByteArray() << QStringLiteral("SSO");
-        QTest::newRow("legacy sso") << QByteArray("[default]\nsso_start_url = https://x\n") << QByteArray() << QStringLiteral("SSO");
-        QTest::newRow("credential process") << QByteArray("[default]\ncredential_process = /bin/creds\n") << QByteArray()
-                                            << QStringLiteral("credential process");
+        QTest::newRow("sso session") << QByteArray("[default]\nsso_session = corp\n") << QByteArray()
+                                     << QStringLiteral("SSO");
+        QTest::newRow("legacy sso") << QByteArray("[default]\nsso_start_url = https://x\n") << QByteArray()
+                                    << QStringLiteral("SSO");
+        QTest::newRow("credential process") << QByteArray("[default]\ncredential_process = /bin/creds\n")
+                                            << QByteArray() << QStringLiteral("credential process");
         QTest::newRow("settings only") << QByteArray("[default]\nregion = us-east-1\n") << QByteArray()
                                        << QStringLiteral("settings only");
     }
@@ -66,7 +67,7 @@ private Q_SLOTS:
         b.name = QStringLiteral("b");
         AwsProfileListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setProfiles({a, b});
+        model.setProfiles({ a, b });
         QCOMPARE(model.rowOf(QStringLiteral("b")), 1);
         QCOMPARE(model.index(0).data(AwsProfileListModel::RegionRole).toString(), QStringLiteral("eu-north-1"));
         QVERIFY(model.index(1).data(Qt::ToolTipRole).toString().contains(QStringLiteral("not set")));

@@ -9,30 +9,28 @@
 using namespace Bramble;
 using Models::KubeContextListModel;
 
-class TestKubeContextListModel : public QObject
-{
+class TestKubeContextListModel : public QObject {
     Q_OBJECT
 
 private:
     static Kube::Kubeconfig sample()
     {
         // moc cannot read raw string literals; plain literals it is.
-        const QByteArray yaml =
-            "current-context: lab\n"
-            "clusters:\n"
-            "- name: pi\n"
-            "  cluster: {server: \"https://192.168.1.50:6443\"}\n"
-            "users:\n"
-            "- name: admin\n"
-            "  user: {client-certificate-data: aGVsbG8=, client-key-data: aGVsbG8=}\n"
-            "- name: eks\n"
-            "  user:\n"
-            "    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: /usr/bin/aws}\n"
-            "contexts:\n"
-            "- name: pi\n"
-            "  context: {cluster: pi, user: admin}\n"
-            "- name: lab\n"
-            "  context: {cluster: missing, user: eks, namespace: faas}\n";
+        const QByteArray yaml = "current-context: lab\n"
+                                "clusters:\n"
+                                "- name: pi\n"
+                                "  cluster: {server: \"https://192.168.1.50:6443\"}\n"
+                                "users:\n"
+                                "- name: admin\n"
+                                "  user: {client-certificate-data: aGVsbG8=, client-key-data: aGVsbG8=}\n"
+                                "- name: eks\n"
+                                "  user:\n"
+                                "    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: /usr/bin/aws}\n"
+                                "contexts:\n"
+                                "- name: pi\n"
+                                "  context: {cluster: pi, user: admin}\n"
+                                "- name: lab\n"
+                                "  context: {cluster: missing, user: eks, namespace: faas}\n";
         const auto r = Kube::KubeconfigLoader::parse(yaml, QStringLiteral("/tmp/config"));
         Q_ASSERT(r.ok());
         return r.config;
@@ -70,7 +68,7 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setKubeconfig(sample());
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
-        model.setKubeconfig(Kube::Kubeconfig{});
+        model.setKubeconfig(Kube::Kubeconfig {});
         QCOMPARE(reset.count(), 1);
         QCOMPARE(model.rowCount(), 0);
         QVERIFY(!model.index(0).isValid());

@@ -10,13 +10,12 @@
 namespace Bramble::Test {
 
 // How a run of a built program ended.
-struct CliRun
-{
+struct CliRun {
     int exitCode = -1; // -1: crashed, or killed after the timeout
     QByteArray out;
     QByteArray err;
 
-    QJsonArray array() const;   // stdout as a JSON array (empty if it is not one)
+    QJsonArray array() const; // stdout as a JSON array (empty if it is not one)
     QJsonObject object() const; // stdout as a JSON object (empty if it is not one)
     // "exit 1, stderr: ..." for failure messages.
     QString describe() const;

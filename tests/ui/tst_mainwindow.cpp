@@ -44,8 +44,7 @@ QStringList visibleTexts(QWidget *root)
 
 } // namespace
 
-class TestMainWindow : public QObject
-{
+class TestMainWindow : public QObject {
     Q_OBJECT
 
 private:
@@ -54,8 +53,10 @@ private:
     Core::Environment env(bool withKube = true, bool withAws = true) const
     {
         Core::Environment e(QProcessEnvironment(), m_dir.filePath(QStringLiteral("home")));
-        e.insert(QStringLiteral("KUBECONFIG"), withKube ? m_dir.filePath(QStringLiteral("kubeconfig")) : m_dir.filePath(QStringLiteral("none")));
-        e.insert(QStringLiteral("AWS_CONFIG_FILE"), withAws ? m_dir.filePath(QStringLiteral("aws-config")) : m_dir.filePath(QStringLiteral("none")));
+        e.insert(QStringLiteral("KUBECONFIG"),
+            withKube ? m_dir.filePath(QStringLiteral("kubeconfig")) : m_dir.filePath(QStringLiteral("none")));
+        e.insert(QStringLiteral("AWS_CONFIG_FILE"),
+            withAws ? m_dir.filePath(QStringLiteral("aws-config")) : m_dir.filePath(QStringLiteral("none")));
         e.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), m_dir.filePath(QStringLiteral("none")));
         return e;
     }
@@ -68,7 +69,8 @@ private Q_SLOTS:
         QFile::remove(settingsPath());
         QVERIFY(!Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")), kKubeconfig).isEmpty());
         QVERIFY(!Test::writeFile(m_dir.filePath(QStringLiteral("aws-config")),
-                                 "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n").isEmpty());
+            "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n")
+                     .isEmpty());
     }
 
     void fivePanesInOrderWithShortcuts()
@@ -78,8 +80,9 @@ private Q_SLOTS:
         Ui::MainWindow w(&catalog, &settings);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QCOMPARE(w.paneIds(), (QStringList{QStringLiteral("nodes"), QStringLiteral("loadbalancers"), QStringLiteral("provision"),
-                                           QStringLiteral("sagas"), QStringLiteral("logs")}));
+        QCOMPARE(w.paneIds(),
+            (QStringList { QStringLiteral("nodes"), QStringLiteral("loadbalancers"), QStringLiteral("provision"),
+                QStringLiteral("sagas"), QStringLiteral("logs") }));
         QCOMPARE(w.currentPaneId(), QStringLiteral("nodes"));
         const QStringList ids = w.paneIds();
         for (int i = ids.size() - 1; i >= 0; --i) {
@@ -108,7 +111,7 @@ private Q_SLOTS:
         QSettings settings(settingsPath(), QSettings::IniFormat);
         Ui::MainWindow w(&catalog, &settings);
         w.show();
-        for (const QString &id : {QStringLiteral("nodes"), QStringLiteral("loadbalancers")}) {
+        for (const QString &id : { QStringLiteral("nodes"), QStringLiteral("loadbalancers") }) {
             Ui::Pane *p = w.pane(id);
             auto *empty = p->findChild<Ui::EmptyState *>();
             QTRY_COMPARE(empty->title(), QStringLiteral("No Kubernetes cluster found"));
@@ -125,7 +128,7 @@ private Q_SLOTS:
         QVERIFY(provision);
         provision->click();
         QCOMPARE(w.currentPaneId(), QStringLiteral("provision"));
-        for (const QString &id : {QStringLiteral("sagas"), QStringLiteral("logs")}) {
+        for (const QString &id : { QStringLiteral("sagas"), QStringLiteral("logs") }) {
             auto *e = w.pane(id)->findChild<Ui::EmptyState *>();
             QTRY_COMPARE(e->title(), QStringLiteral("No AWS profile found"));
             QVERIFY(e->body().contains(QStringLiteral("aws configure")));
@@ -134,14 +137,16 @@ private Q_SLOTS:
 
     void brokenKubeconfigNamesTheFile()
     {
-        QVERIFY(!Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")), "contexts:\n- name: a\n  context: [\n").isEmpty());
+        QVERIFY(!Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")), "contexts:\n- name: a\n  context: [\n")
+                     .isEmpty());
         Session::ConnectionCatalog catalog(env());
         QSettings settings(settingsPath(), QSettings::IniFormat);
         Ui::MainWindow w(&catalog, &settings);
         w.show();
         auto *empty = w.pane(QStringLiteral("nodes"))->findChild<Ui::EmptyState *>();
         QTRY_COMPARE(empty->title(), QStringLiteral("The kubeconfig could not be read"));
-        QVERIFY2(empty->body().contains(m_dir.filePath(QStringLiteral("kubeconfig")) + u':'), qPrintable(empty->body()));
+        QVERIFY2(
+            empty->body().contains(m_dir.filePath(QStringLiteral("kubeconfig")) + u':'), qPrintable(empty->body()));
         QVERIFY(w.connectionBar()->problemsText().contains(m_dir.filePath(QStringLiteral("kubeconfig"))));
     }
 

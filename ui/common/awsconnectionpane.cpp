@@ -7,8 +7,10 @@
 namespace Bramble::Ui {
 
 AwsConnectionPane::AwsConnectionPane(const QString &id, const QString &title, const QString &iconName,
-                                     Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
-    : Pane(id, title, iconName, parent), m_catalog(catalog), m_note(note)
+    Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
+    : Pane(id, title, iconName, parent)
+    , m_catalog(catalog)
+    , m_note(note)
 {
     if (!note.isNull()) {
         m_summary = new ConnectionSummary(this);
@@ -62,8 +64,9 @@ bool AwsConnectionPane::showUnusableProfile()
         showEmptyState(true);
         return true;
     }
-    setSubtitle(tr("profile %1 · %2").arg(m_catalog->currentProfile(),
-                                          m_catalog->currentRegion().isEmpty() ? tr("no region") : m_catalog->currentRegion()));
+    setSubtitle(tr("profile %1 · %2")
+                    .arg(m_catalog->currentProfile(),
+                        m_catalog->currentRegion().isEmpty() ? tr("no region") : m_catalog->currentRegion()));
     return false;
 }
 

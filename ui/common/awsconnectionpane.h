@@ -2,7 +2,9 @@
 
 #include "ui/common/pane.h"
 
-namespace Bramble::Session { class ConnectionCatalog; }
+namespace Bramble::Session {
+class ConnectionCatalog;
+}
 
 namespace Bramble::Ui {
 
@@ -12,13 +14,12 @@ class ConnectionSummary;
 // profile exists, else the profile and region in use. With a note (not a
 // null string) the content is a summary of the connection and the note;
 // without, the subclass sets its own content.
-class AwsConnectionPane : public Pane
-{
+class AwsConnectionPane : public Pane {
     Q_OBJECT
 
 public:
     AwsConnectionPane(const QString &id, const QString &title, const QString &iconName,
-                      Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent = nullptr);
+        Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent = nullptr);
 
 protected:
     virtual void updateView();

@@ -13,7 +13,11 @@
 namespace Bramble::Ui {
 
 ConnectionSummary::ConnectionSummary(QWidget *parent)
-    : QWidget(parent), m_heading(new QLabel(this)), m_form(new QFormLayout), m_problems(new QVBoxLayout), m_note(new QLabel(this))
+    : QWidget(parent)
+    , m_heading(new QLabel(this))
+    , m_form(new QFormLayout)
+    , m_problems(new QVBoxLayout)
+    , m_note(new QLabel(this))
 {
     auto *outer = new QVBoxLayout(this);
     auto *card = new QFrame(this);
@@ -92,8 +96,8 @@ void ConnectionSummary::showKubeContext(const Kube::Kubeconfig &config, const QS
         addProblem(w, false);
 }
 
-void ConnectionSummary::showAwsProfile(const Aws::AwsSharedConfig &config, const QString &profile, const QString &region,
-                                       bool envCredentials)
+void ConnectionSummary::showAwsProfile(
+    const Aws::AwsSharedConfig &config, const QString &profile, const QString &region, bool envCredentials)
 {
     clear();
     m_heading->setText(tr("AWS profile %1").arg(profile));
@@ -107,12 +111,14 @@ void ConnectionSummary::showAwsProfile(const Aws::AwsSharedConfig &config, const
             credentials = tr("assume role %1").arg(p->settings.value(QStringLiteral("role_arn")));
         else if (p->settings.contains(QStringLiteral("credential_process")))
             credentials = tr("credential_process");
-        else if (p->settings.contains(QStringLiteral("sso_session")) || p->settings.contains(QStringLiteral("sso_start_url")))
+        else if (p->settings.contains(QStringLiteral("sso_session"))
+            || p->settings.contains(QStringLiteral("sso_start_url")))
             credentials = tr("IAM Identity Center (SSO)");
         addRow(tr("Credentials"), credentials.isEmpty() ? tr("none in the shared files") : credentials);
     } else {
         addProblem(Core::Error(tr("profile \"%1\" is not defined in %2 or %3")
-                                   .arg(profile, config.configFile, config.credentialsFile)), true);
+                                   .arg(profile, config.configFile, config.credentialsFile)),
+            true);
     }
     if (p) {
         addRow(tr("Defined in"), p->files.join(QStringLiteral(", ")));
@@ -121,10 +127,14 @@ void ConnectionSummary::showAwsProfile(const Aws::AwsSharedConfig &config, const
     }
     if (region.isEmpty())
         addProblem(Core::Error(tr("no region: set one in the connection bar, with AWS_REGION, or as "
-                                  "\"region =\" in the profile")), false);
+                                  "\"region =\" in the profile")),
+            false);
 }
 
-void ConnectionSummary::setNote(const QString &text) { m_note->setText(text); }
+void ConnectionSummary::setNote(const QString &text)
+{
+    m_note->setText(text);
+}
 
 QStringList ConnectionSummary::rowTexts() const
 {

@@ -8,15 +8,18 @@ class QFormLayout;
 class QLabel;
 class QVBoxLayout;
 
-namespace Bramble::Kube { struct Kubeconfig; }
-namespace Bramble::Aws { struct AwsSharedConfig; }
+namespace Bramble::Kube {
+struct Kubeconfig;
+}
+namespace Bramble::Aws {
+struct AwsSharedConfig;
+}
 
 namespace Bramble::Ui {
 
 // A card that says which connection a pane will use (a kube context or an
 // AWS profile), where it comes from, and what is wrong with it.
-class ConnectionSummary : public QWidget
-{
+class ConnectionSummary : public QWidget {
     Q_OBJECT
 
 public:
@@ -24,8 +27,8 @@ public:
 
     void showKubeContext(const Kube::Kubeconfig &config, const QString &context);
     // envCredentials: AWS_ACCESS_KEY_ID is set, so the profile need not exist.
-    void showAwsProfile(const Aws::AwsSharedConfig &config, const QString &profile, const QString &region,
-                        bool envCredentials);
+    void showAwsProfile(
+        const Aws::AwsSharedConfig &config, const QString &profile, const QString &region, bool envCredentials);
     // A muted line under the card about what the pane does with it.
     void setNote(const QString &text);
 

@@ -11,7 +11,11 @@
 namespace Bramble::Ui {
 
 EmptyState::EmptyState(QWidget *parent)
-    : QWidget(parent), m_icon(new QLabel(this)), m_title(new QLabel(this)), m_body(new QLabel(this)), m_actions(new QHBoxLayout)
+    : QWidget(parent)
+    , m_icon(new QLabel(this))
+    , m_title(new QLabel(this))
+    , m_body(new QLabel(this))
+    , m_actions(new QHBoxLayout)
 {
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(2);
@@ -58,10 +62,22 @@ void EmptyState::updateIcon()
     m_icon->setPixmap(themedIcon(m_iconName, Tone::Muted).pixmap(QSize(56, 56), devicePixelRatioF()));
 }
 
-void EmptyState::setTitle(const QString &title) { m_title->setText(title); }
-void EmptyState::setBody(const QString &html) { m_body->setText(html); }
-QString EmptyState::title() const { return m_title->text(); }
-QString EmptyState::body() const { return m_body->text(); }
+void EmptyState::setTitle(const QString &title)
+{
+    m_title->setText(title);
+}
+void EmptyState::setBody(const QString &html)
+{
+    m_body->setText(html);
+}
+QString EmptyState::title() const
+{
+    return m_title->text();
+}
+QString EmptyState::body() const
+{
+    return m_body->text();
+}
 
 QPushButton *EmptyState::addAction(const QString &text, const QString &iconName)
 {

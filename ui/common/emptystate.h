@@ -10,8 +10,7 @@ namespace Bramble::Ui {
 
 // What a pane shows when it has nothing to show: an icon, a title, a short
 // explanation of what to connect and how, and up to a few actions.
-class EmptyState : public QWidget
-{
+class EmptyState : public QWidget {
     Q_OBJECT
 
 public:

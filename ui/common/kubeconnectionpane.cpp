@@ -10,8 +10,11 @@
 namespace Bramble::Ui {
 
 KubeConnectionPane::KubeConnectionPane(const QString &id, const QString &title, const QString &iconName,
-                                       Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
-    : Pane(id, title, iconName, parent), m_catalog(catalog), m_summary(new ConnectionSummary(this)), m_note(note)
+    Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent)
+    : Pane(id, title, iconName, parent)
+    , m_catalog(catalog)
+    , m_summary(new ConnectionSummary(this))
+    , m_note(note)
 {
     setContent(m_summary);
     connect(catalog, &Session::ConnectionCatalog::reloaded, this, &KubeConnectionPane::updateView);
@@ -20,7 +23,10 @@ KubeConnectionPane::KubeConnectionPane(const QString &id, const QString &title, 
     QMetaObject::invokeMethod(this, &KubeConnectionPane::updateView, Qt::QueuedConnection);
 }
 
-ConnectionSummary *KubeConnectionPane::summary() const { return m_summary; }
+ConnectionSummary *KubeConnectionPane::summary() const
+{
+    return m_summary;
+}
 
 void KubeConnectionPane::updateView()
 {
@@ -44,10 +50,10 @@ bool KubeConnectionPane::showConnectionProblem()
         QStringList lines;
         for (const Core::Error &e : kube.errors)
             lines << e.toString().toHtmlEscaped();
-        empty->setBody(lines.join(QStringLiteral("<br>")) +
-                       tr("<p>Fix the file and press F5, or open another kubeconfig.</p>"));
+        empty->setBody(
+            lines.join(QStringLiteral("<br>")) + tr("<p>Fix the file and press F5, or open another kubeconfig.</p>"));
         connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
-                &KubeConnectionPane::openKubeconfigRequested);
+            &KubeConnectionPane::openKubeconfigRequested);
         setSubtitle(QString());
         showEmptyState(true);
         return true;
@@ -55,17 +61,18 @@ bool KubeConnectionPane::showConnectionProblem()
     const QString context = m_catalog->currentContext();
     if (kube.config.contexts.isEmpty() || context.isEmpty()) {
         empty->setIcon(QStringLiteral("kubernetes"));
-        empty->setTitle(kube.config.contexts.isEmpty() ? tr("No Kubernetes cluster found")
-                                                       : tr("No Kubernetes context selected"));
-        const QStringList paths = Kube::KubeconfigLoader::searchPaths(m_catalog->environment(), m_catalog->kubeconfigOverride());
+        empty->setTitle(
+            kube.config.contexts.isEmpty() ? tr("No Kubernetes cluster found") : tr("No Kubernetes context selected"));
+        const QStringList paths
+            = Kube::KubeconfigLoader::searchPaths(m_catalog->environment(), m_catalog->kubeconfigOverride());
         empty->setBody(tr("<p>Bramble looked in %1.</p><p>Point <code>KUBECONFIG</code> at your cluster's kubeconfig "
                           "(as for kubectl) or open one here, then press F5. To add a fresh Raspberry Pi to a "
                           "cluster, use Provision.</p>")
                            .arg(paths.join(QStringLiteral(", ")).toHtmlEscaped()));
         connect(empty->addAction(tr("Provision a Pi…"), QStringLiteral("provision")), &QPushButton::clicked, this,
-                [this] { Q_EMIT navigateRequested(QStringLiteral("provision")); });
+            [this] { Q_EMIT navigateRequested(QStringLiteral("provision")); });
         connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
-                &KubeConnectionPane::openKubeconfigRequested);
+            &KubeConnectionPane::openKubeconfigRequested);
         setSubtitle(QString());
         showEmptyState(true);
         return true;
@@ -86,9 +93,9 @@ bool KubeConnectionPane::showOpenErrors(const Core::Errors &errors)
     for (const Core::Error &e : errors)
         lines << e.toString().toHtmlEscaped();
     empty->setBody(lines.join(QStringLiteral("<br>"))
-                   + tr("<p>Fix the kubeconfig and press F5, choose another context, or open another kubeconfig.</p>"));
+        + tr("<p>Fix the kubeconfig and press F5, choose another context, or open another kubeconfig.</p>"));
     connect(empty->addAction(tr("Open kubeconfig…"), QStringLiteral("file")), &QPushButton::clicked, this,
-            &KubeConnectionPane::openKubeconfigRequested);
+        &KubeConnectionPane::openKubeconfigRequested);
     setSubtitle(tr("context %1").arg(context));
     setFindAvailable(false);
     showEmptyState(true);
@@ -104,8 +111,8 @@ bool KubeConnectionPane::showUnusableContext(const Core::Errors &openErrors)
     return showOpenErrors(openErrors);
 }
 
-bool KubeConnectionPane::showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,
-                                               const Kube::ConnectionStatus &status)
+bool KubeConnectionPane::showConnectionTrouble(
+    EmptyState *placeholder, const QString &serverHtml, const Kube::ConnectionStatus &status)
 {
     const bool failed = status.state == Kube::ConnectionStatus::Failed;
     if (!failed && status.state != Kube::ConnectionStatus::Reconnecting)

@@ -5,8 +5,12 @@
 
 #include <QPointer>
 
-namespace Bramble::Kube { struct ConnectionStatus; }
-namespace Bramble::Session { class ConnectionCatalog; }
+namespace Bramble::Kube {
+struct ConnectionStatus;
+}
+namespace Bramble::Session {
+class ConnectionCatalog;
+}
 
 namespace Bramble::Ui {
 
@@ -14,13 +18,12 @@ class ConnectionSummary;
 
 // Base of the panes that show a Kubernetes cluster (Nodes, Load balancers):
 // an empty state when no usable context exists, else the context in use.
-class KubeConnectionPane : public Pane
-{
+class KubeConnectionPane : public Pane {
     Q_OBJECT
 
 public:
     KubeConnectionPane(const QString &id, const QString &title, const QString &iconName,
-                       Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent = nullptr);
+        Session::ConnectionCatalog *catalog, const QString &note, QWidget *parent = nullptr);
 
 Q_SIGNALS:
     void openKubeconfigRequested();
@@ -42,8 +45,8 @@ protected:
     bool showUnusableContext(const Core::Errors &openErrors);
     // Fills a content placeholder for a cluster that cannot be reached or
     // refuses Bramble and returns true; false (nothing shown) in any other state.
-    static bool showConnectionTrouble(EmptyState *placeholder, const QString &serverHtml,
-                                      const Kube::ConnectionStatus &status);
+    static bool showConnectionTrouble(
+        EmptyState *placeholder, const QString &serverHtml, const Kube::ConnectionStatus &status);
     Session::ConnectionCatalog *catalog() const { return m_catalog; }
     // nullptr once a subclass has replaced it with setContent().
     ConnectionSummary *summary() const;

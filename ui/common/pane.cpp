@@ -63,9 +63,15 @@ void Pane::showEmptyState(bool empty)
     m_stack->setCurrentWidget(empty || !m_content ? static_cast<QWidget *>(m_empty) : m_content);
 }
 
-bool Pane::isShowingEmptyState() const { return m_stack->currentWidget() == m_empty; }
+bool Pane::isShowingEmptyState() const
+{
+    return m_stack->currentWidget() == m_empty;
+}
 
-void Pane::setSubtitle(const QString &text) { m_subtitle->setText(text); }
+void Pane::setSubtitle(const QString &text)
+{
+    m_subtitle->setText(text);
+}
 
 void Pane::setFindAvailable(bool available)
 {

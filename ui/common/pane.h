@@ -12,8 +12,7 @@ class EmptyState;
 
 // A page of the main window: a header (title, subtitle, find field) above
 // either the pane's content or its empty state. Subclasses fill both.
-class Pane : public QWidget
-{
+class Pane : public QWidget {
     Q_OBJECT
 
 public:

@@ -15,16 +15,19 @@ namespace Bramble::Ui {
 
 namespace {
 
-class TintedSvgEngine : public QIconEngine
-{
+class TintedSvgEngine : public QIconEngine {
 public:
-    TintedSvgEngine(QByteArray svg, Tone tone) : m_svg(std::move(svg)), m_tone(tone) { }
+    TintedSvgEngine(QByteArray svg, Tone tone)
+        : m_svg(std::move(svg))
+        , m_tone(tone)
+    {
+    }
 
     void paint(QPainter *painter, const QRect &rect, QIcon::Mode mode, QIcon::State) override
     {
         const QPalette pal = QGuiApplication::palette();
-        QColor color = m_tone == Tone::Neutral ? pal.color(QPalette::Active, QPalette::WindowText)
-                                               : toneColor(m_tone, pal);
+        QColor color
+            = m_tone == Tone::Neutral ? pal.color(QPalette::Active, QPalette::WindowText) : toneColor(m_tone, pal);
         if (mode == QIcon::Disabled)
             color = pal.color(QPalette::Disabled, QPalette::WindowText);
         else if (mode == QIcon::Selected)

@@ -4,8 +4,7 @@
 
 namespace Bramble::Ui {
 
-class LogsPane : public AwsConnectionPane
-{
+class LogsPane : public AwsConnectionPane {
     Q_OBJECT
 
 public:

@@ -2,14 +2,15 @@
 
 #include "ui/common/pane.h"
 
-namespace Bramble::Session { class ConnectionCatalog; }
+namespace Bramble::Session {
+class ConnectionCatalog;
+}
 
 namespace Bramble::Ui {
 
 // Provisioning a fresh Pi over SSH. Until the wizard exists this pane says
 // what the wizard will rely on and whether this machine has it.
-class ProvisionPane : public Pane
-{
+class ProvisionPane : public Pane {
     Q_OBJECT
 
 public:

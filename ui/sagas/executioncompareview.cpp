@@ -132,8 +132,8 @@ void ExecutionCompareView::updateSummary()
     const int n = m_model->differenceCount();
     m_summary->setText(m_model->rowCount() == 0 ? QString()
             : n == 0 ? tr("The two executions went through the same states with the same results.")
-            : n == 1           ? tr("1 state differs.")
-                               : tr("%1 states differ.").arg(n));
+            : n == 1 ? tr("1 state differs.")
+                     : tr("%1 states differ.").arg(n));
 }
 
 bool ExecutionCompareView::onlyDifferences() const

@@ -30,7 +30,6 @@ constexpr int kIndent = 14;
 constexpr int kStripe = 3;
 constexpr int kRightPad = 28;
 
-
 QString durationText(qint64 ms)
 {
     if (ms < 0)

@@ -19,9 +19,26 @@ namespace {
 
 // Regions offered in the list; any other can be typed.
 const char *const kRegions[] = {
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2", "eu-west-3",
-    "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
-    "ap-southeast-1", "ap-southeast-2", "sa-east-1", "af-south-1", "me-south-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "sa-east-1",
+    "af-south-1",
+    "me-south-1",
 };
 
 QLabel *iconLabel(const QString &icon, const QString &tip, QWidget *parent)
@@ -35,7 +52,7 @@ QLabel *iconLabel(const QString &icon, const QString &tip, QWidget *parent)
 } // namespace
 
 ConnectionBar::ConnectionBar(Session::ConnectionCatalog *catalog, Models::KubeContextListModel *contexts,
-                             Models::AwsProfileListModel *profiles, QWidget *parent)
+    Models::AwsProfileListModel *profiles, QWidget *parent)
     : QWidget(parent)
     , m_catalog(catalog)
     , m_contexts(contexts)
@@ -87,9 +104,8 @@ ConnectionBar::ConnectionBar(Session::ConnectionCatalog *catalog, Models::KubeCo
     layout->addWidget(refresh);
 
     connect(refresh, &QToolButton::clicked, this, &ConnectionBar::refreshRequested);
-    connect(m_problems, &QToolButton::clicked, this, [this] {
-        QMessageBox::warning(this, tr("Configuration problems"), problemsText());
-    });
+    connect(m_problems, &QToolButton::clicked, this,
+        [this] { QMessageBox::warning(this, tr("Configuration problems"), problemsText()); });
     connect(m_context, &QComboBox::activated, this, [this](int row) {
         m_catalog->setCurrentContext(m_contexts->index(row).data(Models::KubeContextListModel::NameRole).toString());
     });
@@ -145,10 +161,10 @@ void ConnectionBar::updateProblems()
     const qsizetype errors = m_catalog->kube().errors.size() + m_catalog->aws().errors.size();
     const qsizetype warnings = m_catalog->kube().warnings.size();
     m_problems->setVisible(errors + warnings > 0);
-    m_problems->setIcon(themedIcon(errors ? QStringLiteral("error") : QStringLiteral("warning"),
-                                   errors ? Tone::Error : Tone::Warning));
+    m_problems->setIcon(
+        themedIcon(errors ? QStringLiteral("error") : QStringLiteral("warning"), errors ? Tone::Error : Tone::Warning));
     m_problems->setText(errors ? countOf(errors, tr("file error"), tr("file errors"))
-                                : countOf(warnings, tr("warning"), tr("warnings")));
+                               : countOf(warnings, tr("warning"), tr("warnings")));
     m_problems->setToolTip(problemsText());
 }
 

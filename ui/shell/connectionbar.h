@@ -5,24 +5,25 @@
 class QComboBox;
 class QToolButton;
 
-namespace Bramble::Session { class ConnectionCatalog; }
+namespace Bramble::Session {
+class ConnectionCatalog;
+}
 namespace Bramble::Models {
 class AwsProfileListModel;
 class KubeContextListModel;
-}
+} // namespace Bramble::Models
 
 namespace Bramble::Ui {
 
 // The strip at the top of the window: which Kubernetes context and which AWS
 // profile and region every pane uses, and a warning when a file is broken.
 // Choosing here changes the catalog; changes in the catalog show here.
-class ConnectionBar : public QWidget
-{
+class ConnectionBar : public QWidget {
     Q_OBJECT
 
 public:
     ConnectionBar(Session::ConnectionCatalog *catalog, Models::KubeContextListModel *contexts,
-                  Models::AwsProfileListModel *profiles, QWidget *parent = nullptr);
+        Models::AwsProfileListModel *profiles, QWidget *parent = nullptr);
 
     QComboBox *contextBox() const { return m_context; }
     QComboBox *profileBox() const { return m_profile; }

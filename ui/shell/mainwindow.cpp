@@ -42,10 +42,13 @@ const QString profile = QStringLiteral("aws/profile");
 const QString region = QStringLiteral("aws/region");
 } // namespace Keys
 
-MainWindow::MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster,
-                       QWidget *parent)
-    : QMainWindow(parent), m_catalog(catalog), m_settings(settings), m_sidebar(new QListWidget(this)),
-      m_stack(new QStackedWidget(this))
+MainWindow::MainWindow(
+    Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster, QWidget *parent)
+    : QMainWindow(parent)
+    , m_catalog(catalog)
+    , m_settings(settings)
+    , m_sidebar(new QListWidget(this))
+    , m_stack(new QStackedWidget(this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setWindowTitle(tr("Bramble"));
@@ -108,8 +111,8 @@ void MainWindow::addPane(Pane *pane)
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(themedIcon(QStringLiteral("file")), tr("&Open kubeconfig…"), this,
-                                    &MainWindow::openKubeconfig);
+    QAction *open = file->addAction(
+        themedIcon(QStringLiteral("file")), tr("&Open kubeconfig…"), this, &MainWindow::openKubeconfig);
     open->setShortcut(QKeySequence::Open);
     QAction *useDefault = file->addAction(tr("Use &default kubeconfig"), this, [this] {
         m_catalog->setKubeconfigOverride({});
@@ -128,22 +131,24 @@ void MainWindow::createActions()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_panes.size(); ++i) {
         Pane *pane = m_panes.at(i);
-        QAction *a = view->addAction(themedIcon(pane->iconName()), pane->title(), this,
-                                     [this, id = pane->id()] { showPane(id); });
+        QAction *a = view->addAction(
+            themedIcon(pane->iconName()), pane->title(), this, [this, id = pane->id()] { showPane(id); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
-    QAction *refreshAction = view->addAction(themedIcon(QStringLiteral("refresh")), tr("&Refresh"), this, &MainWindow::refresh);
+    QAction *refreshAction
+        = view->addAction(themedIcon(QStringLiteral("refresh")), tr("&Refresh"), this, &MainWindow::refresh);
     // F5 everywhere, plus the platform's own refresh key where it differs
     // (Ctrl+R on macOS); the same key twice would make the shortcut ambiguous.
-    QList<QKeySequence> refreshKeys{QKeySequence(Qt::Key_F5)};
+    QList<QKeySequence> refreshKeys { QKeySequence(Qt::Key_F5) };
     for (const QKeySequence &k : QKeySequence::keyBindings(QKeySequence::Refresh))
         if (!refreshKeys.contains(k))
             refreshKeys << k;
     refreshAction->setShortcuts(refreshKeys);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)->setShortcut(QKeySequence::HelpContents);
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Bramble"), this, &MainWindow::showAbout)->setMenuRole(QAction::AboutRole);
 }
 
@@ -188,9 +193,10 @@ void MainWindow::refresh()
     const auto &kube = m_catalog->kube();
     const auto &aws = m_catalog->aws();
     const qsizetype problems = kube.errors.size() + aws.errors.size();
-    QString message = tr("Reloaded: %1, %2")
-                          .arg(countOf(kube.config.contexts.size(), tr("Kubernetes context"), tr("Kubernetes contexts")),
-                               countOf(aws.config.profiles.size(), tr("AWS profile"), tr("AWS profiles")));
+    QString message
+        = tr("Reloaded: %1, %2")
+              .arg(countOf(kube.config.contexts.size(), tr("Kubernetes context"), tr("Kubernetes contexts")),
+                  countOf(aws.config.profiles.size(), tr("AWS profile"), tr("AWS profiles")));
     if (problems)
         message += QStringLiteral(" — ") + countOf(problems, tr("file error"), tr("file errors"));
     statusBar()->showMessage(message, 5000);
@@ -206,8 +212,8 @@ void MainWindow::find()
 void MainWindow::openKubeconfig()
 {
     const QString start = m_catalog->kube().config.files.value(0);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open kubeconfig"), start,
-                                                      tr("Kubeconfig (*config* *.yaml *.yml);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open kubeconfig"), start, tr("Kubeconfig (*config* *.yaml *.yml);;All files (*)"));
     if (path.isEmpty())
         return;
     m_catalog->setKubeconfigOverride(path);
@@ -221,7 +227,8 @@ void MainWindow::showShortcuts()
 {
     QString rows;
     auto row = [&rows](const QString &keys, const QString &what) {
-        rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
+        rows
+            += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.toHtmlEscaped(), what.toHtmlEscaped());
     };
     for (int i = 0; i < m_panes.size(); ++i)
         row(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText), m_panes.at(i)->title());
@@ -234,15 +241,16 @@ void MainWindow::showShortcuts()
             if (!a->shortcut().isEmpty())
                 row(a->shortcut().toString(QKeySequence::NativeText),
                     tr("%1: %2").arg(current->title(), QString(a->text()).remove(QStringLiteral("…"))));
-    QMessageBox::information(this, tr("Keyboard shortcuts"), QStringLiteral("<table cellspacing=6>%1</table>").arg(rows));
+    QMessageBox::information(
+        this, tr("Keyboard shortcuts"), QStringLiteral("<table cellspacing=6>%1</table>").arg(rows));
 }
 
 void MainWindow::showAbout()
 {
     QMessageBox::about(this, tr("About Bramble"),
-                       tr("<h3>Bramble %1</h3><p>A dashboard for Raspberry Pi Kubernetes clusters and the AWS "
-                          "Step Functions sagas around them.</p><p>Qt %2</p>")
-                           .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+        tr("<h3>Bramble %1</h3><p>A dashboard for Raspberry Pi Kubernetes clusters and the AWS "
+           "Step Functions sagas around them.</p><p>Qt %2</p>")
+            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::restoreSettings()

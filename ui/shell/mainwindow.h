@@ -23,13 +23,12 @@ class Pane;
 // opened kubeconfig) go to the QSettings it is given, never secrets.
 // `cluster` is the live connection to the current context's cluster; without
 // one the window makes its own on `catalog`.
-class MainWindow : public QMainWindow
-{
+class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
     MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster = nullptr,
-               QWidget *parent = nullptr);
+        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Pane ids: nodes, loadbalancers, provision, sagas, logs.

@@ -32,15 +32,14 @@ AwsCredentials testCredentials()
 }
 
 // Counts invalidations, to see that an expired token is refreshed once.
-class CountingProvider : public CredentialsProvider
-{
+class CountingProvider : public CredentialsProvider {
 public:
     void fetch(QObject *, CredentialsCallback done) override
     {
         ++fetches;
         AwsCredentials c = testCredentials();
         c.sessionToken = QStringLiteral("token-%1").arg(invalidations);
-        done({c, {}});
+        done({ c, {} });
     }
     void invalidate() override { ++invalidations; }
     int fetches = 0;
@@ -64,8 +63,7 @@ AwsResponse wait(AwsCall *call, int timeoutMs = 10000)
 
 } // namespace
 
-class tst_AwsTransport : public QObject
-{
+class tst_AwsTransport : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -104,7 +102,7 @@ void tst_AwsTransport::init()
     m_credentials = new StaticCredentialsProvider(testCredentials());
     m_transport = new AwsTransport(m_network, m_credentials, QStringLiteral("eu-west-1"));
     const QUrl url(QString::fromLatin1(m_server->url()));
-    for (const ServiceInfo *s : {&ServiceInfo::stepFunctions(), &ServiceInfo::cloudWatchLogs(), &ServiceInfo::sts()})
+    for (const ServiceInfo *s : { &ServiceInfo::stepFunctions(), &ServiceInfo::cloudWatchLogs(), &ServiceInfo::sts() })
         m_transport->setEndpoint(*s, url);
     m_transport->retryPolicy().setDelayScale(0.001); // 1 s of backoff becomes 1 ms
 }
@@ -124,9 +122,11 @@ void tst_AwsTransport::jsonRequestShape_data()
     QTest::addColumn<QByteArray>("contentType");
     QTest::addColumn<QByteArray>("scope");
     QTest::newRow("states json 1.0") << false << QByteArray("AWSStepFunctions.ListStateMachines")
-                                     << QByteArray("application/x-amz-json-1.0") << QByteArray("/eu-west-1/states/aws4_request");
+                                     << QByteArray("application/x-amz-json-1.0")
+                                     << QByteArray("/eu-west-1/states/aws4_request");
     QTest::newRow("logs json 1.1") << true << QByteArray("Logs_20140328.ListStateMachines")
-                                   << QByteArray("application/x-amz-json-1.1") << QByteArray("/eu-west-1/logs/aws4_request");
+                                   << QByteArray("application/x-amz-json-1.1")
+                                   << QByteArray("/eu-west-1/logs/aws4_request");
 }
 
 void tst_AwsTransport::jsonRequestShape()
@@ -137,8 +137,8 @@ void tst_AwsTransport::jsonRequestShape()
     QFETCH(QByteArray, scope);
     m_server->enqueue(Answer::json(200, "{\"stateMachines\":[]}"));
     const ServiceInfo &service = logs ? ServiceInfo::cloudWatchLogs() : ServiceInfo::stepFunctions();
-    const AwsResponse r = wait(m_transport->callJson(service, QStringLiteral("ListStateMachines"),
-                                                     {{QStringLiteral("maxResults"), 5}}));
+    const AwsResponse r = wait(
+        m_transport->callJson(service, QStringLiteral("ListStateMachines"), { { QStringLiteral("maxResults"), 5 } }));
     QVERIFY2(r.ok(), qPrintable(r.error.toString()));
     QCOMPARE(r.json.value(QStringLiteral("stateMachines")).toArray().size(), 0);
     QCOMPARE(m_server->requests().size(), 1);
@@ -163,17 +163,19 @@ void tst_AwsTransport::errorParsing_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("plain type") << 400 << QByteArray() << QByteArray("{\"__type\":\"ValidationException\",\"message\":\"bad\"}")
+    QTest::newRow("plain type") << 400 << QByteArray()
+                                << QByteArray("{\"__type\":\"ValidationException\",\"message\":\"bad\"}")
                                 << QStringLiteral("ValidationException") << QStringLiteral("bad");
-    QTest::newRow("namespaced type") << 400 << QByteArray()
-                                     << QByteArray("{\"__type\":\"com.amazonaws.sfn#StateMachineDoesNotExist\",\"message\":\"nope\"}")
-                                     << QStringLiteral("StateMachineDoesNotExist") << QStringLiteral("nope");
+    QTest::newRow("namespaced type")
+        << 400 << QByteArray()
+        << QByteArray("{\"__type\":\"com.amazonaws.sfn#StateMachineDoesNotExist\",\"message\":\"nope\"}")
+        << QStringLiteral("StateMachineDoesNotExist") << QStringLiteral("nope");
     QTest::newRow("capital Message") << 400 << QByteArray()
                                      << QByteArray("{\"__type\":\"ResourceNotFoundException\",\"Message\":\"gone\"}")
                                      << QStringLiteral("ResourceNotFoundException") << QStringLiteral("gone");
-    QTest::newRow("type with uri suffix") << 400 << QByteArray()
-                                          << QByteArray("{\"__type\":\"aws.proto#FooError:http://internal.amazon.com/coral/x\"}")
-                                          << QStringLiteral("FooError") << QString();
+    QTest::newRow("type with uri suffix")
+        << 400 << QByteArray() << QByteArray("{\"__type\":\"aws.proto#FooError:http://internal.amazon.com/coral/x\"}")
+        << QStringLiteral("FooError") << QString();
     QTest::newRow("header wins") << 400 << QByteArray("InvalidParameterException:http://x")
                                  << QByteArray("{\"__type\":\"Other\",\"message\":\"m\"}")
                                  << QStringLiteral("InvalidParameterException") << QStringLiteral("m");
@@ -190,9 +192,10 @@ void tst_AwsTransport::errorParsing()
     QFETCH(QString, message);
     Answer a = Answer::json(status, body);
     if (!headerType.isEmpty())
-        a.headers.append({"x-amzn-ErrorType", headerType});
+        a.headers.append({ "x-amzn-ErrorType", headerType });
     m_server->enqueue(a);
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeStateMachine"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeStateMachine"), {}));
     QCOMPARE(r.error.kind, AwsError::Service);
     QCOMPARE(r.error.code, code);
     QCOMPARE(r.error.message, message);
@@ -225,7 +228,8 @@ void tst_AwsTransport::retriesThrottlingThenSucceeds()
 void tst_AwsTransport::givesUpAfterThreeAttempts()
 {
     m_server->setFallback(Answer::awsError(400, "ThrottlingException", "Rate exceeded"));
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
     QCOMPARE(r.error.kind, AwsError::Service);
     QCOMPARE(r.error.code, QStringLiteral("ThrottlingException"));
     QCOMPARE(r.error.attempts, 3);
@@ -236,7 +240,8 @@ void tst_AwsTransport::givesUpAfterThreeAttempts()
 void tst_AwsTransport::doesNotRetryClientErrors()
 {
     m_server->setFallback(Answer::awsError(400, "ValidationException", "no"));
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("StartExecution"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("StartExecution"), {}));
     QCOMPARE(r.error.code, QStringLiteral("ValidationException"));
     QCOMPARE(m_server->requests().size(), 1);
     QCOMPARE(m_transport->retryPolicy().quota(), RetryPolicy::initialQuota);
@@ -247,7 +252,8 @@ void tst_AwsTransport::retriesServerErrorsAndDroppedConnections()
     m_server->enqueue(Answer::awsError(503, "ServiceUnavailable", "busy"));
     m_server->enqueue(Answer::drop());
     m_server->enqueue(Answer::json(200, "{}"));
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
     QVERIFY2(r.ok(), qPrintable(r.error.toString()));
     QCOMPARE(m_server->requests().size(), 3);
 }
@@ -257,13 +263,15 @@ void tst_AwsTransport::timeoutIsRetried()
     m_transport->setTimeoutMs(150);
     m_server->enqueue(Answer::stall());
     m_server->enqueue(Answer::json(200, "{\"n\":1}"));
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeExecution"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeExecution"), {}));
     QVERIFY2(r.ok(), qPrintable(r.error.toString()));
     QCOMPARE(r.json.value(QStringLiteral("n")).toInt(), 1);
     QCOMPARE(m_server->requests().size(), 2);
 
     m_server->setFallback(Answer::stall());
-    const AwsResponse t = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeExecution"), {}));
+    const AwsResponse t
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeExecution"), {}));
     QCOMPARE(t.error.kind, AwsError::Timeout);
     QCOMPARE(t.error.attempts, 3);
 }
@@ -274,13 +282,15 @@ void tst_AwsTransport::quotaRunsDry()
     // 500 units at 5 a retry: 100 retries, then calls fail at their first attempt.
     int retries = 0;
     for (int i = 0; i < 50; ++i) {
-        const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
+        const AwsResponse r
+            = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
         retries += r.error.attempts - 1;
     }
     QCOMPARE(retries, 100);
     QCOMPARE(m_transport->retryPolicy().quota(), 0);
     const int before = int(m_server->requests().size());
-    const AwsResponse r = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
+    const AwsResponse r
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListExecutions"), {}));
     QCOMPARE(r.error.attempts, 1);
     QCOMPARE(m_server->requests().size(), before + 1);
     // Successes refill it one unit at a time.
@@ -307,8 +317,8 @@ void tst_AwsTransport::backoffIsCappedFullJitter()
 
     AwsError e;
     e.kind = AwsError::Service;
-    for (const char *code : {"Throttling", "ThrottlingException", "ProvisionedThroughputExceededException",
-                             "RequestLimitExceeded", "TooManyRequestsException", "RequestTimeout"}) {
+    for (const char *code : { "Throttling", "ThrottlingException", "ProvisionedThroughputExceededException",
+             "RequestLimitExceeded", "TooManyRequestsException", "RequestTimeout" }) {
         e.code = QString::fromLatin1(code);
         QVERIFY2(RetryPolicy::isRetryable(e), code);
     }
@@ -346,9 +356,11 @@ void tst_AwsTransport::expiredTokenRefreshesOnce()
     CountingProvider provider;
     AwsTransport transport(m_network, &provider, QStringLiteral("eu-west-1"));
     transport.setEndpoint(ServiceInfo::stepFunctions(), QUrl(QString::fromLatin1(m_server->url())));
-    m_server->enqueue(Answer::awsError(400, "ExpiredTokenException", "The security token included in the request is expired"));
+    m_server->enqueue(
+        Answer::awsError(400, "ExpiredTokenException", "The security token included in the request is expired"));
     m_server->enqueue(Answer::json(200, "{}"));
-    const AwsResponse r = wait(transport.callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
+    const AwsResponse r
+        = wait(transport.callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
     QVERIFY2(r.ok(), qPrintable(r.error.toString()));
     QCOMPARE(provider.invalidations, 1);
     QCOMPARE(m_server->requests().at(0).header("X-Amz-Security-Token"), QByteArray("token-0"));
@@ -356,7 +368,8 @@ void tst_AwsTransport::expiredTokenRefreshesOnce()
 
     // Expired again right after the refresh: no second refresh, no loop.
     m_server->setFallback(Answer::awsError(400, "ExpiredTokenException", "expired"));
-    const AwsResponse again = wait(transport.callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
+    const AwsResponse again
+        = wait(transport.callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
     QCOMPARE(again.error.code, QStringLiteral("ExpiredTokenException"));
     QCOMPARE(provider.invalidations, 2);
     QCOMPARE(m_server->requests().size(), 4);
@@ -365,7 +378,7 @@ void tst_AwsTransport::expiredTokenRefreshesOnce()
 void tst_AwsTransport::queryProtocol()
 {
     Answer ok;
-    ok.headers = {{"Content-Type", "text/xml"}};
+    ok.headers = { { "Content-Type", "text/xml" } };
     ok.body = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
               "<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/pi</Arn>"
               "<UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
@@ -389,13 +402,14 @@ void tst_AwsTransport::queryProtocol()
                   "<Code>AccessDenied</Code><Message>not allowed to assume &quot;x&quot;</Message></Error>"
                   "<RequestId>r-2</RequestId></ErrorResponse>";
     m_server->enqueue(denied);
-    const AwsResponse e = wait(sts.assumeRole({QStringLiteral("arn:aws:iam::1:role/x"), QStringLiteral("s"), {}, {}, {}, 900}));
+    const AwsResponse e
+        = wait(sts.assumeRole({ QStringLiteral("arn:aws:iam::1:role/x"), QStringLiteral("s"), {}, {}, {}, 900 }));
     QCOMPARE(e.error.code, QStringLiteral("AccessDenied"));
     QCOMPARE(e.error.message, QStringLiteral("not allowed to assume \"x\""));
     QCOMPARE(e.error.requestId, QStringLiteral("r-2"));
     QCOMPARE(m_server->requests().last().body,
-             QByteArray("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx"
-                        "&RoleSessionName=s&DurationSeconds=900"));
+        QByteArray("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx"
+                   "&RoleSessionName=s&DurationSeconds=900"));
 
     QString xmlError;
     Protocol::xmlToJson("<a><b>1</b>", &xmlError);
@@ -404,12 +418,13 @@ void tst_AwsTransport::queryProtocol()
 
 void tst_AwsTransport::pagerFollowsTokens()
 {
-    m_server->enqueue(Answer::json(200, "{\"stateMachines\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"nextToken\":\"t1\"}"));
+    m_server->enqueue(
+        Answer::json(200, "{\"stateMachines\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"nextToken\":\"t1\"}"));
     m_server->enqueue(Answer::awsError(400, "ThrottlingException", "x")); // retried inside the page
     m_server->enqueue(Answer::json(200, "{\"stateMachines\":[{\"name\":\"c\"}],\"nextToken\":\"t2\"}"));
     m_server->enqueue(Answer::json(200, "{\"stateMachines\":[{\"name\":\"d\"}]}"));
     auto *pager = new AwsPager(m_transport, ServiceInfo::stepFunctions(),
-                               {QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines")});
+        { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines") });
     QSignalSpy pages(pager, &AwsPager::pageReceived);
     QJsonArray items;
     AwsError error;
@@ -427,14 +442,17 @@ void tst_AwsTransport::pagerFollowsTokens()
     const QList<ScriptedHttpServer::Request> &reqs = m_server->requests();
     QCOMPARE(reqs.size(), 4);
     QVERIFY(!QJsonDocument::fromJson(reqs.at(0).body).object().contains(QStringLiteral("nextToken")));
-    QCOMPARE(QJsonDocument::fromJson(reqs.at(2).body).object().value(QStringLiteral("nextToken")).toString(), QStringLiteral("t1"));
-    QCOMPARE(QJsonDocument::fromJson(reqs.at(3).body).object().value(QStringLiteral("nextToken")).toString(), QStringLiteral("t2"));
+    QCOMPARE(QJsonDocument::fromJson(reqs.at(2).body).object().value(QStringLiteral("nextToken")).toString(),
+        QStringLiteral("t1"));
+    QCOMPARE(QJsonDocument::fromJson(reqs.at(3).body).object().value(QStringLiteral("nextToken")).toString(),
+        QStringLiteral("t2"));
 
     // maxItems stops early, without asking for more pages.
-    m_server->enqueue(Answer::json(200, "{\"stateMachines\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"nextToken\":\"t1\"}"));
+    m_server->enqueue(
+        Answer::json(200, "{\"stateMachines\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"nextToken\":\"t1\"}"));
     auto *limited = new AwsPager(m_transport, ServiceInfo::stepFunctions(),
-                                 {QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"),
-                                  QStringLiteral("nextToken"), QStringLiteral("nextToken"), 1});
+        { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"), QStringLiteral("nextToken"),
+            QStringLiteral("nextToken"), 1 });
     done = false;
     connect(limited, &AwsPager::finished, this, [&] {
         items = limited->items();
@@ -465,8 +483,9 @@ void tst_AwsTransport::awsCliSeesTheSameScript()
     auto runCli = [&](QByteArray *stdErr) {
         QProcess p;
         p.setProcessEnvironment(env);
-        p.start(aws, {QStringLiteral("stepfunctions"), QStringLiteral("list-state-machines"), QStringLiteral("--endpoint-url"),
-                      QString::fromLatin1(m_server->url())});
+        p.start(aws,
+            { QStringLiteral("stepfunctions"), QStringLiteral("list-state-machines"), QStringLiteral("--endpoint-url"),
+                QString::fromLatin1(m_server->url()) });
         if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 60000))
             return -1;
         *stdErr = p.readAllStandardError();
@@ -487,7 +506,8 @@ void tst_AwsTransport::awsCliSeesTheSameScript()
     QVERIFY2(err.contains("ThrottlingException") && err.contains("reached max retries: 2"), err.constData());
     QCOMPARE(m_server->requests().size(), 6);
 
-    const AwsResponse ours = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
+    const AwsResponse ours
+        = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
     QCOMPARE(ours.error.code, QStringLiteral("ThrottlingException"));
     QCOMPARE(ours.error.attempts, 3);
     QCOMPARE(m_server->requests().size(), 9);

@@ -10,8 +10,7 @@
 
 using Bramble::Core::JsonWriter;
 
-class TestJsonWriter : public QObject
-{
+class TestJsonWriter : public QObject {
     Q_OBJECT
 
 private:
@@ -45,9 +44,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("indent");
-        const QString awkward = QStringLiteral("quote \" backslash \\ newline \n tab \t cr \r bell \a nul ")
-            + QChar(0) + QStringLiteral(" del \x7f é 🍓 \u2028");
-        for (int indent : {0, 2, 4}) {
+        const QString awkward = QStringLiteral("quote \" backslash \\ newline \n tab \t cr \r bell \a nul ") + QChar(0)
+            + QStringLiteral(" del \x7f é 🍓 \u2028");
+        for (int indent : { 0, 2, 4 }) {
             QTest::addRow("plain, indent %d", indent) << QStringLiteral("rpi-01") << indent;
             QTest::addRow("awkward, indent %d", indent) << awkward << indent;
             QTest::addRow("empty, indent %d", indent) << QString() << indent;
@@ -62,7 +61,8 @@ private Q_SLOTS:
         writeSample(w, text);
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(w.bytes(), &error);
-        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + u'\n' + QString::fromUtf8(w.bytes())));
+        QVERIFY2(error.error == QJsonParseError::NoError,
+            qPrintable(error.errorString() + u'\n' + QString::fromUtf8(w.bytes())));
         const QJsonObject o = doc.object();
         QCOMPARE(o.value(QStringLiteral("name")).toString(), text);
         QCOMPARE(o.value(QStringLiteral("ok")), QJsonValue(true));

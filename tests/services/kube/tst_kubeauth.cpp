@@ -45,8 +45,7 @@ KubeAuthResult fetchNow(KubeAuth &auth, bool *answered = nullptr)
 
 } // namespace
 
-class TestKubeAuth : public QObject
-{
+class TestKubeAuth : public QObject {
     Q_OBJECT
 
 private:
@@ -82,15 +81,15 @@ private:
 
     // A kubeconfig with one context "c" whose user is `userYaml` (indented
     // under "user:"), resolved to a connection.
-    std::optional<KubeConnection> resolveUser(const QByteArray &userYaml, const QByteArray &clusterExtra = {},
-                                          Core::Errors *errorsOut = nullptr)
+    std::optional<KubeConnection> resolveUser(
+        const QByteArray &userYaml, const QByteArray &clusterExtra = {}, Core::Errors *errorsOut = nullptr)
     {
         const QByteArray yaml = "apiVersion: v1\nkind: Config\ncurrent-context: c\n"
                                 "clusters:\n- name: k\n  cluster:\n    server: https://10.0.0.2:6443\n"
             + clusterExtra + "users:\n- name: u\n  user:\n" + userYaml
             + "contexts:\n- name: c\n  context: {cluster: k, user: u}\n";
         const QString file = write(QStringLiteral("kubeconfig"), yaml);
-        const KubeconfigLoadResult loaded = KubeconfigLoader::loadFiles({file}, true);
+        const KubeconfigLoadResult loaded = KubeconfigLoader::loadFiles({ file }, true);
         if (!loaded.ok()) {
             if (errorsOut)
                 *errorsOut = loaded.errors;
@@ -109,7 +108,7 @@ private:
 
     // An exec plugin script: `body` is shell that runs before printing `output`.
     QByteArray execUser(const QString &script, const QByteArray &extra = {},
-                        const QByteArray &apiVersion = "client.authentication.k8s.io/v1") const
+        const QByteArray &apiVersion = "client.authentication.k8s.io/v1") const
     {
         return "    exec:\n      apiVersion: " + apiVersion + "\n      command: " + script.toUtf8()
             + "\n      interactiveMode: Never\n" + extra;
@@ -127,10 +126,11 @@ private Q_SLOTS:
         QProcess openssl;
         openssl.setWorkingDirectory(m_dir.path());
         openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                       QStringLiteral("-keyout"), QStringLiteral("client.key"), QStringLiteral("-out"), QStringLiteral("client.crt"),
-                       QStringLiteral("-subj"), QStringLiteral("/CN=pi-admin"), QStringLiteral("-days"), QStringLiteral("1")});
+            { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
+                QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                QStringLiteral("-keyout"), QStringLiteral("client.key"), QStringLiteral("-out"),
+                QStringLiteral("client.crt"), QStringLiteral("-subj"), QStringLiteral("/CN=pi-admin"),
+                QStringLiteral("-days"), QStringLiteral("1") });
         QVERIFY2(openssl.waitForFinished(20000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
         QFile c(path(QStringLiteral("client.crt"))), k(path(QStringLiteral("client.key")));
         QVERIFY(c.open(QIODevice::ReadOnly) && k.open(QIODevice::ReadOnly));
@@ -188,9 +188,10 @@ private Q_SLOTS:
         const QString runs = path(QStringLiteral("runs"));
         QFile::remove(runs);
         const QString script = plugin(QStringLiteral("token-plugin"),
-                                      "echo run >> '" + runs.toUtf8() + "'\n"
-                                      "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-                                      "\"status\":{\"token\":\"from-plugin\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}'\n");
+            "echo run >> '" + runs.toUtf8()
+                + "'\n"
+                  "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                  "\"status\":{\"token\":\"from-plugin\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}'\n");
         auto c = resolveUser(execUser(script));
         QVERIFY(c);
         KubeAuth auth(*c, env());
@@ -210,8 +211,8 @@ private Q_SLOTS:
     void execExpiredRunsAgain()
     {
         const QString script = plugin(QStringLiteral("expired-plugin"),
-                                      "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
-                                      "\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"2001-01-01T00:00:00Z\"}}'\n");
+            "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\","
+            "\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"2001-01-01T00:00:00Z\"}}'\n");
         auto c = resolveUser(execUser(script, {}, "client.authentication.k8s.io/v1beta1"));
         QVERIFY(c);
         KubeAuth auth(*c, env());
@@ -223,8 +224,8 @@ private Q_SLOTS:
     void execSharesOneRun()
     {
         const QString script = plugin(QStringLiteral("slow-plugin"),
-                                      "sleep 0.3\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-                                      "\"status\":{\"token\":\"t\"}}'\n");
+            "sleep 0.3\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+            "\"status\":{\"token\":\"t\"}}'\n");
         auto c = resolveUser(execUser(script));
         QVERIFY(c);
         KubeAuth auth(*c, env());
@@ -246,37 +247,44 @@ private Q_SLOTS:
     {
         const QString seen = path(QStringLiteral("seen.json"));
         const QString script = plugin(QStringLiteral("echo-plugin"),
-                                      "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '" + seen.toUtf8() + "'\n"
-                                      "echo \"$1 $2 $REGION\" > '" + seen.toUtf8() + ".args'\n"
-                                      "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-                                      "\"status\":{\"token\":\"t\"}}'\n");
-        auto c = resolveUser(execUser(script, "      args: [eks, get-token]\n      env:\n      - {name: REGION, value: eu-west-1}\n"
-                                          "      provideClusterInfo: true\n"));
+            "printf '%s' \"$KUBERNETES_EXEC_INFO\" > '" + seen.toUtf8()
+                + "'\n"
+                  "echo \"$1 $2 $REGION\" > '"
+                + seen.toUtf8()
+                + ".args'\n"
+                  "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+                  "\"status\":{\"token\":\"t\"}}'\n");
+        auto c = resolveUser(execUser(script,
+            "      args: [eks, get-token]\n      env:\n      - {name: REGION, value: eu-west-1}\n"
+            "      provideClusterInfo: true\n"));
         QVERIFY(c);
         KubeAuth auth(*c, env());
         QVERIFY(fetchNow(auth).ok());
         QFile f(seen), a(seen + QStringLiteral(".args"));
         QVERIFY(f.open(QIODevice::ReadOnly) && a.open(QIODevice::ReadOnly));
         const QJsonObject info = QJsonDocument::fromJson(f.readAll()).object();
-        QCOMPARE(info.value(QStringLiteral("apiVersion")).toString(), QStringLiteral("client.authentication.k8s.io/v1"));
+        QCOMPARE(
+            info.value(QStringLiteral("apiVersion")).toString(), QStringLiteral("client.authentication.k8s.io/v1"));
         QCOMPARE(info.value(QStringLiteral("kind")).toString(), QStringLiteral("ExecCredential"));
         const QJsonObject spec = info.value(QStringLiteral("spec")).toObject();
         QCOMPARE(spec.value(QStringLiteral("interactive")), QJsonValue(false));
         QCOMPARE(spec.value(QStringLiteral("cluster")).toObject().value(QStringLiteral("server")).toString(),
-                 QStringLiteral("https://10.0.0.2:6443"));
+            QStringLiteral("https://10.0.0.2:6443"));
         QCOMPARE(a.readAll().trimmed(), QByteArray("eks get-token eu-west-1"));
     }
 
     void execClientCertificate()
     {
-        QJsonObject status{{QStringLiteral("clientCertificateData"), QString::fromUtf8(m_certPem)},
-                           {QStringLiteral("clientKeyData"), QString::fromUtf8(m_keyPem)}};
-        const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("apiVersion"), QStringLiteral("client.authentication.k8s.io/v1")},
-                                                          {QStringLiteral("kind"), QStringLiteral("ExecCredential")},
-                                                          {QStringLiteral("status"), status}})
-                                    .toJson(QJsonDocument::Compact);
+        QJsonObject status { { QStringLiteral("clientCertificateData"), QString::fromUtf8(m_certPem) },
+            { QStringLiteral("clientKeyData"), QString::fromUtf8(m_keyPem) } };
+        const QByteArray json = QJsonDocument(
+            QJsonObject { { QStringLiteral("apiVersion"), QStringLiteral("client.authentication.k8s.io/v1") },
+                { QStringLiteral("kind"), QStringLiteral("ExecCredential") },
+                { QStringLiteral("status"),
+                    status } }).toJson(QJsonDocument::Compact);
         write(QStringLiteral("cred.json"), json);
-        const QString script = plugin(QStringLiteral("cert-plugin"), "cat '" + path(QStringLiteral("cred.json")).toUtf8() + "'\n");
+        const QString script
+            = plugin(QStringLiteral("cert-plugin"), "cat '" + path(QStringLiteral("cred.json")).toUtf8() + "'\n");
         auto c = resolveUser(execUser(script));
         QVERIFY(c);
         KubeAuth auth(*c, env());
@@ -291,14 +299,16 @@ private Q_SLOTS:
     {
         // A desktop launcher's PATH lacks the plugin; the login shell's has it.
         plugin(QStringLiteral("login-bin/cloud-auth"),
-               "echo '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"via-login\"}}'\n");
+            "echo "
+            "'{\"apiVersion\":\"client.authentication.k8s.io/"
+            "v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"via-login\"}}'\n");
         const QString shell = write(QStringLiteral("fake-shell"),
-                                    "#!/bin/sh\n[ \"$1\" = -l ] || exit 3\necho 'Welcome banner'\necho '"
-                                        + path(QStringLiteral("login-bin")).toUtf8() + ":/usr/bin:/bin'\n",
-                                    true);
+            "#!/bin/sh\n[ \"$1\" = -l ] || exit 3\necho 'Welcome banner'\necho '"
+                + path(QStringLiteral("login-bin")).toUtf8() + ":/usr/bin:/bin'\n",
+            true);
         auto c = resolveUser(execUser(QStringLiteral("cloud-auth")));
         QVERIFY(c);
-        KubeAuth auth(*c, env({{QStringLiteral("SHELL"), shell}}));
+        KubeAuth auth(*c, env({ { QStringLiteral("SHELL"), shell } }));
         const KubeAuthResult r = fetchNow(auth);
         QVERIFY2(r.ok(), qPrintable(r.error.toString()));
         QCOMPARE(r.authorization, QByteArray("Bearer via-login"));
@@ -312,17 +322,21 @@ private Q_SLOTS:
         const QByteArray ok = "\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\"";
         QTest::newRow("fails") << QByteArray("echo 'token expired, run aws sso login' >&2\nexit 4\n") << QByteArray()
                                << QStringLiteral("failed (exit 4): token expired, run aws sso login");
-        QTest::newRow("not json") << QByteArray("echo hello\n") << QByteArray() << QStringLiteral("no ExecCredential JSON");
+        QTest::newRow("not json") << QByteArray("echo hello\n") << QByteArray()
+                                  << QStringLiteral("no ExecCredential JSON");
         QTest::newRow("other apiVersion")
-            << QByteArray("echo '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t\"}}'\n")
+            << QByteArray("echo "
+                          "'{\"apiVersion\":\"client.authentication.k8s.io/"
+                          "v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t\"}}'\n")
             << QByteArray() << QStringLiteral("the kubeconfig asks for client.authentication.k8s.io/v1");
-        QTest::newRow("cert without key") << QByteArray("echo '{" + ok + ",\"status\":{\"clientCertificateData\":\"x\"}}'\n")
-                                          << QByteArray() << QStringLiteral("without clientKeyData");
+        QTest::newRow("cert without key")
+            << QByteArray("echo '{" + ok + ",\"status\":{\"clientCertificateData\":\"x\"}}'\n") << QByteArray()
+            << QStringLiteral("without clientKeyData");
         QTest::newRow("nothing") << QByteArray("echo '{" + ok + ",\"status\":{}}'\n") << QByteArray()
                                  << QStringLiteral("neither status.token nor a client certificate");
-        QTest::newRow("bad expiry")
-            << QByteArray("echo '{" + ok + ",\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"tomorrow\"}}'\n") << QByteArray()
-            << QStringLiteral("expirationTimestamp \"tomorrow\"");
+        QTest::newRow("bad expiry") << QByteArray(
+            "echo '{" + ok + ",\"status\":{\"token\":\"t\",\"expirationTimestamp\":\"tomorrow\"}}'\n")
+                                    << QByteArray() << QStringLiteral("expirationTimestamp \"tomorrow\"");
         QTest::newRow("interactive") << QByteArray("echo never runs\n") << QByteArray("      interactiveMode: Always\n")
                                      << QStringLiteral("needs an interactive terminal");
     }
@@ -349,13 +363,14 @@ private Q_SLOTS:
     void execNotFoundShowsInstallHint()
     {
         const QString shell = write(QStringLiteral("plain-shell"), "#!/bin/sh\necho /usr/bin:/bin\n", true);
-        auto c = resolveUser(execUser(QStringLiteral("no-such-plugin-xyz"),
-                                  "      installHint: \"Install the aws CLI: apt install awscli\"\n"));
+        auto c = resolveUser(execUser(
+            QStringLiteral("no-such-plugin-xyz"), "      installHint: \"Install the aws CLI: apt install awscli\"\n"));
         QVERIFY(c);
-        KubeAuth auth(*c, env({{QStringLiteral("SHELL"), shell}}));
+        KubeAuth auth(*c, env({ { QStringLiteral("SHELL"), shell } }));
         const KubeAuthResult r = fetchNow(auth);
         QVERIFY(!r.ok());
-        QVERIFY2(r.error.toString().contains(QStringLiteral("\"no-such-plugin-xyz\" not found")), qPrintable(r.error.toString()));
+        QVERIFY2(r.error.toString().contains(QStringLiteral("\"no-such-plugin-xyz\" not found")),
+            qPrintable(r.error.toString()));
         QVERIFY2(r.error.toString().contains(QStringLiteral("Install the aws CLI")), qPrintable(r.error.toString()));
     }
 
@@ -364,7 +379,7 @@ private Q_SLOTS:
         const QString crt = write(QStringLiteral("c.crt"), m_certPem);
         const QString key = write(QStringLiteral("c.key"), m_keyPem);
         auto c = resolveUser("    client-certificate: " + crt.toUtf8() + "\n    client-key: " + key.toUtf8() + "\n",
-                         "    certificate-authority-data: " + m_certPem.toBase64() + "\n    tls-server-name: pi.lan\n");
+            "    certificate-authority-data: " + m_certPem.toBase64() + "\n    tls-server-name: pi.lan\n");
         QVERIFY(c);
         QCOMPARE(c->caCertificates.size(), 1);
         QVERIFY(!c->clientCertificate.isNull());
@@ -374,19 +389,23 @@ private Q_SLOTS:
         QCOMPARE(c->namespace_, QStringLiteral("default"));
 
         Core::Errors errors;
-        QVERIFY(!resolveUser("    token: t\n", "    certificate-authority-data: " + QByteArray("not a cert").toBase64() + "\n", &errors));
+        QVERIFY(!resolveUser("    token: t\n",
+            "    certificate-authority-data: " + QByteArray("not a cert").toBase64() + "\n", &errors));
         QVERIFY(!errors.isEmpty());
-        QVERIFY2(errors.first().toString().contains(QStringLiteral("certificate-authority-data")), qPrintable(errors.first().toString()));
+        QVERIFY2(errors.first().toString().contains(QStringLiteral("certificate-authority-data")),
+            qPrintable(errors.first().toString()));
 
         errors.clear();
-        QVERIFY(!resolveUser("    client-certificate: " + crt.toUtf8() + "\n    client-key: /nonexistent/k.key\n", {}, &errors));
+        QVERIFY(!resolveUser(
+            "    client-certificate: " + crt.toUtf8() + "\n    client-key: /nonexistent/k.key\n", {}, &errors));
         QVERIFY(!errors.isEmpty());
-        QVERIFY2(errors.first().toString().contains(QStringLiteral("/nonexistent/k.key")), qPrintable(errors.first().toString()));
+        QVERIFY2(errors.first().toString().contains(QStringLiteral("/nonexistent/k.key")),
+            qPrintable(errors.first().toString()));
 
         errors.clear();
         QVERIFY(!resolveUser("    token: t\n", "    proxy-url: ftp://proxy:21\n", &errors));
         QVERIFY2(!errors.isEmpty() && errors.first().toString().contains(QStringLiteral("proxy-url")),
-                 qPrintable(errors.value(0).toString()));
+            qPrintable(errors.value(0).toString()));
 
         auto insecure = resolveUser("    token: t\n", "    insecure-skip-tls-verify: true\n");
         QVERIFY(insecure);
@@ -402,20 +421,26 @@ private Q_SLOTS:
 
         const QString p = QStringLiteral("http://proxy.corp:3128");
         QTest::newRow("none set") << "https://pi.lan:6443" << QString() << QString() << std::optional<QString>();
-        QTest::newRow("used") << "https://pi.lan:6443" << p << QString() << std::optional<QString>(QStringLiteral("proxy.corp"));
+        QTest::newRow("used") << "https://pi.lan:6443" << p << QString()
+                              << std::optional<QString>(QStringLiteral("proxy.corp"));
         QTest::newRow("no scheme") << "https://pi.lan:6443" << QStringLiteral("proxy.corp:3128") << QString()
                                    << std::optional<QString>(QStringLiteral("proxy.corp"));
         QTest::newRow("loopback never") << "https://127.0.0.1:6443" << p << QString() << std::optional<QString>();
         QTest::newRow("localhost never") << "https://localhost:6443" << p << QString() << std::optional<QString>();
-        QTest::newRow("no_proxy domain") << "https://pi.lan:6443" << p << QStringLiteral("example.com, .lan") << std::optional<QString>();
-        QTest::newRow("no_proxy suffix without dot") << "https://k8s.pi.lan:6443" << p << QStringLiteral("pi.lan") << std::optional<QString>();
+        QTest::newRow("no_proxy domain") << "https://pi.lan:6443" << p << QStringLiteral("example.com, .lan")
+                                         << std::optional<QString>();
+        QTest::newRow("no_proxy suffix without dot")
+            << "https://k8s.pi.lan:6443" << p << QStringLiteral("pi.lan") << std::optional<QString>();
         QTest::newRow("no_proxy not a suffix") << "https://mypi.lan:6443" << p << QStringLiteral("pi.lan")
                                                << std::optional<QString>(QStringLiteral("proxy.corp"));
-        QTest::newRow("no_proxy cidr") << "https://10.0.0.2:6443" << p << QStringLiteral("10.0.0.0/8") << std::optional<QString>();
-        QTest::newRow("no_proxy star") << "https://10.0.0.2:6443" << p << QStringLiteral("*") << std::optional<QString>();
+        QTest::newRow("no_proxy cidr") << "https://10.0.0.2:6443" << p << QStringLiteral("10.0.0.0/8")
+                                       << std::optional<QString>();
+        QTest::newRow("no_proxy star") << "https://10.0.0.2:6443" << p << QStringLiteral("*")
+                                       << std::optional<QString>();
         QTest::newRow("no_proxy other port") << "https://pi.lan:6443" << p << QStringLiteral("pi.lan:443")
                                              << std::optional<QString>(QStringLiteral("proxy.corp"));
-        QTest::newRow("no_proxy same port") << "https://pi.lan:6443" << p << QStringLiteral("pi.lan:6443") << std::optional<QString>();
+        QTest::newRow("no_proxy same port")
+            << "https://pi.lan:6443" << p << QStringLiteral("pi.lan:6443") << std::optional<QString>();
     }
 
     void proxyFromTheEnvironment()

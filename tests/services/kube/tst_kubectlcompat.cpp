@@ -708,8 +708,9 @@ private:
 void tst_KubectlCompat::initTestCase()
 {
     const QString kubectl = QStandardPaths::findExecutable(QStringLiteral("kubectl"));
-    QVERIFY2(!kubectl.isEmpty(), "kubectl is not on PATH (installers/setup.sh installs it): this test compares "
-                                 "our kubeconfig loader with the real kubectl");
+    QVERIFY2(!kubectl.isEmpty(),
+        "kubectl is not on PATH (installers/setup.sh installs it): this test compares "
+        "our kubeconfig loader with the real kubectl");
     m_kubectl.setProgram(kubectl);
 }
 

@@ -31,8 +31,7 @@ namespace {
 // What a consumer that applies every batch ends up with; counts events that
 // would not make sense (ADDED for a known name, MODIFIED or DELETED for an
 // unknown one), which must never happen.
-struct Consumer
-{
+struct Consumer {
     QHash<QString, QString> versions; // name -> resourceVersion
     int inconsistent = 0;
     int events = 0;
@@ -66,14 +65,18 @@ QHash<QString, QString> truth(const FakeKubeApiServer &server)
 {
     QHash<QString, QString> t;
     for (const QString &name : server.nodeNames())
-        t.insert(name, server.node(name).value(QStringLiteral("metadata")).toObject().value(QStringLiteral("resourceVersion")).toString());
+        t.insert(name,
+            server.node(name)
+                .value(QStringLiteral("metadata"))
+                .toObject()
+                .value(QStringLiteral("resourceVersion"))
+                .toString());
     return t;
 }
 
 } // namespace
 
-class TestListWatch : public QObject
-{
+class TestListWatch : public QObject {
     Q_OBJECT
 
 private:
@@ -86,7 +89,10 @@ private:
         return Test::kubeClientFor(kubeconfig, m_dir.filePath(QStringLiteral("kubeconfig")), parent);
     }
 
-    KubeClient *tokenClient(QObject *parent) { return client(m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()), parent); }
+    KubeClient *tokenClient(QObject *parent)
+    {
+        return client(m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken()), parent);
+    }
 
     // A ListWatch tuned for tests: small pages, short backoff, fast watchdog.
     ListWatch *listWatch(KubeClient *c, QObject *parent)
@@ -126,11 +132,13 @@ private Q_SLOTS:
         QSignalSpy done(call, &KubeCall::finished);
         QVERIFY(done.wait(10000));
         QVERIFY2(call->ok(), qPrintable(call->error().toString()));
-        QCOMPARE(call->json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("rpi-01"));
+        QCOMPARE(call->json().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("name")).toString(),
+            QStringLiteral("rpi-01"));
         QCOMPARE(m_server->lastRequest(FakeKubeApiServer::Get).header("Authorization"),
-                 "Bearer " + FakeKubeApiServer::defaultToken());
+            "Bearer " + FakeKubeApiServer::defaultToken());
 
-        KubeClient *byCert = client(m_server->kubeconfigWithClientCertificate(m_pki.clientCertPem, m_pki.clientKeyPem), &owner);
+        KubeClient *byCert
+            = client(m_server->kubeconfigWithClientCertificate(m_pki.clientCertPem, m_pki.clientKeyPem), &owner);
         QVERIFY(byCert);
         call = byCert->get(QStringLiteral("/api/v1/nodes/rpi-99"));
         QSignalSpy done2(call, &KubeCall::finished);
@@ -185,10 +193,11 @@ private Q_SLOTS:
     {
         m_server->seedNodes(1);
         QObject owner;
-        for (const auto &[name, ok] : {std::pair{QByteArray("localhost"), true}, std::pair{QByteArray("pi.example"), false}}) {
+        for (const auto &[name, ok] :
+            { std::pair { QByteArray("localhost"), true }, std::pair { QByteArray("pi.example"), false } }) {
             QByteArray config = m_server->kubeconfigWithToken(FakeKubeApiServer::defaultToken());
             config.replace(QByteArray("    certificate-authority-data:"),
-                           QByteArray("    tls-server-name: " + name + "\n    certificate-authority-data:"));
+                QByteArray("    tls-server-name: " + name + "\n    certificate-authority-data:"));
             QVERIFY(config.contains("tls-server-name"));
             KubeClient *c = client(config, &owner);
             QVERIFY(c);
@@ -243,7 +252,7 @@ private Q_SLOTS:
     {
         m_server->seedNodes(3);
         FakeKubeApiServer::WatchFault split;
-        split.chunkSizes = {7, 1, 900, 2, 1700};
+        split.chunkSizes = { 7, 1, 900, 2, 1700 };
         split.eventsPerChunk = 3;
         split.chunkIntervalMs = 1;
         m_server->injectWatchFault(split, 5);
@@ -255,7 +264,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(lw->status().state, ConnectionStatus::Live, 10000);
         for (int i = 0; i < 12; ++i)
             QVERIFY(m_server->setCondition(QStringLiteral("rpi-0%1").arg(i % 3 + 1), QStringLiteral("DiskPressure"),
-                                           i % 2 ? QStringLiteral("True") : QStringLiteral("False"), QStringLiteral("Step%1").arg(i)));
+                i % 2 ? QStringLiteral("True") : QStringLiteral("False"), QStringLiteral("Step%1").arg(i)));
         QTRY_COMPARE_WITH_TIMEOUT(consumer.versions, truth(*m_server), 10000);
         QCOMPARE(consumer.inconsistent, 0);
         QCOMPARE(lw->watchCount(), 1); // no parse error, no reconnect
@@ -411,7 +420,8 @@ private Q_SLOTS:
         QVERIFY(m_server->setReady(QStringLiteral("rpi-02"), QStringLiteral("False")));
         QTRY_COMPARE_WITH_TIMEOUT(consumer.versions, truth(*m_server), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(lw->status().state, ConnectionStatus::Live, 10000);
-        QCOMPARE(m_server->lastRequest(FakeKubeApiServer::Watch).header("Authorization"), QByteArray("Bearer second-token"));
+        QCOMPARE(
+            m_server->lastRequest(FakeKubeApiServer::Watch).header("Authorization"), QByteArray("Bearer second-token"));
     }
 
     void forbiddenIsFailed()
@@ -450,13 +460,24 @@ private Q_SLOTS:
             const QStringList names = m_server->nodeNames();
             const QString someone = names.isEmpty() ? QString() : names.at(int(random.bounded(quint32(names.size()))));
             switch (random.bounded(6)) {
-            case 0: m_server->addNode(FakeKubeApiServer::makeNode(QStringLiteral("rpi-%1").arg(next++))); break;
-            case 1: if (!someone.isEmpty()) m_server->deleteNode(someone); break;
-            case 2: case 3:
-                if (!someone.isEmpty())
-                    m_server->setReady(someone, QStringList{QStringLiteral("True"), QStringLiteral("False"), QStringLiteral("Unknown")}.at(int(random.bounded(3))));
+            case 0:
+                m_server->addNode(FakeKubeApiServer::makeNode(QStringLiteral("rpi-%1").arg(next++)));
                 break;
-            default: if (!someone.isEmpty()) m_server->setUnschedulable(someone, random.bounded(2)); break;
+            case 1:
+                if (!someone.isEmpty())
+                    m_server->deleteNode(someone);
+                break;
+            case 2:
+            case 3:
+                if (!someone.isEmpty())
+                    m_server->setReady(someone,
+                        QStringList { QStringLiteral("True"), QStringLiteral("False"), QStringLiteral("Unknown") }.at(
+                            int(random.bounded(3))));
+                break;
+            default:
+                if (!someone.isEmpty())
+                    m_server->setUnschedulable(someone, random.bounded(2));
+                break;
             }
         };
 
@@ -476,7 +497,7 @@ private Q_SLOTS:
             }
             case 1: { // events cut anywhere
                 FakeKubeApiServer::WatchFault f;
-                f.chunkSizes = {int(random.bounded(1, 40)), int(random.bounded(1, 5))};
+                f.chunkSizes = { int(random.bounded(1, 40)), int(random.bounded(1, 5)) };
                 f.eventsPerChunk = int(random.bounded(1, 4));
                 m_server->injectWatchFault(f);
                 m_server->closeWatches();
@@ -489,16 +510,21 @@ private Q_SLOTS:
                 break;
             case 3:
                 m_server->injectFault(random.bounded(2) ? FakeKubeApiServer::Watch : FakeKubeApiServer::List,
-                                      random.bounded(2) ? FakeKubeApiServer::Fault::internalError()
-                                                        : FakeKubeApiServer::Fault::tooManyRequests(0));
+                    random.bounded(2) ? FakeKubeApiServer::Fault::internalError()
+                                      : FakeKubeApiServer::Fault::tooManyRequests(0));
                 m_server->dropConnections();
                 break;
             case 4:
-                m_server->injectFault(FakeKubeApiServer::List | FakeKubeApiServer::Watch, FakeKubeApiServer::Fault::drop());
+                m_server->injectFault(
+                    FakeKubeApiServer::List | FakeKubeApiServer::Watch, FakeKubeApiServer::Fault::drop());
                 m_server->dropConnections();
                 break;
-            case 5: m_server->closeWatches(); break;
-            case 6: m_server->dropConnections(); break;
+            case 5:
+                m_server->closeWatches();
+                break;
+            case 6:
+                m_server->dropConnections();
+                break;
             }
             change();
             QElapsedTimer waited;
@@ -511,7 +537,7 @@ private Q_SLOTS:
         QCOMPARE(lw->objects().size(), m_server->nodeCount());
         const int requests = m_server->requestCount(FakeKubeApiServer::List | FakeKubeApiServer::Watch) - before;
         qInfo("%d rounds of faults: %d lists, %d watches, %d list/watch requests, %d events", rounds, lw->listCount(),
-              lw->watchCount(), requests, consumer.events);
+            lw->watchCount(), requests, consumer.events);
         QVERIFY(lw->watchCount() >= rounds / 2);
     }
 };

@@ -78,8 +78,7 @@ QJsonObject parse(const QByteArray &json)
 
 } // namespace
 
-class TestAllocation : public QObject
-{
+class TestAllocation : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:

@@ -26,8 +26,7 @@ QStringList cidrTexts(const QList<IpCidr> &blocks)
 
 } // namespace
 
-class TestIpAddress : public QObject
-{
+class TestIpAddress : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:

@@ -68,8 +68,7 @@ QByteArray mutate(QByteArray in, QRandomGenerator &rng)
 }
 
 // What a run of rounds reached; every issue must say something and name its source.
-struct Tally
-{
+struct Tally {
     int withErrors = 0;
     int withPools = 0;
 
@@ -166,8 +165,7 @@ QJsonObject json(const char *text)
 
 } // namespace
 
-class TestPoolConfigFuzz : public QObject
-{
+class TestPoolConfigFuzz : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:

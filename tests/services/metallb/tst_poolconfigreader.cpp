@@ -31,8 +31,7 @@ QString allIssues(const Issues &issues)
 
 } // namespace
 
-class TestPoolConfigReader : public QObject
-{
+class TestPoolConfigReader : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:

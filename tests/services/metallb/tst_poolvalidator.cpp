@@ -60,8 +60,7 @@ QStringList texts(const Issues &issues, Issue::Severity s)
 
 } // namespace
 
-class TestPoolValidator : public QObject
-{
+class TestPoolValidator : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:

@@ -189,8 +189,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("failing");
         QTest::addColumn<bool>("retry");
         QTest::newRow("ProcessRecords") << QStringLiteral("ca-central-1") << QStringLiteral("ProcessRecords") << false;
-        QTest::newRow("TransformRecords") << QStringLiteral("eu-central-1") << QStringLiteral("TransformRecords") << false;
-        QTest::newRow("CommitRecords, retried") << QStringLiteral("sa-east-1") << QStringLiteral("CommitRecords") << true;
+        QTest::newRow("TransformRecords")
+            << QStringLiteral("eu-central-1") << QStringLiteral("TransformRecords") << false;
+        QTest::newRow("CommitRecords, retried")
+            << QStringLiteral("sa-east-1") << QStringLiteral("CommitRecords") << true;
     }
 
     void failureAtEachStep()
@@ -203,10 +205,11 @@ private Q_SLOTS:
         QJsonObject step = states.value(failing).toObject();
         if (retry) {
             step.insert(QStringLiteral("Retry"),
-                QJsonArray { QJsonObject { { QStringLiteral("ErrorEquals"),
-                                               QJsonArray { QStringLiteral("DynamoDB.ConditionalCheckFailedException") } },
-                    { QStringLiteral("IntervalSeconds"), 1 }, { QStringLiteral("MaxAttempts"), 2 },
-                    { QStringLiteral("BackoffRate"), 1.0 } } });
+                QJsonArray {
+                    QJsonObject { { QStringLiteral("ErrorEquals"),
+                                      QJsonArray { QStringLiteral("DynamoDB.ConditionalCheckFailedException") } },
+                        { QStringLiteral("IntervalSeconds"), 1 }, { QStringLiteral("MaxAttempts"), 2 },
+                        { QStringLiteral("BackoffRate"), 1.0 } } });
         } else {
             QJsonObject parameters = step.value(QStringLiteral("Parameters")).toObject();
             parameters.insert(QStringLiteral("TableName"), QStringLiteral("NoSuchTable"));
@@ -221,8 +224,8 @@ private Q_SLOTS:
         SagaExplorer explorer(t.get());
         const QString machineArn = MotoSaga::machineArn(region);
         QSignalSpy started(&explorer, &SagaExplorer::actionFinished);
-        explorer.startExecution(machineArn, QStringLiteral("fail-%1").arg(failing),
-            MotoSaga::input(QStringLiteral("9"), retry));
+        explorer.startExecution(
+            machineArn, QStringLiteral("fail-%1").arg(failing), MotoSaga::input(QStringLiteral("9"), retry));
         QVERIFY(started.wait(10000));
         const QString arn = started.first().at(1).toString();
         const Saga::ExecutionEntry e = waitForFinishedExecution(explorer, machineArn);

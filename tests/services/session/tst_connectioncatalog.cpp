@@ -21,8 +21,7 @@ QByteArray kubeconfig(const QString &current, const QStringList &contexts)
 
 } // namespace
 
-class TestConnectionCatalog : public QObject
-{
+class TestConnectionCatalog : public QObject {
     Q_OBJECT
 
 private:
@@ -30,7 +29,8 @@ private:
     Core::Environment env() const
     {
         Core::Environment e(QProcessEnvironment(), m_home.path());
-        e.insert(QStringLiteral("KUBECONFIG"), m_home.filePath(QStringLiteral("kube/a")) + u':' + m_home.filePath(QStringLiteral("kube/b")));
+        e.insert(QStringLiteral("KUBECONFIG"),
+            m_home.filePath(QStringLiteral("kube/a")) + u':' + m_home.filePath(QStringLiteral("kube/b")));
         e.insert(QStringLiteral("AWS_CONFIG_FILE"), m_home.filePath(QStringLiteral("aws/config")));
         e.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"), m_home.filePath(QStringLiteral("aws/credentials")));
         return e;
@@ -39,11 +39,15 @@ private:
 private Q_SLOTS:
     void init()
     {
-        QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("kube/a")), kubeconfig(QStringLiteral("one"), {QStringLiteral("one"), QStringLiteral("two")})).isEmpty());
+        QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("kube/a")),
+            kubeconfig(QStringLiteral("one"), { QStringLiteral("one"), QStringLiteral("two") }))
+                     .isEmpty());
         QFile::remove(m_home.filePath(QStringLiteral("kube/b")));
         QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("aws/config")),
-                                 "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n").isEmpty());
-        QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("aws/credentials")), "[ci]\naws_access_key_id = x\n").isEmpty());
+            "[default]\nregion = eu-west-1\n[profile dev]\nregion = us-east-2\n")
+                     .isEmpty());
+        QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("aws/credentials")), "[ci]\naws_access_key_id = x\n")
+                     .isEmpty());
     }
 
     void defaultsFollowTheFiles()
@@ -97,13 +101,15 @@ private Q_SLOTS:
         QSignalSpy contextSpy(&catalog, &ConnectionCatalog::currentContextChanged);
         // `kubectl config use-context two`, done by another program.
         QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("kube/a")),
-                                 kubeconfig(QStringLiteral("two"), {QStringLiteral("one"), QStringLiteral("two")})).isEmpty());
+            kubeconfig(QStringLiteral("two"), { QStringLiteral("one"), QStringLiteral("two") }))
+                     .isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(catalog.currentContext(), QStringLiteral("two"), 10000);
         QVERIFY(reloaded.count() >= 1);
         QCOMPARE(contextSpy.count(), 1);
         // A file of the KUBECONFIG list that appears later is noticed too.
-        QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("kube/b")),
-                                 kubeconfig(QString(), {QStringLiteral("three")})).isEmpty());
+        QVERIFY(!Test::writeFile(
+            m_home.filePath(QStringLiteral("kube/b")), kubeconfig(QString(), { QStringLiteral("three") }))
+                     .isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(catalog.kube().config.contexts.size(), qsizetype(3), 10000);
     }
 
@@ -113,7 +119,8 @@ private Q_SLOTS:
         QVERIFY(!Test::writeFile(m_home.filePath(QStringLiteral("aws/config")), "region = x\n").isEmpty());
         ConnectionCatalog catalog(env());
         QVERIFY(!catalog.kube().ok());
-        QVERIFY(catalog.kube().errors.constFirst().toString().startsWith(m_home.filePath(QStringLiteral("kube/a")) + u':'));
+        QVERIFY(
+            catalog.kube().errors.constFirst().toString().startsWith(m_home.filePath(QStringLiteral("kube/a")) + u':'));
         QVERIFY(!catalog.aws().ok());
         QCOMPARE(catalog.aws().errors.constFirst().where.line, 1);
         QCOMPARE(catalog.currentContext(), QString());
@@ -121,12 +128,12 @@ private Q_SLOTS:
 
     void kubeconfigOverride()
     {
-        const QString other = Test::writeFile(m_home.filePath(QStringLiteral("other")),
-                                              kubeconfig(QStringLiteral("x"), {QStringLiteral("x")}));
+        const QString other = Test::writeFile(
+            m_home.filePath(QStringLiteral("other")), kubeconfig(QStringLiteral("x"), { QStringLiteral("x") }));
         ConnectionCatalog catalog(env());
         QSignalSpy contextSpy(&catalog, &ConnectionCatalog::currentContextChanged);
         catalog.setKubeconfigOverride(other);
-        QCOMPARE(catalog.kube().config.files, QStringList{other});
+        QCOMPARE(catalog.kube().config.files, QStringList { other });
         QCOMPARE(catalog.currentContext(), QStringLiteral("x"));
         QCOMPARE(contextSpy.count(), 1);
         catalog.setKubeconfigOverride(m_home.filePath(QStringLiteral("missing")));

@@ -13,7 +13,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   # Qt 6: widgets, charts, svg, sqlite driver, keychain, offscreen/xcb platforms
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
   libqt6sql6-sqlite qt6-qpa-plugins qtkeychain-qt6-dev libgl-dev libxkbcommon-dev libvulkan-dev

@@ -1,5 +1,13 @@
 #include "core/jsonwriter.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <QLocale>
+
+#include <cmath>
+#include <limits>
+
 namespace Bramble::Core {
 
 void JsonWriter::newline()
@@ -62,6 +70,58 @@ void JsonWriter::value(qint64 n)
 {
     beforeValue();
     m_out += QByteArray::number(n);
+}
+
+void JsonWriter::value(double d)
+{
+    beforeValue();
+    if (!std::isfinite(d))
+        m_out += "null";
+    else if (d == std::trunc(d) && std::fabs(d) < 9007199254740992.0)
+        m_out += QByteArray::number(qint64(d));
+    else
+        m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+}
+
+void JsonWriter::value(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        null();
+        break;
+    case QJsonValue::Bool:
+        value(v.toBool());
+        break;
+    case QJsonValue::Double:
+        if (v.isDouble() && v.toInteger(std::numeric_limits<qint64>::min()) != std::numeric_limits<qint64>::min()
+            && double(v.toInteger()) == v.toDouble())
+            value(v.toInteger());
+        else
+            value(v.toDouble());
+        break;
+    case QJsonValue::String:
+        value(QStringView(v.toString()));
+        break;
+    case QJsonValue::Array: {
+        beginArray();
+        const QJsonArray array = v.toArray();
+        for (const QJsonValue &item : array)
+            value(item);
+        endArray();
+        break;
+    }
+    case QJsonValue::Object: {
+        beginObject();
+        const QJsonObject object = v.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            key(it.key());
+            value(it.value());
+        }
+        endObject();
+        break;
+    }
+    }
 }
 
 void JsonWriter::null()

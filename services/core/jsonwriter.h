@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonValue>
 #include <QList>
 #include <QStringView>
 
@@ -8,8 +9,10 @@
 
 namespace Bramble::Core {
 
-// Writes JSON text straight into bytes, keys in the order given: for output
-// too large to build as a QJsonDocument first (5,000 nodes are ~7 MB).
+// The one JSON writer of the project: every JSON document and JSON Lines
+// line that Bramble prints goes through it. Writes JSON text straight into
+// bytes, keys in the order given: also for output too large to build as a
+// QJsonDocument first (5,000 nodes are ~7 MB).
 //
 //     JsonWriter w(4);
 //     w.beginObject();
@@ -34,9 +37,16 @@ public:
 
     void key(QStringView name);
     void value(QStringView text);
+    void value(const QString &text) { value(QStringView(text)); }
     void value(bool b);
     void value(qint64 n);
     void value(int n) { value(qint64(n)); }
+    // Integral values as integers, others in the shortest form that reads back
+    // exactly; NaN and infinities (not JSON) as null, as QJsonDocument does.
+    void value(double d);
+    // A whole QJsonValue: objects with their keys in QJsonObject's (sorted)
+    // order, so output matches QJsonDocument's byte for byte.
+    void value(const QJsonValue &v);
     void null();
 
     // key + value in one call

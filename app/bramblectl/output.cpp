@@ -1,17 +1,29 @@
 #include "output.h"
 
+#include "core/jsonwriter.h"
+
 #include <QFileDevice>
 #include <QIODevice>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace Bramble::Cli {
 
 void printJson(QTextStream &out, const QJsonValue &value)
 {
-    QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    printBytes(out, doc.toJson(QJsonDocument::Indented));
+    Core::JsonWriter writer(4);
+    writer.value(value);
+    printJson(out, writer);
+}
+
+void printJson(QTextStream &out, Core::JsonWriter &writer)
+{
+    printBytes(out, writer.take() + '\n');
+}
+
+void printJsonLine(QTextStream &out, const QJsonValue &value)
+{
+    Core::JsonWriter writer(0);
+    writer.value(value);
+    printJson(out, writer);
 }
 
 void printBytes(QTextStream &out, const QByteArray &bytes)

@@ -1,14 +1,36 @@
 #pragma once
 
+#include "core/job.h"
+
 #include <QEventLoop>
 #include <QObject>
 
+#include <memory>
+
 namespace Bramble::Cli {
 
-// The CLI is synchronous; the service layer is not. Runs a local event loop
-// until `job` emits `done`, calling `read()` in that slot, where the job is
-// still alive (jobs delete themselves afterwards). Jobs signal from the event
-// loop only, so connecting after starting them loses nothing.
+// The CLI is synchronous; the service layer is not. The one way a command
+// waits for a service: hand the job to waitFor(), which starts it if it has
+// not started, runs a local event loop until it finishes, and hands the
+// finished job back, owned by the caller (its auto-delete is turned off), to
+// read error() / value(). No other nested event loop in app/bramblectl.
+template<typename J>
+std::unique_ptr<J> waitFor(J *job)
+{
+    static_assert(std::is_base_of_v<Core::Job, J>, "waitFor() takes a Core::Job");
+    job->setAutoDelete(false);
+    if (!job->isFinished()) {
+        QEventLoop loop;
+        QObject::connect(job, &Core::Job::finished, &loop, &QEventLoop::quit);
+        job->start();
+        if (!job->isFinished())
+            loop.exec();
+    }
+    return std::unique_ptr<J>(job);
+}
+
+// Deprecated shape, kept while the last callers move to waitFor(): runs a
+// local event loop until `job` emits `done`, calling `read()` in that slot.
 template<typename Job, typename Signal, typename Read>
 void waitUntil(Job *job, Signal done, Read read)
 {

@@ -1,0 +1,61 @@
+#include "session/awssessions.h"
+
+#include "aws/awssession.h"
+#include "session/connectioncatalog.h"
+
+namespace Bramble::Session {
+
+AwsSessions::AwsSessions(ConnectionCatalog *catalog, QObject *parent)
+    : QObject(parent)
+    , m_catalog(catalog)
+{
+    connect(catalog, &ConnectionCatalog::reloaded, this, &AwsSessions::reset);
+    connect(catalog, &ConnectionCatalog::currentProfileChanged, this, &AwsSessions::currentChanged);
+    connect(catalog, &ConnectionCatalog::currentRegionChanged, this, &AwsSessions::currentChanged);
+}
+
+AwsSessions::~AwsSessions()
+{
+    qDeleteAll(m_sessions);
+}
+
+Aws::AwsSession *AwsSessions::current()
+{
+    return session(m_catalog->currentProfile(), m_catalog->currentRegion());
+}
+
+Aws::AwsSession *AwsSessions::session(const QString &profile, const QString &region)
+{
+    const QString key = profile + u'\n' + region;
+    if (Aws::AwsSession *existing = m_sessions.value(key))
+        return existing;
+    Aws::AwsSessionOptions options;
+    options.profile = profile;
+    options.region = region;
+    auto *created = new Aws::AwsSession(m_catalog->environment(), options);
+    if (m_mfaPrompt && created->credentials())
+        created->credentials()->setMfaPrompt(m_mfaPrompt);
+    m_sessions.insert(key, created);
+    return created;
+}
+
+void AwsSessions::setMfaPrompt(Aws::ProfileCredentialsProvider::MfaPrompt prompt)
+{
+    m_mfaPrompt = std::move(prompt);
+    for (Aws::AwsSession *s : std::as_const(m_sessions))
+        if (s->credentials())
+            s->credentials()->setMfaPrompt(m_mfaPrompt);
+}
+
+void AwsSessions::reset()
+{
+    if (m_sessions.isEmpty())
+        return;
+    const auto old = std::exchange(m_sessions, {});
+    // Users drop their pointers in the slot; delete after, from the event loop.
+    Q_EMIT sessionsReset();
+    for (Aws::AwsSession *s : old)
+        s->deleteLater();
+}
+
+} // namespace Bramble::Session

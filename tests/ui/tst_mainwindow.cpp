@@ -1,4 +1,5 @@
 #include "session/connectioncatalog.h"
+#include "session/workspace.h"
 #include "support/testpaths.h"
 #include "ui/common/emptystate.h"
 #include "ui/common/pane.h"
@@ -75,9 +76,9 @@ private Q_SLOTS:
 
     void fivePanesInOrderWithShortcuts()
     {
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCOMPARE(w.paneIds(),
@@ -93,9 +94,9 @@ private Q_SLOTS:
 
     void kubePaneShowsContextAndItsProblems()
     {
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         Ui::Pane *nodes = w.pane(QStringLiteral("nodes"));
         QTRY_VERIFY(!nodes->isShowingEmptyState());
@@ -107,9 +108,9 @@ private Q_SLOTS:
 
     void emptyStatesSayWhatToDo()
     {
-        Session::ConnectionCatalog catalog(env(false, false));
+        Session::Workspace workspace(env(false, false));
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         for (const QString &id : { QStringLiteral("nodes"), QStringLiteral("loadbalancers") }) {
             Ui::Pane *p = w.pane(id);
@@ -139,9 +140,9 @@ private Q_SLOTS:
     {
         QVERIFY(!Test::writeFile(m_dir.filePath(QStringLiteral("kubeconfig")), "contexts:\n- name: a\n  context: [\n")
                      .isEmpty());
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         auto *empty = w.pane(QStringLiteral("nodes"))->findChild<Ui::EmptyState *>();
         QTRY_COMPARE(empty->title(), QStringLiteral("The kubeconfig could not be read"));
@@ -152,9 +153,9 @@ private Q_SLOTS:
 
     void findAndRefresh()
     {
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         // No pane has searchable content yet: Ctrl+F says so instead of doing nothing.
@@ -173,9 +174,10 @@ private Q_SLOTS:
 
     void choosingInTheBarChangesTheCatalog()
     {
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
+        Session::ConnectionCatalog &catalog = *workspace.catalog();
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         w.show();
         QComboBox *contexts = w.connectionBar()->contextBox();
         QCOMPARE(contexts->currentText(), QStringLiteral("pi"));
@@ -192,9 +194,10 @@ private Q_SLOTS:
     void settingsPersistAcrossRuns()
     {
         {
-            Session::ConnectionCatalog catalog(env());
+            Session::Workspace workspace(env());
+            Session::ConnectionCatalog &catalog = *workspace.catalog();
             QSettings settings(settingsPath(), QSettings::IniFormat);
-            Ui::MainWindow w(&catalog, &settings);
+            Ui::MainWindow w(&workspace, &settings);
             w.show();
             w.resize(1111, 777);
             w.showPane(QStringLiteral("sagas"));
@@ -210,9 +213,10 @@ private Q_SLOTS:
         for (const QString &k : keys)
             QVERIFY2(!check.value(k).toString().contains(QStringLiteral("secret-token")), "no secrets in QSettings");
 
-        Session::ConnectionCatalog catalog(env());
+        Session::Workspace workspace(env());
+        Session::ConnectionCatalog &catalog = *workspace.catalog();
         QSettings settings(settingsPath(), QSettings::IniFormat);
-        Ui::MainWindow w(&catalog, &settings);
+        Ui::MainWindow w(&workspace, &settings);
         QCOMPARE(w.currentPaneId(), QStringLiteral("sagas"));
         QCOMPARE(w.size(), QSize(1111, 777));
         QCOMPARE(catalog.currentContext(), QStringLiteral("lab"));

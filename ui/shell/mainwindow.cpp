@@ -1,9 +1,12 @@
 #include "ui/shell/mainwindow.h"
 
+#include "core/buildinfo.h"
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
+#include "session/awssessions.h"
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
+#include "session/workspace.h"
 #include "ui/common/kubeconnectionpane.h"
 #include "ui/common/pane.h"
 #include "ui/common/text.h"
@@ -20,6 +23,7 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
@@ -42,10 +46,10 @@ const QString profile = QStringLiteral("aws/profile");
 const QString region = QStringLiteral("aws/region");
 } // namespace Keys
 
-MainWindow::MainWindow(
-    Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster, QWidget *parent)
+MainWindow::MainWindow(Session::Workspace *workspace, QSettings *settings, QWidget *parent)
     : QMainWindow(parent)
-    , m_catalog(catalog)
+    , m_workspace(workspace)
+    , m_catalog(workspace->catalog())
     , m_settings(settings)
     , m_sidebar(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
@@ -56,6 +60,7 @@ MainWindow::MainWindow(
 
     auto *contexts = new Models::KubeContextListModel(this);
     auto *profiles = new Models::AwsProfileListModel(this);
+    Session::ConnectionCatalog *catalog = m_catalog;
     m_bar = new ConnectionBar(catalog, contexts, profiles, this);
     auto *toolbar = addToolBar(tr("Connection"));
     toolbar->setObjectName(QStringLiteral("connectionToolbar"));
@@ -70,8 +75,20 @@ MainWindow::MainWindow(
     m_sidebar->setMinimumWidth(170);
     m_sidebar->setMaximumWidth(240);
 
-    if (!cluster)
-        cluster = new Session::ClusterSession(catalog, this);
+    Session::ClusterSession *cluster = workspace->cluster();
+    // A role with mfa_serial asks for its code once for the whole window, as
+    // the aws CLI does on the terminal, whichever pane needed the credentials.
+    workspace->aws()->setMfaPrompt([this](const QString &serial, Aws::ProfileCredentialsProvider::MfaAnswer answer) {
+        auto *dialog = new QInputDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(tr("MFA code"));
+        dialog->setLabelText(tr("Enter the current code of your MFA device\n%1").arg(serial));
+        dialog->setInputMode(QInputDialog::TextInput);
+        connect(
+            dialog, &QInputDialog::textValueSelected, this, [answer](const QString &code) { answer(code.trimmed()); });
+        connect(dialog, &QDialog::rejected, this, [answer] { answer(QString()); });
+        dialog->open();
+    });
     addPane(new NodesPane(catalog, cluster, this));
     addPane(new LoadBalancersPane(catalog, cluster, m_settings, this));
     addPane(new ProvisionPane(catalog, this));
@@ -247,10 +264,19 @@ void MainWindow::showShortcuts()
 
 void MainWindow::showAbout()
 {
+    const Core::BuildInfo info = Core::buildInfo();
+    QString libraries;
+    for (const Core::Component &c : info.components)
+        libraries += tr("<tr><td><a href=\"%1\">%2</a></td><td>%3</td><td>%4</td></tr>")
+                         .arg(c.url.toHtmlEscaped(), c.name.toHtmlEscaped(), c.version.toHtmlEscaped(),
+                             c.license.toHtmlEscaped());
     QMessageBox::about(this, tr("About Bramble"),
         tr("<h3>Bramble %1</h3><p>A dashboard for Raspberry Pi Kubernetes clusters and the AWS "
-           "Step Functions sagas around them.</p><p>Qt %2</p>")
-            .arg(QCoreApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+           "Step Functions sagas around them.</p><p>Running on Qt %2.</p>"
+           "<p>Built with:</p><table cellspacing=\"6\"><tr><th align=\"left\">Library</th>"
+           "<th align=\"left\">Version</th><th align=\"left\">Licence</th></tr>%3</table>"
+           "<p><code>bramblectl</code> is the same service layer on the command line.</p>")
+            .arg(info.versionString().toHtmlEscaped(), info.qtRuntime.toHtmlEscaped(), libraries));
 }
 
 void MainWindow::restoreSettings()

@@ -8,8 +8,8 @@ class QSettings;
 class QStackedWidget;
 
 namespace Bramble::Session {
-class ClusterSession;
 class ConnectionCatalog;
+class Workspace;
 } // namespace Bramble::Session
 
 namespace Bramble::Ui {
@@ -18,17 +18,15 @@ class ConnectionBar;
 class Pane;
 
 // The shell: a connection bar, a sidebar of panes and the current pane.
-// Owns no protocol logic; services come in through the constructor.
+// Owns no protocol logic and constructs no service: the workspace (composed
+// in app/) holds the connections, and each pane is handed the part it shows.
 // Settings (window geometry, last pane, chosen context/profile/region, an
 // opened kubeconfig) go to the QSettings it is given, never secrets.
-// `cluster` is the live connection to the current context's cluster; without
-// one the window makes its own on `catalog`.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    MainWindow(Session::ConnectionCatalog *catalog, QSettings *settings, Session::ClusterSession *cluster = nullptr,
-        QWidget *parent = nullptr);
+    MainWindow(Session::Workspace *workspace, QSettings *settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Pane ids: nodes, loadbalancers, provision, sagas, logs.
@@ -55,6 +53,7 @@ private:
     void showShortcuts();
     void showAbout();
 
+    Session::Workspace *m_workspace;
     Session::ConnectionCatalog *m_catalog;
     QSettings *m_settings;
     ConnectionBar *m_bar;

@@ -2,7 +2,10 @@
 
 #include "output.h"
 
+#include "core/buildinfo.h"
+
 #include <QCommandLineParser>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 
@@ -10,35 +13,12 @@ namespace Bramble::Cli {
 
 namespace {
 
-QList<Command> allCommands()
-{
-    return { versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(), awsCommand(),
-        sagasCommand(), logsCommand() };
-}
-
-QList<QCommandLineOption> globalOptions()
-{
-    return {
-        QCommandLineOption(
-            QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE")),
-        QCommandLineOption(
-            QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME")),
-        QCommandLineOption(QStringLiteral("profile"), QStringLiteral("AWS profile to use."), QStringLiteral("NAME")),
-        QCommandLineOption(QStringLiteral("region"), QStringLiteral("AWS region to use."), QStringLiteral("REGION")),
-        QCommandLineOption(
-            QStringLiteral("endpoint-url"), QStringLiteral("Send AWS requests to this URL."), QStringLiteral("URL")),
-        QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON for machines.")),
-        QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Log what is done on stderr.")),
-        QCommandLineOption(QStringList { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show help.")),
-    };
-}
-
 // The command is the first argument that is neither an option nor the value
 // of a global option that takes one.
 int commandPosition(const QStringList &args)
 {
     QStringList valued;
-    for (const QCommandLineOption &o : globalOptions())
+    for (const QCommandLineOption &o : globalOptionTable())
         if (!o.valueName().isEmpty())
             valued << o.names();
     for (int i = 0; i < args.size(); ++i) {
@@ -60,10 +40,11 @@ QString generalHelp()
 {
     QString text = QStringLiteral("Usage: bramblectl [global options] COMMAND [options]\n\n"
                                   "Bramble's service layer on the command line.\n\nCommands:\n");
-    for (const Command &c : allCommands())
-        text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(12), c.summary);
+    for (const Command &c : commandTable())
+        if (!c.hidden)
+            text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(12), c.summary);
     text += QStringLiteral("\nGlobal options:\n");
-    for (const QCommandLineOption &o : globalOptions()) {
+    for (const QCommandLineOption &o : globalOptionTable()) {
         QString names = QStringLiteral("--") + o.names().constLast();
         if (!o.valueName().isEmpty())
             names += u' ' + o.valueName();
@@ -91,6 +72,49 @@ QString commandHelp(const Command &c)
 
 } // namespace
 
+QList<Command> commandTable()
+{
+    return { versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(), awsCommand(),
+        sagasCommand(), logsCommand(), completionCommand(), completeValuesCommand(), manPageCommand() };
+}
+
+QList<QCommandLineOption> globalOptionTable()
+{
+    return {
+        QCommandLineOption(
+            QStringLiteral("kubeconfig"), QStringLiteral("Read only this kubeconfig file."), QStringLiteral("FILE")),
+        QCommandLineOption(
+            QStringLiteral("context"), QStringLiteral("Kubernetes context to use."), QStringLiteral("NAME")),
+        QCommandLineOption(QStringLiteral("profile"), QStringLiteral("AWS profile to use."), QStringLiteral("NAME")),
+        QCommandLineOption(QStringLiteral("region"), QStringLiteral("AWS region to use."), QStringLiteral("REGION")),
+        QCommandLineOption(
+            QStringLiteral("endpoint-url"), QStringLiteral("Send AWS requests to this URL."), QStringLiteral("URL")),
+        QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON for machines.")),
+        QCommandLineOption(QStringLiteral("verbose"), QStringLiteral("Log what is done on stderr.")),
+        QCommandLineOption(QStringList { QStringLiteral("h"), QStringLiteral("help") }, QStringLiteral("Show help.")),
+    };
+}
+
+QStringList Command::subcommands() const
+{
+    QStringList out;
+    for (const QString &line : synopsis.split(u'\n')) {
+        QStringList words = line.trimmed().split(u' ', Qt::SkipEmptyParts);
+        if (!words.isEmpty() && words.first() == u"bramblectl")
+            words.removeFirst();
+        if (words.size() < 2 || words.first() != name)
+            continue;
+        // "completion bash|zsh|fish" names three.
+        for (const QString &w : words.at(1).split(u'|')) {
+            const bool plain = !w.isEmpty() && w.at(0).isLower()
+                && std::all_of(w.begin(), w.end(), [](QChar c) { return c.isLower() || c.isDigit() || c == u'-'; });
+            if (plain && !out.contains(w))
+                out << w;
+        }
+    }
+    return out;
+}
+
 int Invocation::fail(const QString &message) const
 {
     err << "bramblectl: " << message << Qt::endl;
@@ -107,7 +131,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
 {
     const int pos = commandPosition(arguments);
     const QString name = pos >= 0 ? arguments.at(pos) : QString();
-    const QList<Command> commands = allCommands();
+    const QList<Command> commands = commandTable();
     const Command *command = nullptr;
     for (const Command &c : commands)
         if (c.name == name)
@@ -115,7 +139,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
 
     QCommandLineParser parser;
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    parser.addOptions(globalOptions());
+    parser.addOptions(globalOptionTable());
     if (command)
         parser.addOptions(command->options);
     if (!parser.parse(QStringList { QStringLiteral("bramblectl") } + arguments)) {
@@ -157,17 +181,27 @@ Command versionCommand()
 {
     Command c;
     c.name = QStringLiteral("version");
-    c.summary = QStringLiteral("Print the version of bramblectl and of Qt.");
+    c.summary = QStringLiteral("Print the version of bramblectl, of Qt and of the libraries it is built with.");
     c.synopsis = QStringLiteral("version [--json]");
     c.run = [](Invocation &inv) {
         if (!inv.arguments.isEmpty())
             return inv.usage(QStringLiteral("version takes no arguments"));
+        const Core::BuildInfo info = Core::buildInfo();
         if (inv.global.json) {
+            QJsonArray libraries;
+            for (const Core::Component &l : info.components)
+                libraries.append(
+                    QJsonObject { { QStringLiteral("name"), l.name }, { QStringLiteral("version"), l.version },
+                        { QStringLiteral("license"), l.license }, { QStringLiteral("url"), l.url } });
             printJson(inv.out,
-                QJsonObject { { QStringLiteral("version"), QStringLiteral(BRAMBLE_VERSION) },
-                    { QStringLiteral("qt"), QString::fromLatin1(qVersion()) } });
+                QJsonObject { { QStringLiteral("version"), info.version },
+                    { QStringLiteral("gitDescribe"),
+                        info.gitDescribe.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(info.gitDescribe) },
+                    { QStringLiteral("qt"), info.qtRuntime }, { QStringLiteral("libraries"), libraries } });
         } else {
-            inv.out << "bramblectl " << BRAMBLE_VERSION << " (Qt " << qVersion() << ")" << Qt::endl;
+            inv.out << "bramblectl " << info.versionString() << " (Qt " << info.qtRuntime << ")" << Qt::endl;
+            for (const Core::Component &l : info.components)
+                inv.out << "  " << l.name << ' ' << l.version << " (" << l.license << ")" << Qt::endl;
         }
         return int(ExitOk);
     };

@@ -56,7 +56,17 @@ struct Command {
     QString synopsis; // e.g. "contexts [--json]"
     QList<QCommandLineOption> options;
     std::function<int(Invocation &)> run;
+    bool hidden = false; // for tools (completion scripts, the build): not in --help
+
+    // The sub-commands the synopsis names: the second word of each of its
+    // lines when it is a plain word ("pools check FILE..." -> "check").
+    QStringList subcommands() const;
 };
+
+// The command table and the global options: what parses the command line,
+// and what --help, the completion scripts and the man page are made from.
+QList<Command> commandTable();
+QList<QCommandLineOption> globalOptionTable();
 
 // Each command lives in its own file and registers through one of these.
 Command versionCommand();
@@ -66,6 +76,9 @@ Command sagasCommand();
 Command logsCommand();
 Command nodesCommand();
 Command aslCommand();
+Command completionCommand();
+Command completeValuesCommand();
+Command manPageCommand();
 
 // sagas analyze (offline), called by the sagas command.
 int runSagasAnalyze(Invocation &inv);

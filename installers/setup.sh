@@ -21,6 +21,8 @@ packages=(
   libssh-dev libyaml-cpp-dev libssl-dev
   # tests: display, peers and the real clients that prove our fakes
   xvfb xauth openssh-server openssh-client python3 python3-pip curl
+  # packaging checks: dpkg-shlibdeps, desktop-file-validate, zsh -n
+  dpkg-dev desktop-file-utils zsh
   fonts-dejavu-core
 )
 

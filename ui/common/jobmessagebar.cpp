@@ -1,5 +1,6 @@
 #include "ui/common/jobmessagebar.h"
 
+#include "core/job.h"
 #include "ui/common/theme.h"
 
 #include <QHBoxLayout>
@@ -31,10 +32,41 @@ JobMessageBar::JobMessageBar(QWidget *parent)
     layout->addWidget(m_button);
     hide();
     connect(m_button, &QPushButton::clicked, this, [this] {
-        if (isBusy())
-            Q_EMIT cancelRequested();
-        else
+        if (!isBusy()) {
             clear();
+            return;
+        }
+        if (m_job)
+            m_job->cancel();
+        Q_EMIT cancelRequested();
+    });
+}
+
+void JobMessageBar::track(Core::Job *job, const QString &text, const QString &failurePrefix)
+{
+    if (m_job)
+        disconnect(m_job, nullptr, this, nullptr);
+    m_job = job;
+    m_jobText = text;
+    showBusy(text);
+    connect(job, &Core::Job::progressChanged, this, [this](const Core::Progress &p) {
+        if (p.total > 0) {
+            m_progress->setRange(0, 1000);
+            m_progress->setValue(int(1000 * qBound<qint64>(0, p.done, p.total) / p.total));
+        } else {
+            m_progress->setRange(0, 0);
+        }
+        m_text->setText(p.text.isEmpty() ? m_jobText : m_jobText + QStringLiteral(" — ") + p.text);
+    });
+    connect(job, &Core::Job::finished, this, [this, job, failurePrefix] {
+        if (job != m_job)
+            return;
+        m_job.clear();
+        m_progress->setRange(0, 0);
+        if (job->ok() || job->error().is(Core::Error::Kind::Cancelled))
+            clear();
+        else
+            showError(failurePrefix + job->error().toString());
     });
 }
 

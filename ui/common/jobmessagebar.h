@@ -1,6 +1,11 @@
 #pragma once
 
 #include <QFrame>
+#include <QPointer>
+
+namespace Bramble::Core {
+class Job;
+}
 
 class QLabel;
 class QProgressBar;
@@ -15,6 +20,13 @@ class JobMessageBar : public QFrame {
 
 public:
     explicit JobMessageBar(QWidget *parent = nullptr);
+
+    // Follows a job of the service layer: busy with `text` (and the job's
+    // progress text, a determinate bar when it knows its total) while it
+    // runs, Cancel cancels it, and when it ends the bar hides (success) or
+    // shows its error (failure; a cancelled job just hides the bar).
+    // `failurePrefix` goes before the error ("Cordon rpi-03 failed: ").
+    void track(Core::Job *job, const QString &text, const QString &failurePrefix = {});
 
     void showBusy(const QString &text);
     void showError(const QString &text);
@@ -32,6 +44,8 @@ private:
     QLabel *m_text;
     QProgressBar *m_progress;
     QPushButton *m_button;
+    QPointer<Core::Job> m_job;
+    QString m_jobText;
 };
 
 } // namespace Bramble::Ui

@@ -1,8 +1,8 @@
 # Precompiled headers: most of a Bramble compile is parsing Qt's headers
 # (7 s of an 8 s file on the 2-core CI machine). Each library and program
 # precompiles the Qt headers of its level (core, gui, widgets); the many
-# one-file test programs reuse one precompiled header per level instead of
-# building their own. Turn off with -DBRAMBLE_PCH=OFF.
+# one-file test programs reuse one per directory and level instead of
+# building their own (bramble_test_pch). Turn off with -DBRAMBLE_PCH=OFF.
 option(BRAMBLE_PCH "Precompile the Qt headers every target includes" ON)
 
 set(BRAMBLE_PCH_DIR "${CMAKE_CURRENT_LIST_DIR}/pch")
@@ -43,24 +43,10 @@ function(bramble_apply_pch)
     if(NOT _links MATCHES "bramble_options")
       continue()
     endif()
-    _bramble_pch_level(${_t} _level)
-    if(_t MATCHES "^tst_")
-      # One precompiled header per level for all the test programs.
-      if(NOT TARGET bramble_pch_test_${_level})
-        file(WRITE "${PROJECT_BINARY_DIR}/bramble_pch_test_${_level}.cpp" "// precompiled header holder\n")
-        add_library(bramble_pch_test_${_level} OBJECT "${PROJECT_BINARY_DIR}/bramble_pch_test_${_level}.cpp")
-        set(_qt Qt6::Core Qt6::Network Qt6::Test)
-        if(_level STREQUAL "gui")
-          list(APPEND _qt Qt6::Gui)
-        elseif(_level STREQUAL "widgets")
-          list(APPEND _qt Qt6::Gui Qt6::Widgets)
-        endif()
-        target_link_libraries(bramble_pch_test_${_level} PRIVATE bramble_options ${_qt})
-        target_precompile_headers(bramble_pch_test_${_level} PRIVATE "${BRAMBLE_PCH_DIR}/bramble_pch_${_level}.h")
-      endif()
-      target_precompile_headers(${_t} REUSE_FROM bramble_pch_test_${_level})
-    else()
-      target_precompile_headers(${_t} PRIVATE "${BRAMBLE_PCH_DIR}/bramble_pch_${_level}.h")
+    if(_t MATCHES "^(tst_|bramble_pch_)")
+      continue() # test programs: bramble_test_pch() in BrambleTesting.cmake
     endif()
+    _bramble_pch_level(${_t} _level)
+    target_precompile_headers(${_t} PRIVATE "${BRAMBLE_PCH_DIR}/bramble_pch_${_level}.h")
   endforeach()
 endfunction()

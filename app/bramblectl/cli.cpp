@@ -104,8 +104,12 @@ QStringList Command::subcommands() const
             words.removeFirst();
         if (words.size() < 2 || words.first() != name)
             continue;
-        // "completion bash|zsh|fish" names three.
-        for (const QString &w : words.at(1).split(u'|')) {
+        // "completion bash|zsh|fish" names three, "nodes cordon NAME | uncordon NAME" two.
+        QStringList candidates = words.at(1).split(u'|');
+        for (qsizetype i = 2; i + 1 < words.size(); ++i)
+            if (words.at(i) == u"|")
+                candidates << words.at(i + 1);
+        for (const QString &w : std::as_const(candidates)) {
             const bool plain = !w.isEmpty() && w.at(0).isLower()
                 && std::all_of(w.begin(), w.end(), [](QChar c) { return c.isLower() || c.isDigit() || c == u'-'; });
             if (plain && !out.contains(w))

@@ -52,6 +52,7 @@ expect contexts bramblectl --json co
 reject completion bramblectl sa
 expect executions bramblectl sagas ex
 expect cordon bramblectl nodes co
+expect uncordon bramblectl nodes un
 expect --watch bramblectl nodes --wa
 expect --kubeconfig bramblectl nodes --kube
 expect check bramblectl pools ch
@@ -92,7 +93,8 @@ done
 grep -q -- '\\-\\-pane' <(gzip -dc "$share/man/man1/bramble.1.gz") || fail "bramble.1 lacks --pane"
 
 if command -v desktop-file-validate > /dev/null; then
-    desktop-file-validate "$(dirname "$0")/../../resources/bramble.desktop" || fail "desktop-file-validate rejects bramble.desktop"
+    out=$(desktop-file-validate "$(dirname "$0")/../../resources/bramble.desktop" 2>&1) || fail "desktop-file-validate rejects bramble.desktop: $out"
+    [ -z "$out" ] || fail "desktop-file-validate: $out"
 else
     echo "check_completion: desktop-file-validate not installed (desktop-file-utils): skipped"
 fi

@@ -31,12 +31,18 @@ def check_format(root, files):
     if not tool:
         print("check_sources: clang-format is not installed (installers/setup.sh installs it); skipped")
         return 77
-    bad = []
-    for path in files:
-        proc = subprocess.run([tool, "--dry-run", "--Werror", "--style=file", path],
-                              cwd=root, capture_output=True, text=True)
-        if proc.returncode != 0:
-            bad.append(os.path.relpath(path, root))
+    # One clang-format process for all the files (a process per file took
+    # two minutes on a loaded 2-core machine); it names each file it would change.
+    proc = subprocess.run([tool, "--dry-run", "--Werror", "--style=file", *files],
+                          cwd=root, capture_output=True, text=True)
+    flagged = set()
+    for line in proc.stderr.splitlines():
+        if "error: code should be clang-formatted" in line:
+            flagged.add(line.split(":", 1)[0])
+    if proc.returncode != 0 and not flagged:
+        print(f"check_sources: clang-format failed ({proc.returncode}): {proc.stderr.strip()[:2000]}")
+        return 1
+    bad = sorted(os.path.relpath(f, root) for f in flagged)
     for rel in bad:
         print(f"{rel}: not formatted with the repo's .clang-format (run: clang-format -i {rel})")
     return 1 if bad else 0

@@ -67,6 +67,11 @@ private Q_SLOTS:
         const Run j = run({ QStringLiteral("version"), QStringLiteral("--json") });
         QCOMPARE(j.exitCode, 0);
         QVERIFY(!QJsonDocument::fromJson(j.out).object().value(QStringLiteral("version")).toString().isEmpty());
+        // Byte for byte what the output layer prints: an indented object
+        // with these two fields (sorted, as QJsonDocument sorts them) and a newline.
+        const QByteArray expected
+            = "{\n    \"qt\": \"" + QByteArray(qVersion()) + "\",\n    \"version\": \"" BRAMBLE_VERSION "\"\n}\n";
+        QCOMPARE(j.out, expected);
     }
 
     void contextsJson()

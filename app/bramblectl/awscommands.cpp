@@ -56,7 +56,7 @@ bool expectSubcommand(const Invocation &inv, const QString &command, const QStri
     }
     if (inv.arguments.first() != subcommand) {
         *exitCode = inv.usage(QStringLiteral("%1: unknown subcommand \"%2\"; try '%1 %3'")
-                                  .arg(command, inv.arguments.first(), subcommand));
+                                  .arg(command, Core::oneLine(inv.arguments.first()), subcommand));
         return false;
     }
     if (inv.arguments.size() > 1) {
@@ -276,7 +276,7 @@ Command sagasCommand()
             return runSagasList(inv);
         return inv.usage(QStringLiteral("sagas: unknown subcommand \"%1\"; try list, executions, show, watch, start "
                                         "or analyze")
-                             .arg(sub));
+                             .arg(Core::oneLine(sub)));
     };
     return c;
 }

@@ -2,6 +2,8 @@
 
 #include "output.h"
 
+#include "core/error.h"
+
 #include <QCommandLineParser>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -129,7 +131,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
     if (!command) {
         err << "bramblectl: "
             << (name.isEmpty() ? QStringLiteral("no command given")
-                               : QStringLiteral("unknown command \"%1\"").arg(name))
+                               : QStringLiteral("unknown command \"%1\"").arg(Core::oneLine(name)))
             << "; run 'bramblectl --help' for the list" << Qt::endl;
         return ExitUsage;
     }

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "output.h"
 #include "sagacli.h"
+#include "wait.h"
 
 #include "aws/awspager.h"
 #include "aws/awssession.h"
@@ -14,7 +15,6 @@
 #include "aws/stsclient.h"
 
 #include <QCommandLineParser>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -40,7 +40,8 @@ void askMfaOnTerminal(Aws::AwsSession &session)
         return;
     session.credentials()->setMfaPrompt(
         [tty](const QString &serial, const Aws::ProfileCredentialsProvider::MfaAnswer &answer) {
-            tty->write(QStringLiteral("Enter MFA code for %1: ").arg(serial).toUtf8());
+            // The serial comes from the config file: no control bytes reach the terminal.
+            tty->write(QStringLiteral("Enter MFA code for %1: ").arg(Core::oneLine(serial)).toUtf8());
             tty->flush();
             answer(QString::fromUtf8(tty->readLine(64)).trimmed());
         });
@@ -55,7 +56,7 @@ bool expectSubcommand(const Invocation &inv, const QString &command, const QStri
     }
     if (inv.arguments.first() != subcommand) {
         *exitCode = inv.usage(QStringLiteral("%1: unknown subcommand \"%2\"; try '%1 %3'")
-                                  .arg(command, inv.arguments.first(), subcommand));
+                                  .arg(command, Core::oneLine(inv.arguments.first()), subcommand));
         return false;
     }
     if (inv.arguments.size() > 1) {
@@ -76,26 +77,15 @@ int runWhoami(Invocation &inv)
 
     // Resolve the credentials first: their errors name the profile and file,
     // and their source is part of the answer. The call below reuses them.
-    Aws::CredentialsResult credentials;
-    {
-        QEventLoop loop;
-        bool done = false; // fetch() may answer at once, from its cache
-        session->credentials()->fetch(&loop, [&](const Aws::CredentialsResult &r) {
-            credentials = r;
-            done = true;
-            loop.quit();
-        });
-        if (!done)
-            loop.exec();
-    }
-    if (!credentials.ok())
-        return inv.fail(credentials.error.toString());
+    const std::unique_ptr<Aws::CredentialsJob> credentials = waitFor(session->credentials()->fetch());
+    if (!credentials->ok())
+        return inv.fail(credentials->error().toString());
 
     Aws::StsClient sts(session->transport());
-    const Aws::AwsResponse response = waitFor(sts.getCallerIdentity());
-    if (!response.ok())
-        return inv.fail(response.error.toString());
-    const Aws::CallerIdentity id = Aws::StsClient::callerIdentity(response);
+    const std::unique_ptr<Aws::AwsCall> call = waitFor<Aws::AwsCall>(sts.getCallerIdentity());
+    if (!call->ok())
+        return inv.fail(call->error().toString());
+    const Aws::CallerIdentity id = Aws::StsClient::callerIdentity(call->response());
 
     if (inv.global.json) {
         printJson(inv.out,
@@ -105,7 +95,7 @@ int runWhoami(Invocation &inv)
                 { QStringLiteral("userId"), id.userId },
                 { QStringLiteral("profile"), session->profile() },
                 { QStringLiteral("region"), session->region() },
-                { QStringLiteral("credentialSource"), credentials.credentials.source },
+                { QStringLiteral("credentialSource"), credentials->value().source },
             });
         return ExitOk;
     }
@@ -115,7 +105,7 @@ int runWhoami(Invocation &inv)
         { QStringLiteral("User ID"), id.userId },
         { QStringLiteral("Profile"), session->profile() },
         { QStringLiteral("Region"), session->region() },
-        { QStringLiteral("Credentials"), credentials.credentials.describe() },
+        { QStringLiteral("Credentials"), credentials->value().describe() },
     };
     for (const auto &[label, value] : lines)
         inv.out << QString(label + u':').leftJustified(14) << value << '\n';
@@ -133,12 +123,12 @@ int runSagasList(Invocation &inv)
         return ExitFailed;
 
     Aws::StepFunctionsClient sfn(session->transport());
-    const PagedResult result = waitFor(sfn.listStateMachines());
-    if (!result.error.isNull())
-        return inv.fail(result.error.toString());
+    const std::unique_ptr<Aws::AwsPager> pager = waitFor<Aws::AwsPager>(sfn.listStateMachines());
+    if (!pager->ok())
+        return inv.fail(pager->error().toString());
 
     QList<Aws::StateMachineSummary> machines;
-    for (const QJsonValue &v : result.items)
+    for (const QJsonValue &v : pager->value())
         machines << Aws::StateMachineSummary::fromJson(v.toObject());
 
     if (inv.global.json) {
@@ -179,12 +169,12 @@ int runLogGroups(Invocation &inv)
         return ExitFailed;
 
     Aws::CloudWatchLogsClient logs(session->transport());
-    const PagedResult result = waitFor(logs.describeLogGroups(prefix));
-    if (!result.error.isNull())
-        return inv.fail(result.error.toString());
+    const std::unique_ptr<Aws::AwsPager> pager = waitFor<Aws::AwsPager>(logs.describeLogGroups(prefix));
+    if (!pager->ok())
+        return inv.fail(pager->error().toString());
 
     QList<Aws::LogGroupSummary> groups;
-    for (const QJsonValue &v : result.items)
+    for (const QJsonValue &v : pager->value())
         groups << Aws::LogGroupSummary::fromJson(v.toObject());
 
     if (inv.global.json) {
@@ -286,7 +276,7 @@ Command sagasCommand()
             return runSagasList(inv);
         return inv.usage(QStringLiteral("sagas: unknown subcommand \"%1\"; try list, executions, show, watch, start "
                                         "or analyze")
-                             .arg(sub));
+                             .arg(Core::oneLine(sub)));
     };
     return c;
 }

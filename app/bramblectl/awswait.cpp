@@ -10,19 +10,13 @@ namespace Bramble::Cli {
 
 Aws::AwsResponse waitFor(Aws::AwsCall *call)
 {
-    Aws::AwsResponse response;
-    waitUntil(call, &Aws::AwsCall::finished, [&] { response = call->response(); });
-    return response;
+    return Cli::waitFor<Aws::AwsCall>(call)->response();
 }
 
 PagedResult waitFor(Aws::AwsPager *pager)
 {
-    PagedResult result;
-    waitUntil(pager, &Aws::AwsPager::finished, [&] {
-        result.items = pager->items();
-        result.error = pager->error();
-    });
-    return result;
+    const std::unique_ptr<Aws::AwsPager> done = Cli::waitFor<Aws::AwsPager>(pager);
+    return { done->items(), done->error() };
 }
 
 bool checkSession(const Aws::AwsSession &session, const Invocation &inv)

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "aws/awserror.h"
 #include "aws/awstransport.h"
+#include "core/error.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 namespace Bramble::Aws {
@@ -14,12 +15,13 @@ namespace Bramble::Cli {
 
 struct Invocation;
 
-// The CLI is synchronous: these run a local event loop until the job ends.
+// Shorthands over Cli::waitFor() (wait.h) for the AWS commands: a call's
+// response, a listing's items and error.
 Aws::AwsResponse waitFor(Aws::AwsCall *call);
 
 struct PagedResult {
     QJsonArray items;
-    Aws::AwsError error;
+    Core::Error error;
 };
 PagedResult waitFor(Aws::AwsPager *pager);
 

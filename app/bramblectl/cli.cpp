@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include "core/buildinfo.h"
+#include "core/error.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -157,7 +158,7 @@ int run(const QStringList &arguments, const Core::Environment &env, QTextStream 
     if (!command) {
         err << "bramblectl: "
             << (name.isEmpty() ? QStringLiteral("no command given")
-                               : QStringLiteral("unknown command \"%1\"").arg(name))
+                               : QStringLiteral("unknown command \"%1\"").arg(Core::oneLine(name)))
             << "; run 'bramblectl --help' for the list" << Qt::endl;
         return ExitUsage;
     }

@@ -9,6 +9,7 @@
 
 #include "aws/awspager.h"
 #include "aws/awssession.h"
+#include "aws/retrypolicy.h"
 #include "aws/stepfunctionsclient.h"
 #include "saga/executionentry.h"
 #include "saga/executionfollower.h"
@@ -182,10 +183,9 @@ int exitCodeOf(Saga::SagaOutcome outcome)
     return ExitFailed;
 }
 
-bool isThrottling(const Aws::AwsError &error)
+bool isThrottling(const Core::Error &error)
 {
-    return error.code == u"ThrottlingException" || error.code == u"TooManyRequestsException"
-        || error.code == u"RequestLimitExceeded" || error.httpStatus == 429;
+    return Aws::RetryPolicy::isThrottling(error) || error.httpStatus == 429;
 }
 
 // One line per step change while watching: a fixed-width row, or a JSON Line.
@@ -343,7 +343,7 @@ int runSagasWatch(Invocation &inv)
             done(exitCodeOf(analysis.outcome));
         }
     });
-    QObject::connect(&follower, &Saga::ExecutionFollower::error, &loop, [&](const Aws::AwsError &error) {
+    QObject::connect(&follower, &Saga::ExecutionFollower::error, &loop, [&](const Core::Error &error) {
         if (!isThrottling(error))
             done(inv.fail(error.toString()));
         else if (inv.global.verbose)

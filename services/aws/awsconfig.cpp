@@ -3,7 +3,9 @@
 #include "aws/logging.h"
 #include "aws/shellsplit.h"
 
-#include <QFile>
+#include "core/boundedfile.h"
+
+#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <optional>
@@ -15,16 +17,18 @@ using Core::Error;
 
 namespace {
 
-IniFile readIni(const QString &path, Core::Errors &errors)
+IniFile readIni(const QString &path, const QString &what, Core::Errors &errors)
 {
-    QFile file(path);
-    if (!file.exists())
-        return IniFile { path, {}, {} };
-    if (!file.open(QIODevice::ReadOnly)) {
-        errors.append(Error(QStringLiteral("cannot read: ") + file.errorString(), { path, 0, 0, {} }));
-        return IniFile { path, {}, {} };
+    // Missing is fine (the aws CLI reads nothing then); anything else that is
+    // not a small regular file (/dev/zero, a FIFO, 2 GB) is an error, at once.
+    if (path.isEmpty() || !QFileInfo::exists(path))
+        return IniFile { path, {}, {}, {} };
+    Core::Result<QByteArray> text = Core::readBoundedFile(path, Core::FileLimit::AwsConfig, what);
+    if (!text.ok()) {
+        errors.append(text.error());
+        return IniFile { path, {}, {}, {} };
     }
-    IniFile ini = parseIni(file.readAll(), path);
+    IniFile ini = parseIni(text.value(), path);
     errors += ini.errors;
     return ini;
 }
@@ -71,18 +75,26 @@ QString sharedFilePath(const Core::Environment &env, const QString &variable, co
     return path.isEmpty() ? path : env.expandHome(expandVars(path, env));
 }
 
-AwsProfile *findProfile(QList<AwsProfile> &profiles, const QString &name)
+AwsProfile *findProfile(AwsSharedConfig &cfg, const QString &name)
 {
-    for (AwsProfile &p : profiles)
-        if (p.name == name)
-            return &p;
-    return nullptr;
+    const qsizetype i = cfg.profileIndex.value(name, -1);
+    return i >= 0 ? &cfg.profiles[i] : nullptr;
+}
+
+void addProfile(AwsSharedConfig &cfg, AwsProfile p)
+{
+    cfg.profileIndex.insert(p.name, cfg.profiles.size());
+    cfg.profiles.append(std::move(p));
 }
 
 } // namespace
 
 const AwsProfile *AwsSharedConfig::profile(const QString &name) const
 {
+    if (profileIndex.size() == profiles.size()) {
+        const qsizetype i = profileIndex.value(name, -1);
+        return i >= 0 && profiles.at(i).name == name ? &profiles.at(i) : nullptr;
+    }
     for (const AwsProfile &p : profiles)
         if (p.name == name)
             return &p;
@@ -95,8 +107,8 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
     AwsSharedConfig &cfg = result.config;
     cfg.configFile = configPath;
     cfg.credentialsFile = credentialsPath;
-    cfg.config = readIni(configPath, result.errors);
-    cfg.credentials = readIni(credentialsPath, result.errors);
+    cfg.config = readIni(configPath, QStringLiteral("AWS config file"), result.errors);
+    cfg.credentials = readIni(credentialsPath, QStringLiteral("AWS credentials file"), result.errors);
 
     for (const IniSection &section : std::as_const(cfg.config.sections)) {
         const QString name = profileNameFromConfigSection(section.name);
@@ -113,15 +125,15 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         // Two sections naming one profile ("[default]" and "[profile default]"):
         // the later section replaces the earlier one whole, keeping its place,
         // as botocore's dict assignment does.
-        if (AwsProfile *existing = findProfile(cfg.profiles, name))
+        if (AwsProfile *existing = findProfile(cfg, name))
             *existing = std::move(p);
         else
-            cfg.profiles.append(std::move(p));
+            addProfile(cfg, std::move(p));
     }
     for (const IniSection &section : std::as_const(cfg.credentials.sections)) {
         const bool hasKeys = section.values.contains(QStringLiteral("aws_access_key_id"));
         const auto region = section.values.constFind(QStringLiteral("region"));
-        if (AwsProfile *existing = findProfile(cfg.profiles, section.name)) {
+        if (AwsProfile *existing = findProfile(cfg, section.name)) {
             existing->files.append(credentialsPath);
             existing->hasStaticCredentials = existing->hasStaticCredentials || hasKeys;
             // botocore merges the credentials file's values over the config file's.
@@ -136,7 +148,7 @@ AwsConfigLoadResult AwsConfigLoader::fromFiles(const QString &configPath, const 
         p.files = QStringList { credentialsPath };
         p.hasStaticCredentials = hasKeys;
         p.origin = { credentialsPath, section.line, 0, section.name };
-        cfg.profiles.append(p);
+        addProfile(cfg, std::move(p));
     }
     qCDebug(lcAws) << "AWS profiles:" << cfg.profiles.size() << "from" << configPath << credentialsPath;
     return result;

@@ -4,6 +4,7 @@
 #include "core/environment.h"
 #include "core/error.h"
 
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -30,6 +31,9 @@ struct AwsSharedConfig {
     QList<AwsProfile> profiles; // config-file order, then credentials-only profiles
     IniFile config;
     IniFile credentials;
+    // Profile name -> index in `profiles`, kept by AwsConfigLoader; profile()
+    // falls back to a scan when `profiles` was changed without it.
+    QHash<QString, qsizetype> profileIndex;
 
     const AwsProfile *profile(const QString &name) const;
 };

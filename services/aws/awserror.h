@@ -1,33 +1,35 @@
 #pragma once
 
+#include "core/error.h"
+
 #include <QString>
 
 namespace Bramble::Aws {
 
-// What went wrong with one AWS call, after retries.
-struct AwsError {
-    enum Kind {
-        None,
-        Service, // the service answered with an error (code, message)
-        Network, // connection refused, reset, DNS, TLS
-        Timeout, // no answer within the request timeout
-        Cancelled, // cancel() was called
-        Credentials, // no usable credentials (names the profile and file)
-        Protocol, // the answer could not be parsed
-        Config, // no region, bad endpoint URL ...
-    };
+// AWS calls fail with the house error, Core::Error: `reason` holds the
+// service's error code without its namespace ("ThrottlingException"),
+// `operation` the API operation ("ListStateMachines"), `requestId` the
+// service's request id, `attempts` how many times the request was sent.
+// toString() reads "ListStateMachines: ThrottlingException: Rate exceeded
+// (HTTP 400, 3 attempts, request id ...)".
+//
+// Kinds: an error answer is classified by serviceErrorKind(); no answer
+// (refused, reset, DNS, TLS, our timeout) is Network; no usable credentials
+// is Auth; no region or endpoint is Usage; an answer we cannot read is
+// Server; cancel() is Cancelled.
 
-    Kind kind = None;
-    QString code; // "ThrottlingException", "ResourceNotFoundException" (no namespace prefix)
-    QString message; // the service's message, or ours
-    int httpStatus = 0;
-    QString requestId;
-    QString operation; // "ListStateMachines"
-    int attempts = 0; // how many times the request was sent
+// The kind of an AWS error answer: from its code first (throttling codes ->
+// Throttled; AccessDenied, UnrecognizedClient, ExpiredToken, signature
+// errors -> Auth; ResourceNotFound, StateMachineDoesNotExist,
+// ExecutionDoesNotExist... -> NotFound; ValidationException,
+// InvalidParameter... -> Input), else from the HTTP status (401/403 Auth,
+// 404 NotFound, 429 Throttled), else Server.
+Core::Error::Kind serviceErrorKind(const QString &code, int httpStatus);
 
-    bool isNull() const { return kind == None; }
-    // One line for people: "ListStateMachines: ThrottlingException: Rate exceeded (HTTP 400, 3 attempts)".
-    QString toString() const;
-};
+// The reason given to an attempt that got no complete answer within the
+// transport's timeout. Ours, not a service code: such errors have no HTTP
+// status and are of kind Network.
+QString timeoutReason();
+bool isTimeout(const Core::Error &error);
 
 } // namespace Bramble::Aws

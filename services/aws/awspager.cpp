@@ -5,48 +5,45 @@
 namespace Bramble::Aws {
 
 AwsPager::AwsPager(AwsTransport *transport, const ServiceInfo &service, PageSpec spec)
-    : QObject(transport)
+    : Core::ValueJob<QJsonArray>(transport)
     , m_transport(transport)
     , m_service(service)
     , m_spec(std::move(spec))
 {
-    QMetaObject::invokeMethod(
-        this, [this] { request(QJsonValue()); }, Qt::QueuedConnection);
 }
 
-void AwsPager::cancel()
+AwsPager *startPager(AwsTransport *transport, const ServiceInfo &service, PageSpec spec)
 {
-    if (m_finished)
-        return;
+    auto *pager = new AwsPager(transport, service, std::move(spec));
+    pager->start();
+    return pager;
+}
+
+void AwsPager::begin()
+{
+    request(QJsonValue());
+}
+
+void AwsPager::abort()
+{
     if (m_call) {
         m_call->disconnect(this);
         m_call->cancel();
     }
-    // Finished from here on, so that a cancel() from a pageReceived() slot
-    // requests no further page; finished() still comes later, as promised.
-    m_finished = true;
-    m_error.kind = AwsError::Cancelled;
-    m_error.operation = m_spec.operation;
-    m_error.message = QStringLiteral("cancelled");
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            Q_EMIT finished();
-            deleteLater();
-        },
-        Qt::QueuedConnection);
 }
 
 void AwsPager::request(const QJsonValue &token)
 {
-    if (m_finished)
+    if (isEnding())
         return;
     QJsonObject input = m_spec.input;
     if (!token.isUndefined() && !token.isNull())
         input.insert(m_spec.inputToken, token);
-    m_call = m_transport->callJson(m_service, m_spec.operation, input);
-    connect(m_call, &AwsCall::finished, this, [this, token] {
-        const AwsResponse &r = m_call->response();
+    AwsCall *call = m_transport->callJson(m_service, m_spec.operation, input);
+    m_call = call;
+    connect(call, &AwsCall::finished, this, [this, call, token] {
+        m_call = nullptr;
+        const AwsResponse &r = call->response();
         if (!r.ok()) {
             finish(r.error);
             return;
@@ -59,12 +56,14 @@ void AwsPager::request(const QJsonValue &token)
         }
         for (const QJsonValue &v : std::as_const(page))
             m_items.append(v);
+        reportProgress(m_items.size(), m_spec.maxItems > 0 ? m_spec.maxItems : -1,
+            QStringLiteral("%1: %2 items in %3 pages").arg(m_spec.operation).arg(m_items.size()).arg(m_pages));
         Q_EMIT pageReceived(page, r.json);
+        if (isEnding())
+            return; // cancelled from pageReceived
         const QJsonValue next = r.json.value(m_spec.outputToken);
         const bool more = !next.isUndefined() && !next.isNull() && next != token
             && !(next.isString() && next.toString().isEmpty()) && !(next.isObject() && next.toObject().isEmpty());
-        if (m_finished)
-            return; // cancelled from pageReceived
         if (more && (m_spec.maxItems <= 0 || m_items.size() < m_spec.maxItems))
             request(next);
         else
@@ -72,14 +71,15 @@ void AwsPager::request(const QJsonValue &token)
     });
 }
 
-void AwsPager::finish(const AwsError &error)
+void AwsPager::finish(Core::Error error)
 {
-    if (m_finished)
+    if (error.isNull()) {
+        succeedWith(m_items);
         return;
-    m_finished = true;
-    m_error = error;
-    Q_EMIT finished();
-    deleteLater();
+    }
+    if (error.operation.isEmpty())
+        error.operation = m_spec.operation;
+    fail(std::move(error));
 }
 
 } // namespace Bramble::Aws

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "aws/awserror.h"
+#include "core/error.h"
+#include "core/job.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -26,39 +27,44 @@ struct PageSpec {
 
 // Follows a paginated JSON operation to its end: sends the first request,
 // then one per token, until an answer has no token (or repeats the one sent,
-// as GetLogEvents does at the end of a stream). Returns at once from the
-// client; emits pageReceived() per page and finished() once, then deletes
-// itself. Each page is a call with the transport's retries.
-class AwsPager : public QObject {
+// as GetLogEvents does at the end of a stream). A Core::Job whose value() is
+// every item: start() returns at once (the clients return pagers started);
+// pageReceived() per page, progressChanged() with the items and pages so far
+// (done: items; total: maxItems, or -1), finished() once, then it deletes
+// itself unless setAutoDelete(false). Each page is a call with the
+// transport's retries; cancel() from a pageReceived() slot asks for no
+// further page.
+class AwsPager : public Core::ValueJob<QJsonArray> {
     Q_OBJECT
 
 public:
+    // A child of `transport`.
     AwsPager(AwsTransport *transport, const ServiceInfo &service, PageSpec spec);
 
+    // The items so far (all of them after a success, as value()).
     const QJsonArray &items() const { return m_items; }
-    const AwsError &error() const { return m_error; }
     int pageCount() const { return m_pages; }
-    bool isFinished() const { return m_finished; }
-
-public Q_SLOTS:
-    void cancel();
 
 Q_SIGNALS:
     void pageReceived(const QJsonArray &items, const QJsonObject &page);
-    void finished();
+
+protected:
+    void begin() override;
+    void abort() override;
 
 private:
     void request(const QJsonValue &token);
-    void finish(const AwsError &error);
+    void finish(Core::Error error);
 
     AwsTransport *m_transport;
     const ServiceInfo &m_service;
     PageSpec m_spec;
     QPointer<AwsCall> m_call;
     QJsonArray m_items;
-    AwsError m_error;
     int m_pages = 0;
-    bool m_finished = false;
 };
+
+// A new pager, started: what the clients return.
+AwsPager *startPager(AwsTransport *transport, const ServiceInfo &service, PageSpec spec);
 
 } // namespace Bramble::Aws

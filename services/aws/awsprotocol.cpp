@@ -68,32 +68,40 @@ QJsonValue readElement(QXmlStreamReader &xml)
     return children;
 }
 
+// The error's kind, and a message even when the service sent none (an
+// empty message would make the error null).
+void classify(Core::Error &e)
+{
+    e.kind = serviceErrorKind(e.reason, e.httpStatus);
+    if (e.message.isEmpty())
+        e.message = e.reason;
+}
+
 } // namespace
 
-AwsError jsonError(int httpStatus, const HttpHeaders &headers, const QByteArray &body)
+Core::Error jsonError(int httpStatus, const HttpHeaders &headers, const QByteArray &body)
 {
-    AwsError e;
-    e.kind = AwsError::Service;
+    Core::Error e;
     e.httpStatus = httpStatus;
     e.requestId = QString::fromLatin1(headerValue(headers, "x-amzn-requestid"));
     const QJsonObject json = QJsonDocument::fromJson(body).object();
     const QByteArray typeHeader = headerValue(headers, "x-amzn-errortype");
-    e.code = bareCode(
+    e.reason = bareCode(
         typeHeader.isEmpty() ? json.value(QStringLiteral("__type")).toString() : QString::fromUtf8(typeHeader));
     e.message = json.value(QStringLiteral("message")).toString();
     if (e.message.isEmpty())
         e.message = json.value(QStringLiteral("Message")).toString();
-    if (e.code.isEmpty())
-        e.code = QStringLiteral("HTTP%1").arg(httpStatus);
+    if (e.reason.isEmpty())
+        e.reason = QStringLiteral("HTTP%1").arg(httpStatus);
     if (e.message.isEmpty() && json.isEmpty() && !body.isEmpty())
         e.message = QString::fromUtf8(body.left(200)).simplified();
+    classify(e);
     return e;
 }
 
-AwsError queryError(int httpStatus, const QByteArray &body)
+Core::Error queryError(int httpStatus, const QByteArray &body)
 {
-    AwsError e;
-    e.kind = AwsError::Service;
+    Core::Error e;
     e.httpStatus = httpStatus;
     QString parseError;
     const QJsonObject root = xmlToJson(body, &parseError);
@@ -104,15 +112,16 @@ AwsError queryError(int httpStatus, const QByteArray &body)
     QJsonObject error = response.value(QStringLiteral("Error")).toObject();
     if (error.isEmpty())
         error = response.value(QStringLiteral("Errors")).toObject().value(QStringLiteral("Error")).toObject();
-    e.code = error.value(QStringLiteral("Code")).toString();
+    e.reason = error.value(QStringLiteral("Code")).toString();
     e.message = error.value(QStringLiteral("Message")).toString();
     e.requestId = response.value(QStringLiteral("RequestId")).toString();
     if (e.requestId.isEmpty())
         e.requestId = response.value(QStringLiteral("RequestID")).toString();
-    if (e.code.isEmpty())
-        e.code = QStringLiteral("HTTP%1").arg(httpStatus);
+    if (e.reason.isEmpty())
+        e.reason = QStringLiteral("HTTP%1").arg(httpStatus);
     if (e.message.isEmpty() && !parseError.isEmpty() && !body.isEmpty())
         e.message = QString::fromUtf8(body.left(200)).simplified();
+    classify(e);
     return e;
 }
 

@@ -16,10 +16,9 @@ namespace Bramble::Aws {
 namespace {
 
 // Codes that mean "these credentials have expired": fetch fresh ones once.
-bool isExpiredCredentials(const AwsError &e)
+bool isExpiredCredentials(const Core::Error &e)
 {
-    return e.kind == AwsError::Service
-        && (e.code == u"ExpiredToken" || e.code == u"ExpiredTokenException" || e.code == u"RequestExpired");
+    return e.reason == u"ExpiredToken" || e.reason == u"ExpiredTokenException" || e.reason == u"RequestExpired";
 }
 
 QByteArray hostHeader(const QUrl &url)
@@ -48,7 +47,7 @@ QByteArray AwsResponse::header(const QByteArray &name) const
 // ---------------------------------------------------------------- AwsCall
 
 AwsCall::AwsCall(AwsTransport *transport, AwsRequest request)
-    : QObject(transport)
+    : Core::Job(transport)
     , m_transport(transport)
     , m_request(std::move(request))
     , m_timer(new QTimer(this))
@@ -56,44 +55,71 @@ AwsCall::AwsCall(AwsTransport *transport, AwsRequest request)
     m_timer->setSingleShot(true);
 }
 
-void AwsCall::cancel()
+AwsCall::~AwsCall()
 {
-    if (m_finished)
+    dropReply();
+}
+
+void AwsCall::dropReply()
+{
+    if (!m_reply)
         return;
+    QNetworkReply *reply = m_reply;
+    m_reply = nullptr;
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+}
+
+void AwsCall::begin()
+{
+    // The first attempt from the event loop: the caller connects first.
+    QMetaObject::invokeMethod(this, &AwsCall::startAttempt, Qt::QueuedConnection);
+}
+
+void AwsCall::abort()
+{
     m_timer->stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
+    if (m_credentialsJob) {
+        m_credentialsJob->disconnect(this);
+        m_credentialsJob->cancel();
     }
-    AwsError e;
-    e.kind = AwsError::Cancelled;
-    e.message = QStringLiteral("cancelled");
-    finishLater(e);
+    dropReply();
+    Core::Error e(Core::Error::Kind::Cancelled, QStringLiteral("cancelled"));
+    e.operation = m_request.operation;
+    e.attempts = m_attempts;
+    m_response.error = e;
 }
 
 void AwsCall::startAttempt()
 {
-    if (m_finished || !m_transport)
+    if (isEnding() || !m_transport)
         return;
     ++m_attempts;
     m_timedOut = false;
     m_oversized = false;
     if (!m_request.sign) {
-        onCredentials(CredentialsResult {});
+        onCredentials(nullptr);
         return;
     }
-    m_transport->m_credentials->fetch(this, [this](const CredentialsResult &r) { onCredentials(r); });
+    CredentialsJob *job = m_transport->m_credentials->fetch(this);
+    m_credentialsJob = job;
+    connect(job, &CredentialsJob::finished, this, [this, job] { onCredentials(job); });
+    job->start();
 }
 
-void AwsCall::onCredentials(const CredentialsResult &result)
+void AwsCall::onCredentials(CredentialsJob *job)
 {
-    if (m_finished || !m_transport)
+    if (isEnding() || !m_transport)
         return;
+    m_credentialsJob = nullptr;
+    const CredentialsResult result = job ? job->result() : CredentialsResult {};
     if (m_request.sign && !result.ok()) {
-        AwsError e;
-        e.kind = AwsError::Credentials;
-        e.message = result.error.isNull() ? QStringLiteral("no AWS credentials") : result.error.toString();
+        // The provider's error names the profile, the file and the line.
+        Core::Error e = result.error;
+        if (e.isNull())
+            e = Core::Error(QStringLiteral("no AWS credentials"));
+        e.kind = Core::Error::Kind::Auth;
         finish(e);
         return;
     }
@@ -101,10 +127,8 @@ void AwsCall::onCredentials(const CredentialsResult &result)
     const ServiceInfo &service = *m_request.service;
     const QUrl endpoint = t->endpoint(service);
     if (!endpoint.isValid() || endpoint.host().isEmpty()) {
-        AwsError e;
-        e.kind = AwsError::Config;
-        e.message = QStringLiteral("no endpoint for %1: set a region").arg(service.serviceId);
-        finish(e);
+        finish(Core::Error(
+            Core::Error::Kind::Usage, QStringLiteral("no endpoint for %1: set a region").arg(service.serviceId)));
         return;
     }
     QByteArray basePath = endpoint.path(QUrl::FullyEncoded).toUtf8();
@@ -149,7 +173,7 @@ void AwsCall::onCredentials(const CredentialsResult &result)
 void AwsCall::onReplyFinished()
 {
     QNetworkReply *reply = m_reply;
-    if (!reply || m_finished || !m_transport)
+    if (!reply || isEnding() || !m_transport)
         return;
     m_timer->stop();
     m_reply = nullptr;
@@ -164,15 +188,16 @@ void AwsCall::onReplyFinished()
     m_response.json = {};
 
     const ServiceInfo &service = *m_request.service;
-    AwsError error;
+    Core::Error error;
     if (m_timedOut) {
-        error.kind = AwsError::Timeout;
+        error.kind = Core::Error::Kind::Network;
+        error.reason = timeoutReason();
         error.message = QStringLiteral("no answer within %1 s").arg(m_transport->m_timeoutMs / 1000.0);
     } else if (m_oversized) {
-        error.kind = AwsError::Protocol;
+        error.kind = Core::Error::Kind::Server;
         error.message = QStringLiteral("answer larger than %1 MiB").arg(m_transport->m_maxResponseBytes >> 20);
     } else if (status == 0) {
-        error.kind = AwsError::Network;
+        error.kind = Core::Error::Kind::Network;
         error.message = reply->errorString();
     } else if (status < 200 || status >= 300) {
         error = service.protocol == ServiceInfo::Protocol::Query
@@ -184,7 +209,7 @@ void AwsCall::onReplyFinished()
         const QJsonObject envelope = root.value(m_request.operation + QStringLiteral("Response")).toObject();
         m_response.json = envelope.value(m_request.operation + QStringLiteral("Result")).toObject();
         if (!parseError.isEmpty() || envelope.isEmpty()) {
-            error.kind = AwsError::Protocol;
+            error.kind = Core::Error::Kind::Server;
             error.message = QStringLiteral("unreadable XML answer (%1)")
                                 .arg(parseError.isEmpty() ? QStringLiteral("no ") + m_request.operation
                                             + QStringLiteral("Response element")
@@ -197,7 +222,7 @@ void AwsCall::onReplyFinished()
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(m_response.body, &pe);
         if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            error.kind = AwsError::Protocol;
+            error.kind = Core::Error::Kind::Server;
             error.message = pe.error != QJsonParseError::NoError
                 ? QStringLiteral("unreadable JSON answer at offset %1: %2").arg(pe.offset).arg(pe.errorString())
                 : QStringLiteral("JSON answer is not an object");
@@ -224,6 +249,11 @@ void AwsCall::onReplyFinished()
     if (RetryPolicy::isRetryable(error) && m_attempts < policy.maxAttempts() && policy.acquire(error, &m_quotaTaken)) {
         const int delay = policy.delayMs(m_attempts);
         Q_EMIT retrying(error, delay);
+        reportProgress(m_attempts, policy.maxAttempts(),
+            QStringLiteral("attempt %1 failed (%2); retrying in %3 ms")
+                .arg(m_attempts)
+                .arg(error.reason.isEmpty() ? Core::Error::kindName(error.kind) : error.reason)
+                .arg(delay));
         m_timer->disconnect(this);
         connect(m_timer, &QTimer::timeout, this, &AwsCall::startAttempt);
         m_timer->start(delay);
@@ -232,22 +262,20 @@ void AwsCall::onReplyFinished()
     finish(error);
 }
 
-void AwsCall::finish(AwsError error)
+void AwsCall::finish(Core::Error error)
 {
-    if (m_finished)
+    if (isEnding())
         return;
-    m_finished = true;
+    m_timer->stop();
+    if (error.isNull()) {
+        m_response.error = {};
+        succeed();
+        return;
+    }
     error.operation = m_request.operation;
     error.attempts = m_attempts;
     m_response.error = error;
-    Q_EMIT finished();
-    deleteLater();
-}
-
-void AwsCall::finishLater(AwsError error)
-{
-    QMetaObject::invokeMethod(
-        this, [this, error] { finish(error); }, Qt::QueuedConnection);
+    fail(std::move(error));
 }
 
 // ---------------------------------------------------------------- AwsTransport
@@ -282,7 +310,7 @@ AwsCall *AwsTransport::send(AwsRequest request)
 {
     Q_ASSERT(request.service);
     auto *call = new AwsCall(this, std::move(request));
-    QMetaObject::invokeMethod(call, &AwsCall::startAttempt, Qt::QueuedConnection);
+    call->start();
     return call;
 }
 

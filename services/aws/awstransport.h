@@ -4,6 +4,7 @@
 #include "aws/endpoints.h"
 #include "aws/retrypolicy.h"
 #include "aws/sigv4.h"
+#include "core/job.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -18,8 +19,8 @@ class QTimer;
 namespace Bramble::Aws {
 
 class AwsTransport;
+class CredentialsJob;
 class CredentialsProvider;
-struct CredentialsResult;
 
 // One request to one AWS service, before signing.
 struct AwsRequest {
@@ -37,51 +38,55 @@ struct AwsResponse {
     HttpHeaders headers;
     QByteArray body;
     QJsonObject json; // the parsed body: JSON for JSON services, the XML result converted for Query
-    AwsError error; // kind None on success
+    Core::Error error; // null on success
 
     bool ok() const { return error.isNull(); }
     QByteArray header(const QByteArray &name) const; // case-insensitive; empty when absent
 };
 
-// A call in flight. Returned at once by AwsTransport; emits finished()
-// exactly once (also after cancel(), asynchronously) and then deletes itself
-// (deleteLater), so read response() in the slot connected to finished().
-class AwsCall : public QObject {
+// One request with its retries: a Core::Job. AwsTransport returns it
+// started; it emits finished() exactly once, later (also after cancel()),
+// and then deletes itself (deleteLater) unless setAutoDelete(false), so read
+// response() in the slot connected to finished(). error() is
+// response().error: null on success. Progress tells a retry's wait.
+class AwsCall : public Core::Job {
     Q_OBJECT
 
 public:
+    ~AwsCall() override;
+
+    // Status, headers and body of the last attempt, and the error.
     const AwsResponse &response() const { return m_response; }
     const AwsRequest &request() const { return m_request; }
-    bool isFinished() const { return m_finished; }
     int attempts() const { return m_attempts; }
-
-public Q_SLOTS:
-    void cancel();
 
 Q_SIGNALS:
     // A retry is scheduled after `error`, in `delayMs`.
-    void retrying(const Bramble::Aws::AwsError &error, int delayMs);
-    void finished();
+    void retrying(const Bramble::Core::Error &error, int delayMs);
+
+protected:
+    void begin() override;
+    void abort() override;
 
 private:
     friend class AwsTransport;
     AwsCall(AwsTransport *transport, AwsRequest request);
     void startAttempt();
-    void onCredentials(const CredentialsResult &result);
+    void onCredentials(CredentialsJob *job);
     void onReplyFinished();
-    void finish(AwsError error);
-    void finishLater(AwsError error);
+    void finish(Core::Error error);
+    void dropReply();
 
     QPointer<AwsTransport> m_transport;
     AwsRequest m_request;
     AwsResponse m_response;
     QPointer<QNetworkReply> m_reply;
+    QPointer<CredentialsJob> m_credentialsJob;
     QTimer *m_timer = nullptr; // per-attempt timeout, then the retry delay
     int m_attempts = 0;
     int m_quotaTaken = 0;
     bool m_timedOut = false;
     bool m_oversized = false;
-    bool m_finished = false;
     bool m_refreshedCredentials = false;
 };
 
@@ -103,16 +108,17 @@ public:
     void setEndpoint(const ServiceInfo &service, const QUrl &url);
     QUrl endpoint(const ServiceInfo &service) const;
 
-    // Per attempt: no complete answer within this many ms is a Timeout (retried).
+    // Per attempt: no complete answer within this many ms is a timeout (a Network error, retried).
     void setTimeoutMs(int ms) { m_timeoutMs = ms; }
     int timeoutMs() const { return m_timeoutMs; }
-    // Answers larger than this are refused (Protocol error).
+    // Answers larger than this are refused (a Server error).
     void setMaxResponseBytes(qint64 bytes) { m_maxResponseBytes = bytes; }
 
     RetryPolicy &retryPolicy() { return m_retry; }
     CredentialsProvider *credentials() const { return m_credentials; }
 
-    // Returns at once; the call emits finished() later.
+    // Returns at once a started call (a child of the transport); it emits
+    // finished() later.
     AwsCall *send(AwsRequest request);
 
     // The JSON 1.0/1.1 protocol: POST / with X-Amz-Target "<prefix>.<operation>".

@@ -42,7 +42,7 @@ AwsPager *CloudWatchLogsClient::describeLogGroups(const QString &prefix, int max
     QJsonObject input;
     if (!prefix.isEmpty())
         input.insert(QStringLiteral("logGroupNamePrefix"), prefix);
-    return new AwsPager(m_transport, logs(),
+    return startPager(m_transport, logs(),
         { QStringLiteral("DescribeLogGroups"), input, QStringLiteral("logGroups"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), maxItems });
 }
@@ -57,7 +57,7 @@ AwsPager *CloudWatchLogsClient::describeLogStreams(
         input.insert(QStringLiteral("orderBy"), QStringLiteral("LastEventTime"));
     if (newestFirst && prefix.isEmpty())
         input.insert(QStringLiteral("descending"), true);
-    return new AwsPager(m_transport, logs(),
+    return startPager(m_transport, logs(),
         { QStringLiteral("DescribeLogStreams"), input, QStringLiteral("logStreams"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), maxItems });
 }
@@ -73,7 +73,7 @@ AwsPager *CloudWatchLogsClient::filterLogEvents(const LogFilter &filter)
     insertTime(input, QStringLiteral("endTime"), filter.end);
     if (filter.limit > 0)
         input.insert(QStringLiteral("limit"), qBound(1, filter.limit, 10000));
-    return new AwsPager(m_transport, logs(),
+    return startPager(m_transport, logs(),
         { QStringLiteral("FilterLogEvents"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), filter.maxItems });
 }
@@ -85,7 +85,7 @@ AwsPager *CloudWatchLogsClient::getLogEvents(const QString &logGroupName, const 
         { QStringLiteral("logStreamName"), logStreamName }, { QStringLiteral("startFromHead"), startFromHead } };
     insertTime(input, QStringLiteral("startTime"), start);
     insertTime(input, QStringLiteral("endTime"), end);
-    return new AwsPager(m_transport, logs(),
+    return startPager(m_transport, logs(),
         { QStringLiteral("GetLogEvents"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
             startFromHead ? QStringLiteral("nextForwardToken") : QStringLiteral("nextBackwardToken"), maxItems });
 }

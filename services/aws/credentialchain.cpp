@@ -7,8 +7,10 @@
 #include "aws/logging.h"
 #include "aws/stsclient.h"
 
+#include "core/boundedfile.h"
 #include <QCryptographicHash>
-#include <QFile>
+
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -70,19 +72,30 @@ ProfileCredentialsProvider::ProfileCredentialsProvider(Core::Environment env, Aw
 ProfileCredentialsProvider::~ProfileCredentialsProvider()
 {
     delete m_run;
+    m_run = nullptr;
+    const QList<QPointer<CredentialsJob>> waiters = std::exchange(m_waiters, {});
+    for (const QPointer<CredentialsJob> &job : waiters)
+        answer(job,
+            CredentialsResult { {},
+                Error(Error::Kind::Cancelled,
+                    QStringLiteral("profile %1: the session was closed before credentials were resolved")
+                        .arg(m_profile)) });
 }
 
-void ProfileCredentialsProvider::fetch(QObject *context, CredentialsCallback done)
+void ProfileCredentialsProvider::request(CredentialsJob *job)
 {
-    if (!context || !done)
-        return;
     if (m_cached.isValid() && !m_cached.expiresWithin(AdvisoryRefreshSeconds)) {
-        done(CredentialsResult { m_cached, {} });
+        answer(job, CredentialsResult { m_cached, {} });
         return;
     }
-    m_waiters.append(Waiter { context, std::move(done) });
+    m_waiters.append(job);
     if (!m_run)
         startRun();
+}
+
+void ProfileCredentialsProvider::withdraw(CredentialsJob *job)
+{
+    m_waiters.removeAll(job);
 }
 
 void ProfileCredentialsProvider::invalidate()
@@ -123,13 +136,12 @@ void ProfileCredentialsProvider::runProcess()
     CredentialProcessRequest request = m_run->plan.base.process;
     request.timeoutMs = m_processTimeoutMs;
     auto *job = new CredentialProcessJob(std::move(request), m_run);
-    connect(job, &CredentialProcessJob::finished, m_run, [this, job](const CredentialProcessResult &result) {
-        job->deleteLater();
-        if (!result.ok()) {
-            fail(result.error);
+    connect(job, &CredentialProcessJob::finished, m_run, [this, job] {
+        if (!job->ok()) {
+            fail(job->error());
             return;
         }
-        m_run->current = result.credentials;
+        m_run->current = job->value();
         nextRole();
     });
     job->start();
@@ -145,21 +157,24 @@ void ProfileCredentialsProvider::runSso()
     const QString tokenFor = s.sessionName.isEmpty() ? QStringLiteral("start URL ") + s.startUrl
                                                      : QStringLiteral("sso-session ") + s.sessionName;
 
-    QFile file(cacheFile);
-    if (!file.exists()) {
-        fail(Error(QStringLiteral("profile %1: no cached SSO token for %2 (%3): %4")
-                       .arg(s.profile, tokenFor, cacheFile, loginHint(s.profile)),
+    if (!QFileInfo::exists(cacheFile)) {
+        fail(Error(Error::Kind::Auth,
+            QStringLiteral("profile %1: no cached SSO token for %2 (%3): %4")
+                .arg(s.profile, tokenFor, cacheFile, loginHint(s.profile)),
             s.where));
         return;
     }
-    if (!file.open(QIODevice::ReadOnly)) {
-        fail(Error(QStringLiteral("profile %1: cannot read the SSO token cache %2: %3")
-                       .arg(s.profile, cacheFile, file.errorString()),
+    // A device, a FIFO or a huge file in the cache is refused at once.
+    const Core::Result<QByteArray> bytes
+        = Core::readBoundedFile(cacheFile, Core::FileLimit::AwsConfig, QStringLiteral("SSO token cache"));
+    if (!bytes.ok()) {
+        fail(Error(Error::Kind::Auth,
+            QStringLiteral("profile %1: cannot read the SSO token cache: %2").arg(s.profile, bytes.error().toString()),
             s.where));
         return;
     }
     QJsonParseError parseError;
-    const QJsonObject token = QJsonDocument::fromJson(file.read(1024 * 1024), &parseError).object();
+    const QJsonObject token = QJsonDocument::fromJson(bytes.value(), &parseError).object();
     const QString accessToken = token.value(QStringLiteral("accessToken")).toString();
     const QString expiresAtText = token.value(QStringLiteral("expiresAt")).toString();
     if (parseError.error != QJsonParseError::NoError || accessToken.isEmpty() || expiresAtText.isEmpty()) {
@@ -199,7 +214,7 @@ void ProfileCredentialsProvider::runSso()
     connect(call, &AwsCall::finished, m_run, [this, call, s] {
         const AwsResponse &response = call->response();
         if (!response.ok()) {
-            const bool unauthorized = response.httpStatus == 401 || response.error.code == u"UnauthorizedException";
+            const bool unauthorized = response.httpStatus == 401 || response.error.reason == u"UnauthorizedException";
             QString message = QStringLiteral("profile %1: SSO GetRoleCredentials for role %2 in account %3 failed: %4")
                                   .arg(s.profile, s.roleName, s.accountId, response.error.toString());
             if (unauthorized)
@@ -347,11 +362,9 @@ void ProfileCredentialsProvider::deliver(const CredentialsResult &result)
         m_run->deleteLater();
         m_run = nullptr;
     }
-    const QList<Waiter> waiters = std::exchange(m_waiters, {});
-    for (const Waiter &w : waiters) {
-        if (w.context)
-            w.done(result);
-    }
+    const QList<QPointer<CredentialsJob>> waiters = std::exchange(m_waiters, {});
+    for (const QPointer<CredentialsJob> &job : waiters)
+        answer(job, result);
 }
 
 } // namespace Bramble::Aws

@@ -51,7 +51,8 @@ namespace Bramble::Aws {
 // Results are cached until 15 minutes before they expire (botocore's
 // advisory window); a refresh that fails while they still have more than 10
 // minutes (the mandatory window) serves the old ones. Concurrent fetch()
-// calls share one resolution. Errors name the profile and the file, and the
+// jobs share one resolution; cancelling one leaves the others waiting.
+// Destroying the provider fails the jobs still waiting. Errors name the profile and the file, and the
 // line of the setting at fault where there is one.
 //
 // GUI thread. Does not own the QNetworkAccessManager, which must outlive it.
@@ -84,7 +85,6 @@ public:
     // Per attempt, for STS and the SSO portal (ms).
     void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
 
-    void fetch(QObject *context, CredentialsCallback done) override;
     void invalidate() override;
 
     bool isFetching() const { return m_run != nullptr; }
@@ -92,6 +92,10 @@ public:
     // Advisory and mandatory refresh windows, seconds (botocore's).
     static constexpr qint64 AdvisoryRefreshSeconds = 15 * 60;
     static constexpr qint64 MandatoryRefreshSeconds = 10 * 60;
+
+protected:
+    void request(CredentialsJob *job) override;
+    void withdraw(CredentialsJob *job) override;
 
 private:
     struct Run;
@@ -117,11 +121,7 @@ private:
     int m_requestTimeoutMs = 30000;
 
     AwsCredentials m_cached; // valid when there is something cached
-    struct Waiter {
-        QPointer<QObject> context;
-        CredentialsCallback done;
-    };
-    QList<Waiter> m_waiters;
+    QList<QPointer<CredentialsJob>> m_waiters;
     Run *m_run = nullptr; // the resolution in flight; owns its jobs and transports
 };
 

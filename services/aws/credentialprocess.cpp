@@ -66,7 +66,7 @@ QDateTime parseAwsTimestamp(const QString &text)
 }
 
 CredentialProcessJob::CredentialProcessJob(CredentialProcessRequest request, QObject *parent)
-    : QObject(parent)
+    : Core::ValueJob<AwsCredentials>(parent)
     , m_request(std::move(request))
     , m_timer(new QTimer(this))
 {
@@ -79,12 +79,8 @@ CredentialProcessJob::~CredentialProcessJob()
     stopProcess();
 }
 
-void CredentialProcessJob::start()
+void CredentialProcessJob::begin()
 {
-    if (m_started)
-        return;
-    m_started = true;
-
     const std::optional<QStringList> argv = shellSplit(m_request.commandLine);
     if (!argv) {
         fail(what(m_request) + QStringLiteral(" has an unclosed quote or a trailing backslash"));
@@ -132,17 +128,15 @@ void CredentialProcessJob::start()
     m_process->start();
 }
 
-void CredentialProcessJob::cancel()
+void CredentialProcessJob::abort()
 {
-    if (m_finished)
-        return;
+    m_timer->stop();
     stopProcess();
-    fail(what(m_request) + QStringLiteral(": cancelled"));
 }
 
 void CredentialProcessJob::onProcessFinished(int exitCode, int exitStatus)
 {
-    if (m_finished)
+    if (isEnding())
         return;
     m_timer->stop();
     m_stdout += m_process->readAllStandardOutput();
@@ -178,7 +172,7 @@ void CredentialProcessJob::onProcessFinished(int exitCode, int exitStatus)
 
 void CredentialProcessJob::onTimeout()
 {
-    if (m_finished)
+    if (isEnding())
         return;
     stopProcess();
     QString message = what(m_request) + QStringLiteral(" did not finish within %1 s").arg(m_request.timeoutMs / 1000.0);
@@ -197,15 +191,15 @@ void CredentialProcessJob::fail(const QString &message)
 
 void CredentialProcessJob::finishLater(CredentialProcessResult result)
 {
-    if (m_finished)
+    if (isEnding())
         return;
-    m_finished = true;
     m_timer->stop();
-    m_result = std::move(result);
-    // Always later: callers connect after start(), and a slot that deletes
-    // the job must not run inside one of our own handlers.
-    QMetaObject::invokeMethod(
-        this, [this] { Q_EMIT finished(m_result); }, Qt::QueuedConnection);
+    m_exitCode = result.exitCode;
+    // Core::Job emits finished() later, from the event loop.
+    if (result.ok())
+        succeedWith(std::move(result.credentials));
+    else
+        Core::ValueJob<AwsCredentials>::fail(std::move(result.error));
 }
 
 void CredentialProcessJob::stopProcess()

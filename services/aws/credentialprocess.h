@@ -2,6 +2,7 @@
 
 #include "aws/credentials.h"
 #include "core/error.h"
+#include "core/job.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -46,33 +47,31 @@ QDateTime parseAwsTimestamp(const QString &text);
 // Expiration already past are errors. Secrets never reach logs or errors
 // (stdout is never quoted).
 //
-// GUI thread. start() returns at once; finished() is emitted exactly once,
-// later (also when the command cannot be started, and after cancel()). The
-// job does not delete itself; its owner deletes it (deleteLater() from the
-// finished slot is fine). Deleting a running job kills the command.
-class CredentialProcessJob : public QObject {
+// A Core::Job on the GUI thread: value() is the credentials, error() says
+// why there are none (at request.where, with the exit code and the trimmed
+// stderr). start() returns at once; finished() comes exactly once, later
+// (also when the command cannot be started, and after cancel(), which kills
+// it). Deleting a running job kills the command.
+class CredentialProcessJob : public Core::ValueJob<AwsCredentials> {
     Q_OBJECT
 
 public:
     explicit CredentialProcessJob(CredentialProcessRequest request, QObject *parent = nullptr);
     ~CredentialProcessJob() override;
 
-    void start();
-    bool isFinished() const { return m_finished; }
     const CredentialProcessRequest &request() const { return m_request; }
-    const CredentialProcessResult &result() const { return m_result; }
+    // The command's exit code; -1 when it did not exit normally or never started.
+    int exitCode() const { return m_exitCode; }
 
     // The credentials in a command's standard output, checked as above
     // against `now`. Pure function, any thread.
     static CredentialProcessResult parseOutput(const QByteArray &output, const CredentialProcessRequest &request,
         const QDateTime &now = QDateTime::currentDateTimeUtc());
 
-public Q_SLOTS:
-    // Kills the command; finished() follows with a "cancelled" error.
-    void cancel();
-
-Q_SIGNALS:
-    void finished(const Bramble::Aws::CredentialProcessResult &result);
+protected:
+    void begin() override;
+    // cancel(): kills the command.
+    void abort() override;
 
 private:
     void onProcessFinished(int exitCode, int exitStatus);
@@ -82,13 +81,11 @@ private:
     void stopProcess();
 
     CredentialProcessRequest m_request;
-    CredentialProcessResult m_result;
+    int m_exitCode = -1;
     QProcess *m_process = nullptr;
     QTimer *m_timer = nullptr;
     QByteArray m_stdout;
     QByteArray m_stderr;
-    bool m_started = false;
-    bool m_finished = false;
 };
 
 } // namespace Bramble::Aws

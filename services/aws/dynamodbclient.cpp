@@ -36,14 +36,14 @@ QJsonObject DynamoDbClient::input(const DynamoDbQuery &q) const
 
 AwsPager *DynamoDbClient::query(const DynamoDbQuery &q)
 {
-    return new AwsPager(m_transport, ServiceInfo::dynamoDb(),
+    return startPager(m_transport, ServiceInfo::dynamoDb(),
         { QStringLiteral("Query"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
             QStringLiteral("LastEvaluatedKey"), q.maxItems });
 }
 
 AwsPager *DynamoDbClient::scan(const DynamoDbQuery &q)
 {
-    return new AwsPager(m_transport, ServiceInfo::dynamoDb(),
+    return startPager(m_transport, ServiceInfo::dynamoDb(),
         { QStringLiteral("Scan"), input(q), QStringLiteral("Items"), QStringLiteral("ExclusiveStartKey"),
             QStringLiteral("LastEvaluatedKey"), q.maxItems });
 }

@@ -8,6 +8,10 @@ using Core::Error;
 
 const IniSection *IniFile::section(const QString &name) const
 {
+    if (index.size() == sections.size()) {
+        const qsizetype i = index.value(name, -1);
+        return i >= 0 && sections.at(i).name == name ? &sections.at(i) : nullptr;
+    }
     for (const IniSection &s : sections)
         if (s.name == name)
             return &s;
@@ -87,6 +91,7 @@ IniFile parseIni(const QByteArray &text, const QString &path)
                 current = nullptr;
                 continue;
             }
+            ini.index.insert(name, ini.sections.size());
             ini.sections.append(IniSection { name, lineNo, {}, {} });
             current = &ini.sections.last();
             lastKey.clear();

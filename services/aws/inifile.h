@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -21,6 +22,10 @@ struct IniFile {
     QString path;
     QList<IniSection> sections;
     Core::Errors errors;
+    // Section name -> index in `sections`, kept by parseIni() so that
+    // lookups stay O(1) with 100,000 profiles; section() falls back to a
+    // scan when `sections` was changed without it.
+    QHash<QString, qsizetype> index;
 
     bool ok() const { return errors.isEmpty(); }
     const IniSection *section(const QString &name) const;

@@ -1,5 +1,7 @@
 #include "aws/retrypolicy.h"
 
+#include "aws/awserror.h"
+
 #include <QRandomGenerator>
 #include <QStringList>
 
@@ -46,23 +48,28 @@ RetryPolicy::RetryPolicy()
 {
 }
 
-bool RetryPolicy::isThrottling(const AwsError &error)
+bool RetryPolicy::isThrottlingCode(const QString &code)
 {
-    return error.kind == AwsError::Service && throttlingCodes().contains(error.code);
+    return !code.isEmpty() && throttlingCodes().contains(code);
 }
 
-bool RetryPolicy::isRetryable(const AwsError &error)
+bool RetryPolicy::isThrottling(const Core::Error &error)
 {
-    switch (error.kind) {
-    case AwsError::Network:
-    case AwsError::Timeout:
-        return true;
-    case AwsError::Service:
-        return isThrottling(error) || transientCodes().contains(error.code) || error.httpStatus == 500
-            || error.httpStatus == 502 || error.httpStatus == 503 || error.httpStatus == 504;
-    default:
+    return !error.isNull() && isThrottlingCode(error.reason);
+}
+
+bool RetryPolicy::isRetryable(const Core::Error &error)
+{
+    if (error.isNull() || error.kind == Core::Error::Kind::Cancelled)
         return false;
-    }
+    if (error.kind == Core::Error::Kind::Network)
+        return true;
+    // Only an error answer (it has the service's code) may be retried:
+    // our own errors (credentials, endpoint, an unreadable answer) have none.
+    if (error.reason.isEmpty())
+        return false;
+    return isThrottling(error) || transientCodes().contains(error.reason) || error.httpStatus == 500
+        || error.httpStatus == 502 || error.httpStatus == 503 || error.httpStatus == 504;
 }
 
 int RetryPolicy::delayMs(int attemptsMade) const
@@ -71,9 +78,9 @@ int RetryPolicy::delayMs(int attemptsMade) const
     return int(std::lround(m_random() * cap * 1000.0 * m_delayScale));
 }
 
-bool RetryPolicy::acquire(const AwsError &error, int *taken)
+bool RetryPolicy::acquire(const Core::Error &error, int *taken)
 {
-    const int cost = error.kind == AwsError::Timeout ? timeoutRetryCost : retryCost;
+    const int cost = isTimeout(error) ? timeoutRetryCost : retryCost;
     if (cost > m_quota)
         return false;
     m_quota -= cost;

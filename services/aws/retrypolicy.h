@@ -1,6 +1,8 @@
 #pragma once
 
-#include "aws/awserror.h"
+#include "core/error.h"
+
+#include <QString>
 
 #include <QtGlobal>
 
@@ -29,9 +31,12 @@ public:
     // Multiplies every delay; tests use a small scale so retries do not sleep.
     void setDelayScale(double scale) { m_delayScale = scale; }
 
-    // Throttling codes, transient codes, HTTP 500/502/503/504, network errors and timeouts.
-    static bool isRetryable(const AwsError &error);
-    static bool isThrottling(const AwsError &error);
+    // Throttling codes, transient codes, HTTP 500/502/503/504 (an error
+    // answer: one with a reason), network errors and timeouts (kind Network).
+    static bool isRetryable(const Core::Error &error);
+    // The error's reason is one of the SDKs' throttling codes.
+    static bool isThrottling(const Core::Error &error);
+    static bool isThrottlingCode(const QString &code);
 
     // Milliseconds to wait before attempt `attemptsMade + 1`:
     // random * min(20 s, 2^(attemptsMade - 1) s).
@@ -40,7 +45,7 @@ public:
     // The retry quota: a retry takes 5 (10 after a timeout) and is refused
     // when the quota has run dry; a success gives back what its last retry took,
     // or 1 when it needed none (botocore's release_retry_quota).
-    bool acquire(const AwsError &error, int *taken);
+    bool acquire(const Core::Error &error, int *taken);
     void release(int taken);
     int quota() const { return m_quota; }
 

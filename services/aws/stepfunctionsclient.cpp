@@ -34,7 +34,7 @@ StateMachineSummary StateMachineSummary::fromJson(const QJsonObject &json)
 
 AwsPager *StepFunctionsClient::listStateMachines(int maxItems)
 {
-    return new AwsPager(m_transport, sfn(),
+    return startPager(m_transport, sfn(),
         { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), maxItems });
 }
@@ -56,7 +56,7 @@ AwsPager *StepFunctionsClient::listExecutions(const QString &stateMachineArn, co
     QJsonObject input { { QStringLiteral("stateMachineArn"), stateMachineArn } };
     if (!statusFilter.isEmpty())
         input.insert(QStringLiteral("statusFilter"), statusFilter);
-    return new AwsPager(m_transport, sfn(),
+    return startPager(m_transport, sfn(),
         { QStringLiteral("ListExecutions"), input, QStringLiteral("executions"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), maxItems });
 }
@@ -74,7 +74,7 @@ AwsPager *StepFunctionsClient::getExecutionHistory(const QString &executionArn, 
         { QStringLiteral("includeExecutionData"), options.includeExecutionData } };
     if (options.maxResults > 0)
         input.insert(QStringLiteral("maxResults"), qBound(1, options.maxResults, 1000));
-    return new AwsPager(m_transport, sfn(),
+    return startPager(m_transport, sfn(),
         { QStringLiteral("GetExecutionHistory"), input, QStringLiteral("events"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), options.maxItems });
 }

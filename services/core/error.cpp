@@ -81,6 +81,8 @@ QString Error::toString() const
         extra << QStringLiteral("HTTP %1").arg(httpStatus);
     if (attempts > 1)
         extra << QStringLiteral("%1 attempts").arg(attempts);
+    if (!requestId.isEmpty())
+        extra << QStringLiteral("request id ") + oneLine(requestId, MaxShortChars);
     if (!extra.isEmpty())
         text += QStringLiteral(" (") + extra.join(QStringLiteral(", ")) + u')';
     return text;

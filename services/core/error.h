@@ -46,6 +46,7 @@ struct Error {
     QString operation; // "ListStateMachines", "GET /api/v1/nodes"; empty for local work
     int retryAfterMs = -1; // the server's Retry-After, when it sent one
     int attempts = 0; // how many times a request was sent (0: not a request)
+    QString requestId; // the service's id for the failed request (AWS x-amzn-RequestId), for support cases
 
     Error() = default;
     Error(QString msg, SourceLocation loc = {})
@@ -65,7 +66,7 @@ struct Error {
 
     // One line for people, never longer than a few hundred characters:
     // "file:line: key: message", or for a request
-    // "operation: reason: message (HTTP 400, 3 attempts)".
+    // "operation: reason: message (HTTP 400, 3 attempts, request id R)".
     QString toString() const;
 
     // "usage", "input", "auth", "not found", "throttled", "network", "server", "cancelled".

@@ -24,7 +24,7 @@ bool isTerminalType(const QString &type)
 
 // The service had no answer to give: throttled, unreachable, 5xx. HTTP 429
 // counts even without a throttling code.
-bool isRetryable(const Aws::AwsError &error)
+bool isRetryable(const Core::Error &error)
 {
     return Aws::RetryPolicy::isRetryable(error) || error.httpStatus == 429;
 }
@@ -119,7 +119,7 @@ void ExecutionFollower::onPage(const QJsonArray &items)
 
 void ExecutionFollower::onPagerFinished()
 {
-    const Aws::AwsError error = m_pager->error();
+    const Core::Error error = m_pager->error();
     m_pager = nullptr; // it deletes itself
     if (error.isNull())
         completePoll();
@@ -159,7 +159,7 @@ void ExecutionFollower::completePoll()
         schedule();
 }
 
-void ExecutionFollower::failPoll(const Aws::AwsError &error)
+void ExecutionFollower::failPoll(const Core::Error &error)
 {
     m_fresh.clear();
     m_lastError = error;
@@ -183,7 +183,7 @@ void ExecutionFollower::schedule()
     Q_EMIT polled(ms);
 }
 
-void ExecutionFollower::finish(const Aws::AwsError &error)
+void ExecutionFollower::finish(const Core::Error &error)
 {
     m_running = false;
     m_finished = true;

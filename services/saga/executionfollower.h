@@ -73,7 +73,7 @@ public:
     // The terminal event's type ("ExecutionSucceeded"...), empty until then.
     QString terminalEventType() const { return m_terminalType; }
     // The error finished() reported, or the last failed poll's.
-    const Aws::AwsError &lastError() const { return m_lastError; }
+    const Core::Error &lastError() const { return m_lastError; }
     // False once the service was seen ignoring reverseOrder.
     bool reverseOrderHonoured() const { return !m_forwardOnly; }
     int pollCount() const { return m_polls; }
@@ -101,19 +101,19 @@ Q_SIGNALS:
     // After every completed or failed poll: the wait before the next one.
     void polled(int nextPollMs);
     // A poll failed; unless finished() follows, the follower keeps polling.
-    void error(const Bramble::Aws::AwsError &error);
+    void error(const Bramble::Core::Error &error);
     // Once: at a terminal event (error null) or on an error that is not
     // retryable (throttling, network trouble, timeouts and 5xx are retried).
-    void finished(const Bramble::Aws::AwsError &error);
+    void finished(const Bramble::Core::Error &error);
 
 private:
     void poll();
     void onPage(const QJsonArray &items);
     void onPagerFinished();
     void completePoll();
-    void failPoll(const Aws::AwsError &error);
+    void failPoll(const Core::Error &error);
     void schedule();
-    void finish(const Aws::AwsError &error);
+    void finish(const Core::Error &error);
     void dropPager();
 
     Aws::StepFunctionsClient *m_client;
@@ -126,7 +126,7 @@ private:
     qint64 m_firstId = 0;
     qsizetype m_largestPayload = 0;
     QString m_terminalType;
-    Aws::AwsError m_lastError;
+    Core::Error m_lastError;
 
     // The poll in flight: new events by id, the id received before.
     QMap<qint64, QJsonObject> m_fresh;

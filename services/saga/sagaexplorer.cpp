@@ -28,12 +28,10 @@ QList<QJsonObject> objects(const QJsonArray &array)
     return list;
 }
 
-Aws::AwsError localError(const QString &operation, const QString &message)
+Core::Error localError(const QString &operation, const QString &message)
 {
-    Aws::AwsError e;
-    e.kind = Aws::AwsError::Protocol;
+    Core::Error e(Core::Error::Kind::Server, message);
     e.operation = operation;
-    e.message = message;
     return e;
 }
 
@@ -91,7 +89,7 @@ void SagaExplorer::loadMachine(const QString &machineArn, bool reload)
     Aws::AwsCall *call = m_sfn->describeStateMachine(machineArn);
     connect(call, &Aws::AwsCall::finished, this, [this, call, machineArn] {
         const Aws::AwsResponse &r = call->response();
-        Aws::AwsError error = r.error;
+        Core::Error error = r.error;
         if (r.ok()) {
             LoadedMachine m;
             m.arn = machineArn;
@@ -313,7 +311,7 @@ void SagaExplorer::loadExecution(const QString &executionArn)
             // The history, and the definition this execution ran (the state
             // machine may have been updated since): both, then the analysis.
             auto pending = std::make_shared<int>(2);
-            auto failure = std::make_shared<Aws::AwsError>();
+            auto failure = std::make_shared<Core::Error>();
             const auto done = [this, loaded, executionArn, pending, failure] {
                 if (--*pending > 0)
                     return;

@@ -119,20 +119,20 @@ public:
 
 Q_SIGNALS:
     void stateMachinesListed(
-        const QList<Bramble::Aws::StateMachineSummary> &machines, const Bramble::Aws::AwsError &error);
-    void machineLoaded(const QString &machineArn, const Bramble::Aws::AwsError &error);
+        const QList<Bramble::Aws::StateMachineSummary> &machines, const Bramble::Core::Error &error);
+    void machineLoaded(const QString &machineArn, const Bramble::Core::Error &error);
     void executionsListed(const QString &machineArn, const QList<Bramble::Saga::ExecutionEntry> &executions,
-        const Bramble::Aws::AwsError &error);
+        const Bramble::Core::Error &error);
     // An entry of the last listing with its input and/or outcome now known.
     void executionUpdated(const Bramble::Saga::ExecutionEntry &entry);
     void detailsProgress(int done, int total);
     void executionLoaded(const QString &executionArn, const Bramble::Saga::LoadedExecution &execution,
-        const Bramble::Aws::AwsError &error);
+        const Bramble::Core::Error &error);
     void recordFetched(
-        const QString &executionArn, const QJsonObject &item, bool found, const Bramble::Aws::AwsError &error);
+        const QString &executionArn, const QJsonObject &item, bool found, const Bramble::Core::Error &error);
     // resultArn: the new execution's ARN for Start, else the execution's.
     void actionFinished(
-        Bramble::Saga::SagaExplorer::Action action, const QString &resultArn, const Bramble::Aws::AwsError &error);
+        Bramble::Saga::SagaExplorer::Action action, const QString &resultArn, const Bramble::Core::Error &error);
 
 private:
     struct DetailJob;

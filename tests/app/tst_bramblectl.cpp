@@ -67,6 +67,24 @@ private Q_SLOTS:
         const Run j = run({ QStringLiteral("version"), QStringLiteral("--json") });
         QCOMPARE(j.exitCode, 0);
         QVERIFY(!QJsonDocument::fromJson(j.out).object().value(QStringLiteral("version")).toString().isEmpty());
+        // What the output layer prints: an indented object, keys sorted as
+        // QJsonDocument sorts them, a newline at the end; the libraries
+        // built with, each with its licence.
+        QVERIFY(j.out.startsWith("{\n    \"gitDescribe\": "));
+        QVERIFY(j.out.endsWith(
+            "    \"qt\": \"" + QByteArray(qVersion()) + "\",\n    \"version\": \"" BRAMBLE_VERSION "\"\n}\n"));
+        const QJsonObject o = QJsonDocument::fromJson(j.out).object();
+        QCOMPARE(o.keys(),
+            (QStringList { QStringLiteral("gitDescribe"), QStringLiteral("libraries"), QStringLiteral("qt"),
+                QStringLiteral("version") }));
+        QStringList names;
+        for (const QJsonValue &l : o.value(QStringLiteral("libraries")).toArray()) {
+            QVERIFY(!l[QStringLiteral("version")].toString().isEmpty());
+            QVERIFY(!l[QStringLiteral("license")].toString().isEmpty());
+            names << l[QStringLiteral("name")].toString();
+        }
+        QCOMPARE(names, (QStringList { QStringLiteral("Qt"), QStringLiteral("yaml-cpp") }));
+        QVERIFY(r.out.contains("yaml-cpp "));
     }
 
     void contextsJson()

@@ -127,6 +127,10 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("profile")).toString(), QStringLiteral("default"));
         QCOMPARE(o.value(QStringLiteral("region")).toString(), QStringLiteral("us-east-1"));
         QVERIFY(o.value(QStringLiteral("credentialSource")).toString().contains(QStringLiteral("environment")));
+        // The fields are an interface: exactly these.
+        QCOMPARE(o.keys(),
+            (QStringList { QStringLiteral("account"), QStringLiteral("arn"), QStringLiteral("credentialSource"),
+                QStringLiteral("profile"), QStringLiteral("region"), QStringLiteral("userId") }));
 
         const Run t
             = run({ QStringLiteral("aws"), QStringLiteral("whoami"), QStringLiteral("--endpoint-url"), endpoint() });
@@ -271,6 +275,9 @@ private Q_SLOTS:
             QVERIFY(
                 QDateTime::fromString(g.value(QStringLiteral("creationTime")).toString(), Qt::ISODateWithMs).isValid());
             QVERIFY(g.value(QStringLiteral("storedBytes")).isDouble());
+            QCOMPARE(g.keys(),
+                (QStringList { QStringLiteral("arn"), QStringLiteral("creationTime"), QStringLiteral("logGroupName"),
+                    QStringLiteral("retentionInDays"), QStringLiteral("storedBytes") }));
         }
 
         const Run table = run({ QStringLiteral("logs"), QStringLiteral("groups"), QStringLiteral("--prefix"),
@@ -296,6 +303,59 @@ private Q_SLOTS:
             QStringLiteral("--endpoint-url"), endpoint() });
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QCOMPARE(names(r.array(), QStringLiteral("logGroupName")).size(), 57);
+    }
+
+    // A shared file that is a device or a FIFO: exit 1 at once (a FIFO is
+    // never opened), one line naming the file.
+    void unreadableSharedFiles_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("kind");
+        const QStringList whoami { QStringLiteral("aws"), QStringLiteral("whoami") };
+        QTest::newRow("whoami, config /dev/zero")
+            << whoami << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("device");
+        QTest::newRow("whoami, config fifo") << whoami << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("fifo");
+        QTest::newRow("sagas list, credentials /dev/zero")
+            << QStringList { QStringLiteral("sagas"), QStringLiteral("list") }
+            << QStringLiteral("AWS_SHARED_CREDENTIALS_FILE") << QStringLiteral("device");
+        QTest::newRow("contexts, config fifo") << QStringList { QStringLiteral("contexts") }
+                                               << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("fifo");
+    }
+
+    void unreadableSharedFiles()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, variable);
+        QFETCH(QString, kind);
+        QString path = QStringLiteral("/dev/zero");
+        if (kind == u"fifo") {
+            path = file(QStringLiteral("fifo-%1")
+                            .arg(QString::fromUtf8(QTest::currentDataTag()))
+                            .replace(u' ', u'-')
+                            .replace(u',', u'-'));
+            QFile::remove(path);
+            QCOMPARE(QProcess::execute(QStringLiteral("mkfifo"), { path }), 0);
+        }
+        QString kubeconfig = file(QStringLiteral("kubeconfig"));
+        QFile k(kubeconfig);
+        QVERIFY(k.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        k.write("apiVersion: v1\nkind: Config\n");
+        k.close();
+        const Run r = Test::runBramblectl(
+            args + QStringList { QStringLiteral("--kubeconfig"), kubeconfig },
+            [&] {
+                QProcessEnvironment env = m_moto.clientEnvironment();
+                env.insert(QStringLiteral("HOME"), file(QStringLiteral("home")));
+                env.insert(variable, path);
+                return env;
+            }(),
+            20000);
+        QVERIFY2(r.exitCode == 1, qPrintable(r.describe())); // -1: it hung and was killed
+        const QString err = QString::fromUtf8(r.err);
+        QCOMPARE(err.count(u'\n'), 1);
+        QVERIFY2(err.startsWith(QStringLiteral("bramblectl: ") + path + QStringLiteral(": ")), qPrintable(err));
+        QVERIFY2(err.contains(kind == u"fifo" ? QStringLiteral("FIFO") : QStringLiteral("device")), qPrintable(err));
     }
 
     void errors_data()

@@ -203,7 +203,7 @@ private:
     {
         Aws::AwsCall *c = transport.callJson(service, operation, input);
         Aws::AwsResponse response;
-        response.error.kind = Aws::AwsError::Timeout;
+        response.error = Core::Error(Core::Error::Kind::Network, QStringLiteral("test: no answer within 10 s"));
         connect(c, &Aws::AwsCall::finished, this, [&response, c] { response = c->response(); });
         QSignalSpy spy(c, &Aws::AwsCall::finished);
         spy.wait(10000);
@@ -398,7 +398,7 @@ private Q_SLOTS:
         const Aws::AwsResponse r = call(
             *m_transport, dynamo ? Aws::ServiceInfo::dynamoDb() : Aws::ServiceInfo::stepFunctions(), operation, input);
         QCOMPARE(r.httpStatus, 400);
-        QCOMPARE(r.error.code, code);
+        QCOMPARE(r.error.reason, code);
         QVERIFY(!r.error.message.isEmpty());
         if (dynamo)
             QVERIFY(r.body.contains("com.amazonaws.dynamodb.v20120810#"));
@@ -422,7 +422,7 @@ private Q_SLOTS:
         other.insert(s("input"), sagaInput(s("dup-2")));
         const Aws::AwsResponse clash
             = call(*m_transport, Aws::ServiceInfo::stepFunctions(), s("StartExecution"), other);
-        QCOMPARE(clash.error.code, s("ExecutionAlreadyExists"));
+        QCOMPARE(clash.error.reason, s("ExecutionAlreadyExists"));
         // No name: a UUID; no input: "{}".
         const Aws::AwsResponse unnamed = call(*m_transport, Aws::ServiceInfo::stepFunctions(), s("StartExecution"),
             { { s("stateMachineArn"), m_seedArn } });
@@ -705,7 +705,7 @@ private Q_SLOTS:
         Aws::AwsResponse earlyResponse;
         connect(early, &Aws::AwsCall::finished, this, [&] { earlyResponse = early->response(); });
         QVERIFY(earlySpy.wait(10000));
-        QCOMPARE(earlyResponse.error.code, s("ExecutionNotRedrivable"));
+        QCOMPARE(earlyResponse.error.reason, s("ExecutionNotRedrivable"));
 
         Aws::AwsCall *stop = m_sfn->stopExecution(arn, s("UserStop"), s("half way"));
         QSignalSpy stopSpy(stop, &Aws::AwsCall::finished);

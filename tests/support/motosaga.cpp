@@ -37,7 +37,7 @@ Aws::AwsResponse MotoSaga::call(
     transport.setEndpoint(service, m_moto.endpoint());
     Aws::AwsCall *c = transport.callJson(service, operation, input);
     Aws::AwsResponse response;
-    response.error.kind = Aws::AwsError::Timeout;
+    response.error = Core::Error(Core::Error::Kind::Network, QStringLiteral("test: no answer within 10 s"));
     QObject::connect(c, &Aws::AwsCall::finished, c, [&response, c] { response = c->response(); });
     QSignalSpy spy(c, &Aws::AwsCall::finished);
     spy.wait(10000);

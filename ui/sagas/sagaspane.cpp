@@ -351,7 +351,7 @@ void SagasPane::showMessage(const QString &text, bool error)
         Q_EMIT statusMessage(text);
 }
 
-void SagasPane::onMachinesListed(const QList<Aws::StateMachineSummary> &machines, const Aws::AwsError &error)
+void SagasPane::onMachinesListed(const QList<Aws::StateMachineSummary> &machines, const Core::Error &error)
 {
     m_listingMachines = false;
     if (!error.isNull()) {
@@ -427,7 +427,7 @@ void SagasPane::onMachineSelected()
     listExecutions();
 }
 
-void SagasPane::onMachineLoaded(const QString &machineArn, const Aws::AwsError &error)
+void SagasPane::onMachineLoaded(const QString &machineArn, const Core::Error &error)
 {
     if (machineArn != m_machineArn)
         return;
@@ -457,7 +457,7 @@ void SagasPane::listExecutions()
 }
 
 void SagasPane::onExecutionsListed(
-    const QString &machineArn, const QList<Saga::ExecutionEntry> &executions, const Aws::AwsError &error)
+    const QString &machineArn, const QList<Saga::ExecutionEntry> &executions, const Core::Error &error)
 {
     if (machineArn != m_machineArn)
         return;

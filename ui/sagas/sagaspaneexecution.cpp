@@ -44,8 +44,7 @@ void SagasPane::loadShownExecution()
     m_explorer->loadExecution(m_executionArn);
 }
 
-void SagasPane::onExecutionLoaded(
-    const QString &arn, const Saga::LoadedExecution &execution, const Aws::AwsError &error)
+void SagasPane::onExecutionLoaded(const QString &arn, const Saga::LoadedExecution &execution, const Core::Error &error)
 {
     if (error.isNull())
         m_loaded.insert(arn, execution);
@@ -111,7 +110,7 @@ void SagasPane::fetchRecord()
     m_explorer->fetchRecord(m_shown.entry.executionArn, source.table, key.key);
 }
 
-void SagasPane::onRecordFetched(const QString &arn, const QJsonObject &item, bool found, const Aws::AwsError &error)
+void SagasPane::onRecordFetched(const QString &arn, const QJsonObject &item, bool found, const Core::Error &error)
 {
     if (arn != m_executionArn || !m_explorer)
         return;
@@ -145,7 +144,7 @@ void SagasPane::setFollowing(bool follow)
                 .arg(m_follower->eventCount())
                 .arg(QString::number(nextMs / 1000.0, 'f', nextMs < 10000 ? 1 : 0)));
     });
-    connect(m_follower, &Saga::ExecutionFollower::error, this, [this](const Aws::AwsError &error) {
+    connect(m_follower, &Saga::ExecutionFollower::error, this, [this](const Core::Error &error) {
         m_view->setFollowing(true, tr("Following live · last poll failed: %1").arg(error.toString()));
     });
     connect(m_follower, &Saga::ExecutionFollower::finished, this, &SagasPane::onFollowerFinished);
@@ -176,7 +175,7 @@ void SagasPane::onFollowerEvents()
     Q_EMIT executionShown(entry.executionArn);
 }
 
-void SagasPane::onFollowerFinished(const Aws::AwsError &error)
+void SagasPane::onFollowerFinished(const Core::Error &error)
 {
     const bool terminal = error.isNull();
     if (m_follower)
@@ -248,7 +247,7 @@ void SagasPane::redriveShownExecution(bool confirm)
     m_explorer->redriveExecution(m_shown.entry.executionArn);
 }
 
-void SagasPane::onActionFinished(Saga::SagaExplorer::Action action, const QString &arn, const Aws::AwsError &error)
+void SagasPane::onActionFinished(Saga::SagaExplorer::Action action, const QString &arn, const Core::Error &error)
 {
     if (action == Saga::SagaExplorer::Action::Start) {
         if (!m_startDialog)

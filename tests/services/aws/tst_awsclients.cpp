@@ -44,6 +44,8 @@
 #include <memory>
 
 using namespace Bramble::Aws;
+using Bramble::Core::Error;
+using Kind = Bramble::Core::Error::Kind;
 using Bramble::Test::MotoServer;
 
 namespace {
@@ -117,7 +119,7 @@ AwsResponse wait(AwsCall *call)
         const QString operation = call->request().operation;
         call->disconnect();
         call->cancel();
-        out.error.kind = AwsError::Timeout;
+        out.error.kind = Kind::Network;
         out.error.operation = operation;
         out.error.message = QStringLiteral("test: no answer within %1 ms").arg(CallTimeoutMs);
     }
@@ -129,7 +131,7 @@ struct Listing {
     QJsonArray items;
     QList<QJsonObject> pages;
     int pageCount = 0;
-    AwsError error;
+    Error error;
 
     bool ok() const { return error.isNull(); }
 };
@@ -149,7 +151,7 @@ Listing wait(AwsPager *pager)
     if (!QTest::qWaitFor([&] { return done; }, CallTimeoutMs)) {
         pager->disconnect();
         pager->cancel();
-        out.error.kind = AwsError::Timeout;
+        out.error.kind = Kind::Network;
         out.error.message = QStringLiteral("test: the listing did not finish within %1 ms").arg(CallTimeoutMs);
     }
     return out;
@@ -374,7 +376,7 @@ void tst_AwsClients::listStateMachines()
     // pager follows moto's nextToken to the end.
     PageSpec spec { QStringLiteral("ListStateMachines"), { { QStringLiteral("maxResults"), 1 } },
         QStringLiteral("stateMachines") };
-    const Listing paged = wait(new AwsPager(m_transport.get(), ServiceInfo::stepFunctions(), spec));
+    const Listing paged = wait(startPager(m_transport.get(), ServiceInfo::stepFunctions(), spec));
     QVERIFY_OK(paged);
     QCOMPARE(paged.pageCount, 3);
     QCOMPARE(paged.items.size(), 3);
@@ -597,9 +599,9 @@ void tst_AwsClients::redriveExecutionIsNotImplementedByMoto()
     QCOMPARE(aborted.json.value(QStringLiteral("status")).toString(), QStringLiteral("ABORTED"));
 
     const AwsResponse r = wait(sfn.redriveExecution(arn));
-    QCOMPARE(r.error.kind, AwsError::Service);
+    QCOMPARE(r.error.kind, Kind::Server);
     QCOMPARE(r.error.httpStatus, 500);
-    QCOMPARE(r.error.code, QStringLiteral("HTTP500"));
+    QCOMPARE(r.error.reason, QStringLiteral("HTTP500"));
     QVERIFY2(r.error.message.contains(u"500 Internal Server Error"), qPrintable(r.error.message));
     QCOMPARE(r.error.operation, QStringLiteral("RedriveExecution"));
     QCOMPARE(r.error.attempts, RetryPolicy::defaultMaxAttempts);
@@ -628,7 +630,7 @@ void tst_AwsClients::missingArnsAreServiceErrors()
     const QString machine = QStringLiteral("arn:aws:states:us-east-1:123456789012:stateMachine:missing");
     const QString execution = QStringLiteral("arn:aws:states:us-east-1:123456789012:execution:missing:run-1");
     StepFunctionsClient sfn(m_transport.get());
-    AwsError error;
+    Error error;
     if (operation == u"DescribeStateMachine")
         error = wait(sfn.describeStateMachine(machine)).error;
     else if (operation == u"ListExecutions")
@@ -642,8 +644,8 @@ void tst_AwsClients::missingArnsAreServiceErrors()
     else
         error = wait(sfn.stopExecution(execution)).error;
 
-    QCOMPARE(error.kind, AwsError::Service);
-    QCOMPARE(error.code, code);
+    QCOMPARE(error.kind, Kind::NotFound); // StateMachineDoesNotExist, ExecutionDoesNotExist
+    QCOMPARE(error.reason, code);
     QCOMPARE(error.httpStatus, 400);
     QCOMPARE(error.operation, operation);
     QCOMPARE(error.attempts, 1); // a client error is not retried
@@ -737,8 +739,8 @@ void tst_AwsClients::describeLogStreams()
     QCOMPARE(strings(one.items, QStringLiteral("logStreamName")), QStringList { streams[1].first });
 
     const Listing missing = wait(logs.describeLogStreams(QStringLiteral("/aws/lambda/missing")));
-    QCOMPARE(missing.error.kind, AwsError::Service);
-    QCOMPARE(missing.error.code, QStringLiteral("ResourceNotFoundException"));
+    QCOMPARE(missing.error.kind, Kind::NotFound);
+    QCOMPARE(missing.error.reason, QStringLiteral("ResourceNotFoundException"));
     QCOMPARE(missing.error.operation, QStringLiteral("DescribeLogStreams"));
 }
 
@@ -878,7 +880,7 @@ void tst_AwsClients::getLogEventsFollowsTokensUntilTheyRepeat()
         { { QStringLiteral("logGroupName"), group }, { QStringLiteral("logStreamName"), stream },
             { QStringLiteral("startFromHead"), true }, { QStringLiteral("limit"), 7 } },
         QStringLiteral("events"), QStringLiteral("nextToken"), QStringLiteral("nextForwardToken") };
-    r = wait(new AwsPager(m_transport.get(), ServiceInfo::cloudWatchLogs(), spec));
+    r = wait(startPager(m_transport.get(), ServiceInfo::cloudWatchLogs(), spec));
     QVERIFY_OK(r);
     QCOMPARE(strings(r.items, QStringLiteral("message")), messages);
     QList<int> sizes;
@@ -887,8 +889,8 @@ void tst_AwsClients::getLogEventsFollowsTokensUntilTheyRepeat()
     QCOMPARE(sizes, QList<int>({ 7, 7, 6, 0 }));
 
     const Listing missing = wait(logs.getLogEvents(group, QStringLiteral("no-such-stream")));
-    QCOMPARE(missing.error.kind, AwsError::Service);
-    QCOMPARE(missing.error.code, QStringLiteral("ResourceNotFoundException"));
+    QCOMPARE(missing.error.kind, Kind::NotFound);
+    QCOMPARE(missing.error.reason, QStringLiteral("ResourceNotFoundException"));
 }
 
 // ---------------------------------------------------------------- DynamoDB
@@ -1078,8 +1080,8 @@ void tst_AwsClients::missingTableIsResourceNotFound()
     DynamoDbClient ddb(m_transport.get());
     const AwsResponse r
         = wait(ddb.getItem(QStringLiteral("missing"), { { QStringLiteral("pk"), QStringLiteral("x") } }));
-    QCOMPARE(r.error.kind, AwsError::Service);
-    QCOMPARE(r.error.code, QStringLiteral("ResourceNotFoundException"));
+    QCOMPARE(r.error.kind, Kind::NotFound);
+    QCOMPARE(r.error.reason, QStringLiteral("ResourceNotFoundException"));
     QCOMPARE(r.error.httpStatus, 400);
     QCOMPARE(r.error.attempts, 1);
     QCOMPARE(r.error.operation, QStringLiteral("GetItem"));
@@ -1088,8 +1090,8 @@ void tst_AwsClients::missingTableIsResourceNotFound()
     DynamoDbQuery q;
     q.tableName = QStringLiteral("missing");
     const Listing scan = wait(ddb.scan(q));
-    QCOMPARE(scan.error.kind, AwsError::Service);
-    QCOMPARE(scan.error.code, QStringLiteral("ResourceNotFoundException"));
+    QCOMPARE(scan.error.kind, Kind::NotFound);
+    QCOMPARE(scan.error.reason, QStringLiteral("ResourceNotFoundException"));
     QCOMPARE(scan.error.operation, QStringLiteral("Scan"));
     QCOMPARE(scan.pageCount, 0);
 }
@@ -1139,8 +1141,8 @@ void tst_AwsClients::missingSecretIsResourceNotFound()
 {
     const AwsResponse r
         = wait(SecretsManagerClient(m_transport.get()).getSecretValue(QStringLiteral("bramble/missing")));
-    QCOMPARE(r.error.kind, AwsError::Service);
-    QCOMPARE(r.error.code, QStringLiteral("ResourceNotFoundException"));
+    QCOMPARE(r.error.kind, Kind::NotFound);
+    QCOMPARE(r.error.reason, QStringLiteral("ResourceNotFoundException"));
     QCOMPARE(r.error.message, QStringLiteral("Secrets Manager can't find the specified secret."));
     QCOMPARE(r.error.httpStatus, 404); // moto; AWS answers 400
     QCOMPARE(r.error.attempts, 1);

@@ -284,6 +284,12 @@ private Q_SLOTS:
     void filePaths_data();
     void filePaths();
 
+    // Input we do not trust
+    void unreadableFiles_data();
+    void unreadableFiles();
+    void manyProfiles();
+    void iniErrorsAreOneLine();
+
     // What is in force
     void selectedProfile_data();
     void selectedProfile();
@@ -584,6 +590,113 @@ void tst_AwsConfig::filePaths()
     for (const Aws::AwsProfile &p : r.config.profiles)
         names << p.name;
     QCOMPARE(names, profiles);
+}
+
+// ------------------------------------------------ input we do not trust
+
+// A device, a FIFO or a directory named as a shared file is refused at once
+// (a FIFO is never opened: that would block), with one error naming it.
+void tst_AwsConfig::unreadableFiles_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("kind"); // "device", "fifo", "directory"
+    QTest::addColumn<QString>("says");
+    QTest::newRow("config /dev/zero") << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("device")
+                                      << QStringLiteral("AWS config file: is a device");
+    QTest::newRow("credentials /dev/zero") << QStringLiteral("AWS_SHARED_CREDENTIALS_FILE") << QStringLiteral("device")
+                                           << QStringLiteral("AWS credentials file: is a device");
+    QTest::newRow("config fifo") << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("fifo")
+                                 << QStringLiteral("AWS config file: is a FIFO");
+    QTest::newRow("config directory") << QStringLiteral("AWS_CONFIG_FILE") << QStringLiteral("directory")
+                                      << QStringLiteral("AWS config file: is a directory");
+}
+
+void tst_AwsConfig::unreadableFiles()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, kind);
+    QFETCH(QString, says);
+    Home home;
+    QVERIFY(home.isValid());
+    QString file = QStringLiteral("/dev/zero");
+    if (kind == u"fifo") {
+        file = home.path(QStringLiteral("fifo"));
+        QCOMPARE(QProcess::execute(QStringLiteral("mkfifo"), { file }), 0);
+    } else if (kind == u"directory") {
+        file = home.path(QStringLiteral("dir"));
+        QVERIFY(QDir().mkpath(file));
+    }
+    const AwsConfigLoadResult r = AwsConfigLoader::load(home.env({ { variable, file } }));
+    QCOMPARE(r.errors.size(), 1);
+    const QString line = r.errors.first().toString();
+    QCOMPARE(r.errors.first().where.file, file);
+    QVERIFY2(line.startsWith(file + QStringLiteral(": ")), qPrintable(line));
+    QVERIFY2(line.contains(says), qPrintable(line));
+    QVERIFY(!line.contains(u'\n'));
+}
+
+// 100,000 profiles in the config file and 1,000 of them again in the
+// credentials file: every one found, merged, in file order. (Loading them
+// was quadratic; tests/benchmarks/bench_awsprofiles.py keeps the time.)
+void tst_AwsConfig::manyProfiles()
+{
+    constexpr int Profiles = 100000;
+    Home home;
+    QVERIFY(home.isValid());
+    QByteArray config = "[default]\nregion = eu-west-1\n";
+    config.reserve(Profiles * 40);
+    for (int i = 0; i < Profiles; ++i)
+        config += "[profile p" + QByteArray::number(i) + "]\nregion = r" + QByteArray::number(i % 7) + "\n";
+    QByteArray credentials;
+    for (int i = 0; i < Profiles; i += 100)
+        credentials += "[p" + QByteArray::number(i) + "]\naws_access_key_id = AKID\naws_secret_access_key = s\n";
+    credentials += "[only-creds]\naws_access_key_id = AKID\naws_secret_access_key = s\n";
+    QVERIFY(
+        home.write({ { QStringLiteral(".aws/config"), config }, { QStringLiteral(".aws/credentials"), credentials } }));
+
+    const AwsConfigLoadResult r = AwsConfigLoader::load(home.env());
+    QVERIFY2(r.ok(), qPrintable(joinErrors(r.errors)));
+    QCOMPARE(r.config.profiles.size(), Profiles + 2);
+    QCOMPARE(r.config.profiles.first().name, QStringLiteral("default"));
+    QCOMPARE(r.config.profiles.last().name, QStringLiteral("only-creds"));
+    for (int i = 0; i < Profiles; ++i) {
+        const QString name = QStringLiteral("p%1").arg(i);
+        const Aws::AwsProfile &p = r.config.profiles.at(i + 1);
+        QCOMPARE(p.name, name);
+        QCOMPARE(r.config.profile(name), &p);
+        QCOMPARE(p.region, QStringLiteral("r%1").arg(i % 7));
+        QCOMPARE(p.hasStaticCredentials, i % 100 == 0);
+        QCOMPARE(p.files.size(), i % 100 == 0 ? 2 : 1);
+    }
+    QVERIFY(!r.config.profile(QStringLiteral("p%1").arg(Profiles)));
+    QCOMPARE(r.config.config.section(QStringLiteral("profile p99999"))->line, 2 * Profiles + 1);
+    QCOMPARE(AwsConfigLoader::selectedRegion(home.env(), r.config, QStringLiteral("p12345")), QStringLiteral("r4"));
+
+    // A duplicate among them is still found, naming its line.
+    config += "[profile p5]\n";
+    QVERIFY(home.write({ { QStringLiteral(".aws/config"), config } }));
+    const AwsConfigLoadResult dup = AwsConfigLoader::load(home.env());
+    QCOMPARE(dup.errors.size(), 1);
+    QCOMPARE(dup.errors.first().where.line, 2 * Profiles + 3);
+    QVERIFY2(dup.errors.first().message.contains(QStringLiteral("[profile p5] appears twice")),
+        qPrintable(dup.errors.first().message));
+}
+
+// Values from the file reach the message escaped and bounded: one line.
+void tst_AwsConfig::iniErrorsAreOneLine()
+{
+    const QByteArray longName(5000, 'x');
+    const Aws::IniFile ini = Aws::parseIni(
+        "[a]\nk = 1\n[a]\n[\x1b[31mred\tb]\nnot a setting\n[" + longName + "]\nk = 1\nk\x01 = 2\nk\x01 = 3\n",
+        QStringLiteral("/tmp/con\nfig"));
+    QVERIFY(ini.errors.size() >= 3);
+    for (const Core::Error &e : ini.errors) {
+        const QString line = e.toString();
+        QVERIFY2(!line.contains(u'\n') && !line.contains(u'\x1b') && !line.contains(u'\t') && !line.contains(u'\x01'),
+            qPrintable(line));
+        QVERIFY2(line.size() < 1500, qPrintable(QString::number(line.size())));
+        QVERIFY2(line.startsWith(QStringLiteral("/tmp/con\\nfig:")), qPrintable(line));
+    }
 }
 
 // ------------------------------------------------ selection

@@ -17,6 +17,8 @@
 #include <QTest>
 
 using namespace Bramble::Aws;
+using Bramble::Core::Error;
+using Kind = Bramble::Core::Error::Kind;
 using Bramble::Test::ScriptedHttpServer;
 using Answer = ScriptedHttpServer::Answer;
 
@@ -34,16 +36,18 @@ AwsCredentials testCredentials()
 // Counts invalidations, to see that an expired token is refreshed once.
 class CountingProvider : public CredentialsProvider {
 public:
-    void fetch(QObject *, CredentialsCallback done) override
+    void invalidate() override { ++invalidations; }
+    int fetches = 0;
+    int invalidations = 0;
+
+protected:
+    void request(CredentialsJob *job) override
     {
         ++fetches;
         AwsCredentials c = testCredentials();
         c.sessionToken = QStringLiteral("token-%1").arg(invalidations);
-        done({ c, {} });
+        answer(job, { c, {} });
     }
-    void invalidate() override { ++invalidations; }
-    int fetches = 0;
-    int invalidations = 0;
 };
 
 // Runs the event loop until the call finishes; returns its response.
@@ -163,24 +167,33 @@ void tst_AwsTransport::errorParsing_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("message");
+    QTest::addColumn<Kind>("kind");
     QTest::newRow("plain type") << 400 << QByteArray()
                                 << QByteArray("{\"__type\":\"ValidationException\",\"message\":\"bad\"}")
-                                << QStringLiteral("ValidationException") << QStringLiteral("bad");
+                                << QStringLiteral("ValidationException") << QStringLiteral("bad") << Kind::Input;
     QTest::newRow("namespaced type")
         << 400 << QByteArray()
         << QByteArray("{\"__type\":\"com.amazonaws.sfn#StateMachineDoesNotExist\",\"message\":\"nope\"}")
-        << QStringLiteral("StateMachineDoesNotExist") << QStringLiteral("nope");
+        << QStringLiteral("StateMachineDoesNotExist") << QStringLiteral("nope") << Kind::NotFound;
     QTest::newRow("capital Message") << 400 << QByteArray()
                                      << QByteArray("{\"__type\":\"ResourceNotFoundException\",\"Message\":\"gone\"}")
-                                     << QStringLiteral("ResourceNotFoundException") << QStringLiteral("gone");
+                                     << QStringLiteral("ResourceNotFoundException") << QStringLiteral("gone")
+                                     << Kind::NotFound;
     QTest::newRow("type with uri suffix")
         << 400 << QByteArray() << QByteArray("{\"__type\":\"aws.proto#FooError:http://internal.amazon.com/coral/x\"}")
-        << QStringLiteral("FooError") << QString();
+        << QStringLiteral("FooError") << QStringLiteral("FooError") << Kind::Server; // no message: the code stands in
     QTest::newRow("header wins") << 400 << QByteArray("InvalidParameterException:http://x")
                                  << QByteArray("{\"__type\":\"Other\",\"message\":\"m\"}")
-                                 << QStringLiteral("InvalidParameterException") << QStringLiteral("m");
+                                 << QStringLiteral("InvalidParameterException") << QStringLiteral("m") << Kind::Input;
     QTest::newRow("html from a proxy") << 403 << QByteArray() << QByteArray("<html>Forbidden</html>")
-                                       << QStringLiteral("HTTP403") << QStringLiteral("<html>Forbidden</html>");
+                                       << QStringLiteral("HTTP403") << QStringLiteral("<html>Forbidden</html>")
+                                       << Kind::Auth;
+    QTest::newRow("signature") << 403 << QByteArray()
+                               << QByteArray("{\"__type\":\"InvalidSignatureException\",\"message\":\"sig\"}")
+                               << QStringLiteral("InvalidSignatureException") << QStringLiteral("sig") << Kind::Auth;
+    QTest::newRow("conflict") << 400 << QByteArray()
+                              << QByteArray("{\"__type\":\"ExecutionAlreadyExists\",\"message\":\"dup\"}")
+                              << QStringLiteral("ExecutionAlreadyExists") << QStringLiteral("dup") << Kind::Server;
 }
 
 void tst_AwsTransport::errorParsing()
@@ -190,14 +203,15 @@ void tst_AwsTransport::errorParsing()
     QFETCH(QByteArray, body);
     QFETCH(QString, code);
     QFETCH(QString, message);
+    QFETCH(Kind, kind);
     Answer a = Answer::json(status, body);
     if (!headerType.isEmpty())
         a.headers.append({ "x-amzn-ErrorType", headerType });
     m_server->enqueue(a);
     const AwsResponse r
         = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeStateMachine"), {}));
-    QCOMPARE(r.error.kind, AwsError::Service);
-    QCOMPARE(r.error.code, code);
+    QCOMPARE(r.error.kind, kind);
+    QCOMPARE(r.error.reason, code);
     QCOMPARE(r.error.message, message);
     QCOMPARE(r.error.httpStatus, status);
     QCOMPARE(r.error.operation, QStringLiteral("DescribeStateMachine"));
@@ -217,7 +231,7 @@ void tst_AwsTransport::retriesThrottlingThenSucceeds()
     QCOMPARE(r.json.value(QStringLiteral("ok")).toBool(), true);
     QCOMPARE(m_server->requests().size(), 3);
     QCOMPARE(retrying.size(), 2);
-    QCOMPARE(retrying.at(0).at(0).value<AwsError>().code, QStringLiteral("ThrottlingException"));
+    QCOMPARE(retrying.at(0).at(0).value<Error>().reason, QStringLiteral("ThrottlingException"));
     // Each attempt is signed afresh.
     QVERIFY(m_server->requests().at(0).header("Authorization").startsWith("AWS4-HMAC-SHA256"));
     QVERIFY(m_server->requests().at(2).header("Authorization").startsWith("AWS4-HMAC-SHA256"));
@@ -230,8 +244,8 @@ void tst_AwsTransport::givesUpAfterThreeAttempts()
     m_server->setFallback(Answer::awsError(400, "ThrottlingException", "Rate exceeded"));
     const AwsResponse r
         = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
-    QCOMPARE(r.error.kind, AwsError::Service);
-    QCOMPARE(r.error.code, QStringLiteral("ThrottlingException"));
+    QCOMPARE(r.error.kind, Kind::Throttled);
+    QCOMPARE(r.error.reason, QStringLiteral("ThrottlingException"));
     QCOMPARE(r.error.attempts, 3);
     QCOMPARE(m_server->requests().size(), 3);
     QVERIFY2(r.error.toString().contains(QStringLiteral("3 attempts")), qPrintable(r.error.toString()));
@@ -242,7 +256,7 @@ void tst_AwsTransport::doesNotRetryClientErrors()
     m_server->setFallback(Answer::awsError(400, "ValidationException", "no"));
     const AwsResponse r
         = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("StartExecution"), {}));
-    QCOMPARE(r.error.code, QStringLiteral("ValidationException"));
+    QCOMPARE(r.error.reason, QStringLiteral("ValidationException"));
     QCOMPARE(m_server->requests().size(), 1);
     QCOMPARE(m_transport->retryPolicy().quota(), RetryPolicy::initialQuota);
 }
@@ -272,7 +286,8 @@ void tst_AwsTransport::timeoutIsRetried()
     m_server->setFallback(Answer::stall());
     const AwsResponse t
         = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("DescribeExecution"), {}));
-    QCOMPARE(t.error.kind, AwsError::Timeout);
+    QCOMPARE(t.error.kind, Kind::Network);
+    QVERIFY(isTimeout(t.error));
     QCOMPARE(t.error.attempts, 3);
 }
 
@@ -315,22 +330,20 @@ void tst_AwsTransport::backoffIsCappedFullJitter()
     p.setRandom([] { return 0.25; });
     QCOMPARE(p.delayMs(3), 1000);
 
-    AwsError e;
-    e.kind = AwsError::Service;
+    Error e(Kind::Server, QStringLiteral("m"));
     for (const char *code : { "Throttling", "ThrottlingException", "ProvisionedThroughputExceededException",
              "RequestLimitExceeded", "TooManyRequestsException", "RequestTimeout" }) {
-        e.code = QString::fromLatin1(code);
+        e.reason = QString::fromLatin1(code);
         QVERIFY2(RetryPolicy::isRetryable(e), code);
     }
-    e.code = QStringLiteral("AccessDeniedException");
+    e.reason = QStringLiteral("AccessDeniedException");
     e.httpStatus = 400;
     QVERIFY(!RetryPolicy::isRetryable(e));
     e.httpStatus = 502;
     QVERIFY(RetryPolicy::isRetryable(e));
     e.httpStatus = 501;
     QVERIFY(!RetryPolicy::isRetryable(e));
-    AwsError cancelled;
-    cancelled.kind = AwsError::Cancelled;
+    const Error cancelled(Kind::Cancelled, QStringLiteral("cancelled"));
     QVERIFY(!RetryPolicy::isRetryable(cancelled));
 }
 
@@ -346,7 +359,7 @@ void tst_AwsTransport::cancelStopsAtOnce()
     call->cancel();
     QVERIFY(finished.wait(1000));
     QCOMPARE(finished.size(), 1);
-    QCOMPARE(r.error.kind, AwsError::Cancelled);
+    QCOMPARE(r.error.kind, Kind::Cancelled);
     QTest::qWait(50);
     QCOMPARE(m_server->requests().size(), 1);
 }
@@ -370,7 +383,7 @@ void tst_AwsTransport::expiredTokenRefreshesOnce()
     m_server->setFallback(Answer::awsError(400, "ExpiredTokenException", "expired"));
     const AwsResponse again
         = wait(transport.callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
-    QCOMPARE(again.error.code, QStringLiteral("ExpiredTokenException"));
+    QCOMPARE(again.error.reason, QStringLiteral("ExpiredTokenException"));
     QCOMPARE(provider.invalidations, 2);
     QCOMPARE(m_server->requests().size(), 4);
 }
@@ -404,7 +417,7 @@ void tst_AwsTransport::queryProtocol()
     m_server->enqueue(denied);
     const AwsResponse e
         = wait(sts.assumeRole({ QStringLiteral("arn:aws:iam::1:role/x"), QStringLiteral("s"), {}, {}, {}, 900 }));
-    QCOMPARE(e.error.code, QStringLiteral("AccessDenied"));
+    QCOMPARE(e.error.reason, QStringLiteral("AccessDenied"));
     QCOMPARE(e.error.message, QStringLiteral("not allowed to assume \"x\""));
     QCOMPARE(e.error.requestId, QStringLiteral("r-2"));
     QCOMPARE(m_server->requests().last().body,
@@ -426,8 +439,10 @@ void tst_AwsTransport::pagerFollowsTokens()
     auto *pager = new AwsPager(m_transport, ServiceInfo::stepFunctions(),
         { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines") });
     QSignalSpy pages(pager, &AwsPager::pageReceived);
+    QSignalSpy progress(pager, &AwsPager::progressChanged);
+    pager->start();
     QJsonArray items;
-    AwsError error;
+    Error error;
     bool done = false;
     connect(pager, &AwsPager::finished, this, [&] {
         items = pager->items();
@@ -438,6 +453,10 @@ void tst_AwsTransport::pagerFollowsTokens()
     QVERIFY2(error.isNull(), qPrintable(error.toString()));
     QCOMPARE(pages.size(), 3);
     QCOMPARE(items.size(), 4);
+    // Progress: the items and pages so far, one report per page.
+    QCOMPARE(progress.size(), 3);
+    QCOMPARE(progress.last().at(0).value<Bramble::Core::Progress>().done, 4);
+    QCOMPARE(progress.last().at(0).value<Bramble::Core::Progress>().total, -1);
     QCOMPARE(items.at(3).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("d"));
     const QList<ScriptedHttpServer::Request> &reqs = m_server->requests();
     QCOMPARE(reqs.size(), 4);
@@ -450,7 +469,7 @@ void tst_AwsTransport::pagerFollowsTokens()
     // maxItems stops early, without asking for more pages.
     m_server->enqueue(
         Answer::json(200, "{\"stateMachines\":[{\"name\":\"a\"},{\"name\":\"b\"}],\"nextToken\":\"t1\"}"));
-    auto *limited = new AwsPager(m_transport, ServiceInfo::stepFunctions(),
+    auto *limited = startPager(m_transport, ServiceInfo::stepFunctions(),
         { QStringLiteral("ListStateMachines"), {}, QStringLiteral("stateMachines"), QStringLiteral("nextToken"),
             QStringLiteral("nextToken"), 1 });
     done = false;
@@ -508,7 +527,7 @@ void tst_AwsTransport::awsCliSeesTheSameScript()
 
     const AwsResponse ours
         = wait(m_transport->callJson(ServiceInfo::stepFunctions(), QStringLiteral("ListStateMachines"), {}));
-    QCOMPARE(ours.error.code, QStringLiteral("ThrottlingException"));
+    QCOMPARE(ours.error.reason, QStringLiteral("ThrottlingException"));
     QCOMPARE(ours.error.attempts, 3);
     QCOMPARE(m_server->requests().size(), 9);
 }

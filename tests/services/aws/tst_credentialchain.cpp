@@ -44,25 +44,30 @@ namespace {
 
 constexpr int FetchTimeoutMs = 8000;
 
-// One fetch() and what came of it.
+// One fetch() job and what came of it.
 struct Fetch {
     bool done = false;
-    bool synchronous = false; // the callback ran inside fetch(): served from the cache (or local files)
-    int calls = 0;
+    bool synchronous = false; // answered inside start(): served from the cache (or local files)
+    int calls = 0; // finished() signals
     CredentialsResult result;
 };
 
 std::shared_ptr<Fetch> startFetch(CredentialsProvider &provider, QObject *context)
 {
     auto f = std::make_shared<Fetch>();
-    auto inside = std::make_shared<bool>(true);
-    provider.fetch(context, [f, inside](const CredentialsResult &r) {
+    CredentialsJob *job = provider.fetch(context);
+    QObject::connect(job, &CredentialsJob::finished, job, [f, job] {
         ++f->calls;
         f->done = true;
-        f->synchronous = *inside;
-        f->result = r;
+        f->result = job->result();
     });
-    *inside = false;
+    job->start();
+    // The value is there at once; finished() still comes from the event loop.
+    f->synchronous = job->answeredAtStart();
+    if (f->synchronous) {
+        f->done = true;
+        f->result = job->result();
+    }
     return f;
 }
 
@@ -600,6 +605,21 @@ void TestCredentialChain::credentialProcess()
     orphan.reset();
     QVERIFY(waitFor(kept));
     QVERIFY(!dropped->done);
+
+    // A cancelled job ends as cancelled; the one run still answers the other.
+    p->invalidate();
+    CredentialsJob *cancelled = p->fetch(m_context.get());
+    cancelled->setAutoDelete(false);
+    QSignalSpy cancelledDone(cancelled, &CredentialsJob::finished);
+    cancelled->start();
+    auto other = startFetch(*p, m_context.get());
+    QVERIFY(p->isFetching());
+    cancelled->cancel();
+    QVERIFY(waitFor(other));
+    QVERIFY2(other->result.ok(), qPrintable(describe(other->result)));
+    QCOMPARE(cancelledDone.size(), 1);
+    QVERIFY(cancelled->error().is(Core::Error::Kind::Cancelled));
+    delete cancelled;
 }
 
 void TestCredentialChain::credentialProcessFailures_data()
@@ -687,12 +707,16 @@ void TestCredentialChain::credentialProcessTimeoutAndCancel()
     request.profile = QStringLiteral("slow");
     request.environment = environment().variables();
     CredentialProcessJob job(request);
+    job.setAutoDelete(false);
     QSignalSpy finished(&job, &CredentialProcessJob::finished);
     job.start();
     job.cancel();
     QTRY_COMPARE(finished.size(), 1);
-    QVERIFY(job.result().error.toString().contains(QStringLiteral("cancelled")));
-    QVERIFY(!job.result().ok());
+    QVERIFY(job.error().is(Core::Error::Kind::Cancelled));
+    QVERIFY(job.error().toString().contains(QStringLiteral("cancelled")));
+    QVERIFY(!job.ok());
+    QTest::qWait(50);
+    QCOMPARE(finished.size(), 1);
 }
 
 // botocore's windows: credentials with less than 15 minutes left are

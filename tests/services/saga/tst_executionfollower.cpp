@@ -85,16 +85,16 @@ QList<qint64> range(qint64 first, qint64 last)
 struct Recorder {
     QList<QList<qint64>> appended;
     QList<int> polled;
-    QList<AwsError> errors;
-    QList<AwsError> finished;
+    QList<Bramble::Core::Error> errors;
+    QList<Bramble::Core::Error> finished;
 
     explicit Recorder(ExecutionFollower *f)
     {
         QObject::connect(f, &ExecutionFollower::eventsAppended, f,
             [this](const QList<QJsonObject> &newEvents) { appended << idsOf(newEvents); });
         QObject::connect(f, &ExecutionFollower::polled, f, [this](int ms) { polled << ms; });
-        QObject::connect(f, &ExecutionFollower::error, f, [this](const AwsError &e) { errors << e; });
-        QObject::connect(f, &ExecutionFollower::finished, f, [this](const AwsError &e) { finished << e; });
+        QObject::connect(f, &ExecutionFollower::error, f, [this](const Bramble::Core::Error &e) { errors << e; });
+        QObject::connect(f, &ExecutionFollower::finished, f, [this](const Bramble::Core::Error &e) { finished << e; });
     }
     int signalCount() const { return int(appended.size() + polled.size() + errors.size() + finished.size()); }
 };
@@ -304,8 +304,8 @@ void tst_ExecutionFollower::throttlingBacksOffAndRecovers()
     QCOMPARE(r.polled, (QList<int> { 10, 40, 80, 120, 120, 10, 15 }));
     QVERIFY2(clock.elapsed() >= 10 + 40 + 80 + 120 + 120 + 10 + 15, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(r.errors.size(), 4);
-    for (const AwsError &e : std::as_const(r.errors))
-        QCOMPARE(e.code, QStringLiteral("ThrottlingException"));
+    for (const Bramble::Core::Error &e : std::as_const(r.errors))
+        QCOMPARE(e.reason, QStringLiteral("ThrottlingException"));
     QVERIFY(r.finished.first().isNull());
     QCOMPARE(r.appended, (QList<QList<qint64>> { { 1 }, { 2 }, { 3 } }));
     QCOMPARE(m_server->requests().size(), 8);
@@ -340,8 +340,8 @@ void tst_ExecutionFollower::nonRetryableErrorFinishes()
     f->start();
     QTRY_COMPARE_WITH_TIMEOUT(r.finished.size(), 1, 10000);
     QCOMPARE(r.errors.size(), 1);
-    QCOMPARE(r.finished.first().code, QStringLiteral("ExecutionDoesNotExist"));
-    QCOMPARE(f->lastError().code, QStringLiteral("ExecutionDoesNotExist"));
+    QCOMPARE(r.finished.first().reason, QStringLiteral("ExecutionDoesNotExist"));
+    QCOMPARE(f->lastError().reason, QStringLiteral("ExecutionDoesNotExist"));
     QVERIFY(f->terminalEventType().isEmpty());
     QVERIFY(f->isFinished());
     expectNoMoreRequests(2);

@@ -22,7 +22,7 @@ using namespace Bramble;
 using Saga::SagaExplorer;
 using Test::MotoSaga;
 
-Q_DECLARE_METATYPE(Bramble::Aws::AwsError)
+Q_DECLARE_METATYPE(Bramble::Core::Error)
 
 class TestSagaExplorer : public QObject {
     Q_OBJECT
@@ -68,7 +68,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        qRegisterMetaType<Aws::AwsError>();
+        qRegisterMetaType<Core::Error>();
         QVERIFY2(m_moto.start(), qPrintable(m_moto.errorString()));
         QVERIFY2(m_moto.enableStateMachineExecution(), qPrintable(m_moto.errorString()));
     }
@@ -92,7 +92,7 @@ private Q_SLOTS:
         QSignalSpy loaded(&explorer, &SagaExplorer::machineLoaded);
         explorer.loadMachine(machineArn);
         QVERIFY(loaded.wait(10000));
-        QVERIFY(loaded.first().at(1).value<Aws::AwsError>().isNull());
+        QVERIFY(loaded.first().at(1).value<Core::Error>().isNull());
         const Saga::LoadedMachine *m = explorer.machine(machineArn);
         QVERIFY(m);
         QVERIFY(m->graph.isValid());
@@ -105,8 +105,8 @@ private Q_SLOTS:
         explorer.startExecution(machineArn, QStringLiteral("txn-1"), MotoSaga::input(QStringLiteral("1"), false));
         QVERIFY(started.wait(10000));
         QCOMPARE(started.first().at(0).value<SagaExplorer::Action>(), SagaExplorer::Action::Start);
-        QVERIFY2(started.first().at(2).value<Aws::AwsError>().isNull(),
-            qPrintable(started.first().at(2).value<Aws::AwsError>().toString()));
+        QVERIFY2(started.first().at(2).value<Core::Error>().isNull(),
+            qPrintable(started.first().at(2).value<Core::Error>().toString()));
         const QString arn = started.first().at(1).toString();
         QCOMPARE(arn, QStringLiteral("arn:aws:states:us-east-1:123456789012:execution:seed-saga:txn-1"));
 
@@ -135,7 +135,7 @@ private Q_SLOTS:
         QVERIFY2(key.isValid(), qPrintable(key.error));
         explorer.fetchRecord(arn, m->recordFromDefinition.table, key.key);
         QVERIFY(record.wait(10000));
-        QVERIFY(record.first().at(3).value<Aws::AwsError>().isNull());
+        QVERIFY(record.first().at(3).value<Core::Error>().isNull());
         QVERIFY(record.first().at(2).toBool());
         const QJsonObject item = record.first().at(1).toJsonObject();
         QCOMPARE(item.value(QStringLiteral("TransactionId")).toString(), QStringLiteral("1"));
@@ -163,7 +163,7 @@ private Q_SLOTS:
         QSignalSpy loaded(&explorer, &SagaExplorer::executionLoaded);
         explorer.loadExecution(arn);
         QVERIFY(loaded.wait(10000));
-        QVERIFY(loaded.first().at(2).value<Aws::AwsError>().isNull());
+        QVERIFY(loaded.first().at(2).value<Core::Error>().isNull());
         const auto execution = loaded.first().at(1).value<Saga::LoadedExecution>();
         QCOMPARE(execution.analysis.outcome, Saga::SagaOutcome::Compensated);
         QVERIFY(execution.events.size() > 20);
@@ -175,7 +175,7 @@ private Q_SLOTS:
         explorer.fetchRecord(
             arn, MotoSaga::table(), QJsonObject { { QStringLiteral("TransactionId"), QStringLiteral("2") } });
         QVERIFY(record.wait(10000));
-        QVERIFY(record.first().at(3).value<Aws::AwsError>().isNull());
+        QVERIFY(record.first().at(3).value<Core::Error>().isNull());
         QVERIFY(!record.first().at(2).toBool()); // the rollbacks deleted it
         QCOMPARE(record.first().at(1).toJsonObject(), QJsonObject());
     }
@@ -264,12 +264,12 @@ private Q_SLOTS:
         QSignalSpy loaded(&explorer, &SagaExplorer::executionLoaded);
         explorer.loadExecution(machineArn + QStringLiteral(":nope"));
         QVERIFY(loaded.wait(10000));
-        QVERIFY(!loaded.first().at(2).value<Aws::AwsError>().isNull());
+        QVERIFY(!loaded.first().at(2).value<Core::Error>().isNull());
         QSignalSpy record(&explorer, &SagaExplorer::recordFetched);
         explorer.fetchRecord(
             QStringLiteral("x"), QStringLiteral("NoSuchTable"), QJsonObject { { QStringLiteral("k"), 1 } });
         QVERIFY(record.wait(10000));
-        QCOMPARE(record.first().at(3).value<Aws::AwsError>().code, QStringLiteral("ResourceNotFoundException"));
+        QCOMPARE(record.first().at(3).value<Core::Error>().reason, QStringLiteral("ResourceNotFoundException"));
     }
 };
 

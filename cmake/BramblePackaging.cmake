@@ -40,7 +40,7 @@ else()
   install(TARGETS bramble bramblectl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(FILES resources/bramble.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
   install(FILES resources/icons/bramble.svg DESTINATION ${CMAKE_INSTALL_DATADIR}/icons/hicolor/scalable/apps)
-  install(FILES installers/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+  install(FILES installers/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/bramble)
   set(CPACK_GENERATOR DEB)
 endif()
 

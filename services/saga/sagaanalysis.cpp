@@ -94,6 +94,23 @@ QList<int> preorder(
     return order;
 }
 
+// Whether a top-level forward visit is the failure that started compensation
+// (or ended the run): it failed outright, or it was caught and the flow left
+// the forward path for compensation. A caught step whose Catch has not been
+// followed yet (a running execution between the step's exit and the next
+// state's entry) counts when its Catch leads to compensation.
+bool isSagaFailure(const Step &s, const SagaRoles &roles)
+{
+    if (s.status == StepStatus::Failed)
+        return true;
+    if (s.status != StepStatus::Caught)
+        return false;
+    if (s.nextState.isEmpty())
+        return !roles.catchChains.value(s.state).isEmpty();
+    const StateRole next = roles.role(s.nextState);
+    return next == StateRole::Compensation || (next == StateRole::Other && !roles.catchChains.value(s.state).isEmpty());
+}
+
 int topLevelAncestor(const StateGraph &g, int n)
 {
     int guard = 0;
@@ -309,9 +326,7 @@ SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const 
         const StateRole role = a.stepRoles.at(i);
         if (role == StateRole::Compensation && firstCompensation < 0)
             firstCompensation = int(i);
-        if (role == StateRole::Forward && failure < 0
-            && (s.status == StepStatus::Failed
-                || (s.status == StepStatus::Caught && roles.role(s.nextState) == StateRole::Compensation)))
+        if (role == StateRole::Forward && failure < 0 && isSagaFailure(s, roles))
             failure = int(i);
     }
     a.compensating = firstCompensation >= 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/tone.h"
+
 #include "models/keyedtablemodel.h"
 #include "saga/executionentry.h"
 #include "saga/executiontimeline.h"
@@ -11,9 +13,8 @@
 
 namespace Bramble::Models {
 
-// How a saga cell wants to be coloured; the view maps it to its palette
-// (the values follow Ui::Tone: Neutral, Ok, Warning, Error, Muted).
-enum class SagaTone { Neutral, Ok, Warning, Error, Muted };
+// How a saga cell wants to be coloured: the one Tone (models/tone.h).
+using SagaTone = Tone;
 
 SagaTone executionStatusTone(const QString &status); // ListExecutions spelling: SUCCEEDED Ok, FAILED Error...
 SagaTone sagaOutcomeTone(Saga::SagaOutcome outcome);

@@ -6,6 +6,7 @@
 #include "output.h"
 #include "sagacli.h"
 #include "stopsignals.h"
+#include "wait.h"
 
 #include "aws/awspager.h"
 #include "aws/awssession.h"
@@ -13,7 +14,9 @@
 #include "aws/stepfunctionsclient.h"
 #include "saga/executionentry.h"
 #include "saga/executionfollower.h"
+#include "saga/executionloadjob.h"
 #include "saga/executiontimeline.h"
+#include "saga/incrementalanalysis.h"
 #include "saga/sagaanalysis.h"
 
 #include <QCommandLineParser>
@@ -94,71 +97,53 @@ std::optional<StepFunctions> openStateMachine(const Invocation &inv, const QStri
     return std::nullopt;
 }
 
-// "sagas show|watch EXECUTION_ARN": the session, DescribeExecution's view of
-// the execution and the definition it ran (DescribeStateMachineForExecution), checked.
+// Warns about the events that could not be read (those not reported yet).
+void printHistoryProblems(const Invocation &inv, Saga::IncrementalAnalysis &analysis, const QString &arn)
+{
+    for (const Core::Error &p : analysis.takeProblems())
+        inv.err << "bramblectl: warning: " << arn << ": " << p.toString() << Qt::endl;
+}
+
+// "sagas show|watch EXECUTION_ARN": the session and the execution read in
+// full by the service layer's ExecutionLoadJob (DescribeExecution, the
+// definition it ran or else the current one, the history, analysed), with
+// the definition's warnings and the history's problems on stderr.
 struct OpenedExecution {
     StepFunctions sfn;
-    QString arn;
-    QJsonObject execution;
-    Saga::StateGraph graph;
+    Saga::LoadedExecution loaded;
+    Saga::IncrementalAnalysis analysis; // to go on with a follower's events
 };
 
 std::optional<OpenedExecution> openExecution(const Invocation &inv, int *code)
 {
-    OpenedExecution e;
-    if (!oneArgument(inv, QStringLiteral("EXECUTION_ARN"), &e.arn, code))
+    QString arn;
+    if (!oneArgument(inv, QStringLiteral("EXECUTION_ARN"), &arn, code))
         return std::nullopt;
     *code = ExitFailed;
     auto sfn = openStepFunctions(inv);
     if (!sfn)
         return std::nullopt;
-    e.sfn = *std::move(sfn);
-    const Aws::AwsResponse execution = waitFor(e.sfn.client->describeExecution(e.arn));
-    if (!execution.ok()) {
-        inv.fail(execution.error.toString());
+    OpenedExecution e { *std::move(sfn), {}, {} };
+    Saga::ExecutionLoadRequest request;
+    request.executionArn = arn;
+    const auto job = waitFor(new Saga::ExecutionLoadJob(e.sfn.client.get(), request));
+    if (!job->ok()) {
+        inv.fail(job->error().toString());
         return std::nullopt;
     }
-    e.execution = execution.json;
-    const QString machineArn = execution.json.value(QStringLiteral("stateMachineArn")).toString();
-    // The definition this execution ran; the state machine's current one
-    // when the service cannot say (an older endpoint, no permission).
-    Aws::AwsResponse machine = waitFor(e.sfn.client->describeStateMachineForExecution(e.arn));
-    if (!machine.ok() || !machine.json.contains(QStringLiteral("definition")))
-        machine = waitFor(e.sfn.client->describeStateMachine(machineArn));
-    if (!machine.ok()) {
-        inv.fail(machine.error.toString());
+    e.loaded = job->value();
+    e.analysis = job->takeIncrementalAnalysis();
+    if (!checkDefinition(inv, e.loaded.definitionText.toUtf8(), e.loaded.entry.stateMachineArn))
         return std::nullopt;
-    }
-    auto graph = checkDefinition(inv, machine.json.value(QStringLiteral("definition")).toString().toUtf8(), machineArn);
-    if (!graph)
-        return std::nullopt;
-    e.graph = *std::move(graph);
+    printHistoryProblems(inv, e.analysis, arn);
     *code = ExitOk;
     return e;
 }
 
-// The history, after warning about the events that could not be read.
-Saga::History checkedHistory(const Invocation &inv, Saga::History history, const QString &arn)
-{
-    for (const Core::Error &p : history.problems)
-        inv.err << "bramblectl: warning: " << arn << ": " << p.toString() << Qt::endl;
-    return history;
-}
-
-QString field(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-QString timeField(const QJsonObject &o, const char *key)
-{
-    return isoTime(Aws::awsTimestamp(o.value(QLatin1String(key))));
-}
-
 // stopDate, or "-" while running.
-QString stopCell(const QJsonObject &execution)
+QString stopCell(const Saga::ExecutionEntry &execution)
 {
-    const QString stop = timeField(execution, "stopDate");
+    const QString stop = isoTime(execution.stopDate);
     return stop.isEmpty() ? QStringLiteral("-") : stop;
 }
 
@@ -200,7 +185,7 @@ void printStepChange(const Invocation &inv, const Saga::Step &step, Saga::StateR
             { QStringLiteral("durationMs"),
                 step.durationMs() >= 0 ? QJsonValue(double(step.durationMs())) : QJsonValue() },
             { QStringLiteral("error"), step.error.isEmpty() ? QJsonValue() : QJsonValue(step.error) } };
-        printBytes(inv.out, QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+        printJsonLine(inv.out, o);
         return;
     }
     QString line = isoTime(at).leftJustified(25)
@@ -215,7 +200,7 @@ void printStepChange(const Invocation &inv, const Saga::Step &step, Saga::StateR
 void printWatchOutcome(const Invocation &inv, const Saga::SagaAnalysis &analysis)
 {
     if (inv.global.json) {
-        printBytes(inv.out, QJsonDocument(analysis.toJson()).toJson(QJsonDocument::Compact) + '\n');
+        printJsonLine(inv.out, analysis.toJson());
         return;
     }
     inv.out << "Outcome: " << Saga::sagaOutcomeName(analysis.outcome);
@@ -249,31 +234,30 @@ int runSagasExecutions(Invocation &inv)
     if (!result.error.isNull())
         return inv.fail(result.error.toString());
 
+    QList<Saga::ExecutionEntry> executions;
+    for (const QJsonValue &v : result.items)
+        executions.append(Saga::ExecutionEntry::fromJson(v.toObject()));
     if (inv.global.json) {
         QJsonArray array;
-        for (const QJsonValue &v : result.items) {
-            const QJsonObject e = v.toObject();
-            const QString stop = timeField(e, "stopDate");
-            array.append(QJsonObject { { QStringLiteral("name"), field(e, "name") },
-                { QStringLiteral("executionArn"), field(e, "executionArn") },
-                { QStringLiteral("status"), field(e, "status") },
-                { QStringLiteral("startDate"), timeField(e, "startDate") },
-                { QStringLiteral("stopDate"), stop.isEmpty() ? QJsonValue() : QJsonValue(stop) } });
+        for (const Saga::ExecutionEntry &e : std::as_const(executions)) {
+            const QString stop = isoTime(e.stopDate);
+            array.append(
+                QJsonObject { { QStringLiteral("name"), e.name }, { QStringLiteral("executionArn"), e.executionArn },
+                    { QStringLiteral("status"), e.status }, { QStringLiteral("startDate"), isoTime(e.startDate) },
+                    { QStringLiteral("stopDate"), stop.isEmpty() ? QJsonValue() : QJsonValue(stop) } });
         }
         printJson(inv.out, array);
         return ExitOk;
     }
-    if (result.items.isEmpty()) {
+    if (executions.isEmpty()) {
         inv.out << "No " << (status.isEmpty() ? QString() : status + u' ') << "executions of " << sfn->machineArn
                 << ".\n";
         inv.out.flush();
         return ExitOk;
     }
     QList<QStringList> rows;
-    for (const QJsonValue &v : result.items) {
-        const QJsonObject e = v.toObject();
-        rows << QStringList { field(e, "name"), field(e, "status"), timeField(e, "startDate"), stopCell(e) };
-    }
+    for (const Saga::ExecutionEntry &e : std::as_const(executions))
+        rows << QStringList { e.name, e.status, isoTime(e.startDate), stopCell(e) };
     printTable(inv.out,
         { QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("START"), QStringLiteral("STOP") }, rows);
     return ExitOk;
@@ -285,63 +269,74 @@ int runSagasShow(Invocation &inv)
     const auto e = openExecution(inv, &code);
     if (!e)
         return code;
-    const PagedResult events = waitFor(e->sfn.client->getExecutionHistory(e->arn));
-    if (!events.error.isNull())
-        return inv.fail(events.error.toString());
-    const Saga::SagaAnalysis analysis = Saga::analyzeSaga(
-        e->graph, Saga::buildTimeline(checkedHistory(inv, Saga::parseHistory(events.items), e->arn)));
-
     if (!inv.global.json) {
-        const QJsonObject &x = e->execution;
-        inv.out << "Execution: " << field(x, "name") << " (" << field(x, "status") << ")\n"
-                << "Machine:   " << field(x, "stateMachineArn") << '\n'
-                << "Started:   " << timeField(x, "startDate") << '\n'
+        const Saga::ExecutionEntry &x = e->loaded.entry;
+        inv.out << "Execution: " << x.name << " (" << x.status << ")\n"
+                << "Machine:   " << x.stateMachineArn << '\n'
+                << "Started:   " << isoTime(x.startDate) << '\n'
                 << "Stopped:   " << stopCell(x) << '\n';
     }
-    printSagaAnalysis(inv, analysis);
+    printSagaAnalysis(inv, e->loaded.analysis);
     return ExitOk;
 }
+
+namespace {
+
+// Prints the steps whose status changed since the last call (what was
+// printed per step decides), and at the end the outcome. True when it ended.
+bool printChanges(const Invocation &inv, const Saga::SagaAnalysis &analysis, QList<Saga::StepStatus> &printed)
+{
+    const Saga::Timeline &timeline = analysis.timeline;
+    for (qsizetype i = 0; i < timeline.steps.size(); ++i) {
+        const Saga::Step &step = timeline.steps.at(i);
+        if (i < printed.size() && printed.at(i) == step.status)
+            continue;
+        printStepChange(inv, step, analysis.stepRoles.value(i, Saga::StateRole::Other));
+        if (i < printed.size())
+            printed[i] = step.status;
+        else
+            printed.append(step.status);
+    }
+    if (timeline.terminalEventId == 0)
+        return false;
+    printWatchOutcome(inv, analysis);
+    return true;
+}
+
+} // namespace
 
 int runSagasWatch(Invocation &inv)
 {
     int code = ExitOk;
-    const auto e = openExecution(inv, &code);
+    auto e = openExecution(inv, &code);
     if (!e)
         return code;
-    const Saga::SagaRoles roles = Saga::deriveRoles(e->graph);
 
     StopSignals stop;
     if (!stop.isValid())
         return inv.fail(QStringLiteral("cannot create a pipe for signals"));
 
-    // The follower fetches only new events; a step's status needs its entered
-    // event too, so the timeline is rebuilt from all of them. What was printed
-    // per step decides what is new.
-    Saga::ExecutionFollower follower(e->sfn.client.get(), e->arn);
-    QEventLoop loop;
+    // What the load read is printed at once; the follower then brings only
+    // later events, and the analysis reads only those (IncrementalAnalysis).
     QList<Saga::StepStatus> printed;
+    if (printChanges(inv, e->loaded.analysis, printed))
+        return exitCodeOf(e->loaded.analysis.outcome);
+    const QString arn = e->loaded.entry.executionArn;
+    Saga::ExecutionFollower follower(e->sfn.client.get(), arn);
+    follower.setRetainEvents(false);
+    follower.resumeAfter(
+        e->analysis.lastEventId(), e->analysis.stats().eventCount, e->analysis.stats().largestPayloadBytes);
+    QEventLoop loop;
     const auto done = [&](int exitCode) {
         follower.stop();
         loop.exit(exitCode);
     };
-    QObject::connect(&follower, &Saga::ExecutionFollower::eventsAppended, &loop, [&] {
-        const Saga::Timeline timeline
-            = Saga::buildTimeline(checkedHistory(inv, Saga::parseHistory(follower.events()), e->arn));
-        const Saga::SagaAnalysis analysis = Saga::analyzeSaga(e->graph, roles, timeline);
-        for (qsizetype i = 0; i < timeline.steps.size(); ++i) {
-            const Saga::Step &step = timeline.steps.at(i);
-            if (i < printed.size() && printed.at(i) == step.status)
-                continue;
-            printStepChange(inv, step, analysis.stepRoles.value(i, Saga::StateRole::Other));
-            if (i < printed.size())
-                printed[i] = step.status;
-            else
-                printed.append(step.status);
-        }
-        if (timeline.terminalEventId != 0) {
-            printWatchOutcome(inv, analysis);
+    QObject::connect(&follower, &Saga::ExecutionFollower::eventsAppended, &loop, [&](const QList<QJsonObject> &events) {
+        e->analysis.append(events);
+        printHistoryProblems(inv, e->analysis, arn);
+        const Saga::SagaAnalysis analysis = e->analysis.analysis();
+        if (printChanges(inv, analysis, printed))
             done(exitCodeOf(analysis.outcome));
-        }
     });
     QObject::connect(&follower, &Saga::ExecutionFollower::error, &loop, [&](const Core::Error &error) {
         if (!isThrottling(error))
@@ -389,11 +384,12 @@ int runSagasStart(Invocation &inv)
         = waitFor(sfn->client->startExecution(sfn->machineArn, name, QString::fromUtf8(input)));
     if (!started.ok())
         return inv.fail(started.error.toString());
-    const QString executionArn = field(started.json, "executionArn");
+    const QString executionArn = started.json.value(QStringLiteral("executionArn")).toString();
     if (inv.global.json) {
         printJson(inv.out,
             QJsonObject { { QStringLiteral("executionArn"), executionArn },
-                { QStringLiteral("startDate"), timeField(started.json, "startDate") } });
+                { QStringLiteral("startDate"),
+                    isoTime(Aws::awsTimestamp(started.json.value(QStringLiteral("startDate")))) } });
         return ExitOk;
     }
     inv.out << executionArn << Qt::endl;

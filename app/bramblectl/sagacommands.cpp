@@ -4,33 +4,33 @@
 #include "output.h"
 #include "sagacli.h"
 
+#include "core/boundedfile.h"
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 #include <QJsonDocument>
 
 namespace Bramble::Cli {
 
 namespace {
 
-// The file's bytes, or nullopt after saying why on stderr.
-std::optional<QByteArray> readInput(const Invocation &inv, const QString &path)
+// The file's bytes (at most `limit`), or nullopt after saying why in one line.
+std::optional<QByteArray> readInput(const Invocation &inv, const QString &path, qint64 limit, const QString &what)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        inv.fail(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()));
+    Core::Result<QByteArray> bytes = Core::readBoundedFile(path, limit, what);
+    if (!bytes.ok()) {
+        inv.fail(bytes.error().toString());
         return std::nullopt;
     }
-    return f.readAll();
+    return bytes.takeValue();
 }
 
 // Parses and checks a definition file; prints its warnings and errors. Null when invalid.
 std::optional<Saga::StateGraph> readDefinition(const Invocation &inv, const QString &path)
 {
-    const auto bytes = readInput(inv, path);
+    const auto bytes = readInput(inv, path, Core::FileLimit::Definition, QStringLiteral("definition"));
     if (!bytes)
         return std::nullopt;
     return checkDefinition(inv, *bytes, path);
@@ -119,7 +119,7 @@ int runSagasAnalyze(Invocation &inv)
     const auto graph = readDefinition(inv, definitionPath);
     if (!graph)
         return ExitFailed;
-    const auto historyBytes = readInput(inv, historyPath);
+    const auto historyBytes = readInput(inv, historyPath, Core::FileLimit::History, QStringLiteral("history"));
     if (!historyBytes)
         return ExitFailed;
     QJsonParseError pe;

@@ -107,6 +107,15 @@ private:
             return;
         }
         const QJsonObject s = value.toObject();
+        const int index = addNode(name, s, pointer, scope, owner);
+        parseTransition(s, pointer, index);
+        parseTypeFields(s, pointer, index, depth);
+        parseErrorHandlers(s, pointer, index);
+    }
+
+    // The node itself: name, place and Type; registered under its name. Returns its index.
+    int addNode(const QString &name, const QJsonObject &s, const QString &pointer, int scope, int owner)
+    {
         StateNode node;
         node.name = name;
         node.pointer = pointer;
@@ -132,8 +141,13 @@ private:
         }
         m_scopeNames[scope].insert(name, index);
         m_graph.nodes.append(node);
+        return index;
+    }
 
-        // Next / End.
+    // Next / End, and which of them the state's type allows.
+    void parseTransition(const QJsonObject &s, const QString &pointer, int index)
+    {
+        StateNode &node = m_graph.nodes[index];
         const QJsonValue next = s.value(QStringLiteral("Next"));
         const QJsonValue end = s.value(QStringLiteral("End"));
         if (!next.isUndefined() && (!next.isString() || next.toString().isEmpty()))
@@ -142,9 +156,9 @@ private:
             error(pointer + QStringLiteral("/End"), QStringLiteral("End must be a boolean"));
         const bool hasNext = next.isString() && !next.toString().isEmpty();
         const bool isEnd = end.toBool(false);
-        m_graph.nodes[index].end = isEnd;
+        node.end = isEnd;
         if (hasNext) {
-            m_graph.nodes[index].next = next.toString();
+            node.next = next.toString();
             m_pending.append({ index, next.toString(), EdgeKind::Next, pointer + QStringLiteral("/Next"), QString() });
         }
 
@@ -155,9 +169,9 @@ private:
         case StateType::Parallel:
         case StateType::Map:
             if (hasNext && isEnd)
-                error(pointer, QStringLiteral("state \"%1\" has both Next and End").arg(name));
+                error(pointer, QStringLiteral("state \"%1\" has both Next and End").arg(node.name));
             else if (!hasNext && !isEnd)
-                error(pointer, QStringLiteral("state \"%1\" needs Next or \"End\": true").arg(name));
+                error(pointer, QStringLiteral("state \"%1\" needs Next or \"End\": true").arg(node.name));
             break;
         case StateType::Choice:
             if (isEnd)
@@ -168,7 +182,7 @@ private:
             break;
         case StateType::Succeed:
         case StateType::Fail:
-            m_graph.nodes[index].end = true;
+            node.end = true;
             if (hasNext)
                 error(pointer + QStringLiteral("/Next"),
                     QStringLiteral("a %1 state cannot have Next").arg(node.typeName));
@@ -176,8 +190,12 @@ private:
         case StateType::Unknown:
             break;
         }
+    }
 
-        switch (node.type) {
+    // What each type adds: Resource, Choices, the Wait field, Error/Cause, branches, the iterator.
+    void parseTypeFields(const QJsonObject &s, const QString &pointer, int index, int depth)
+    {
+        switch (m_graph.nodes.at(index).type) {
         case StateType::Task: {
             const QJsonValue resource = s.value(QStringLiteral("Resource"));
             if (!resource.isString() || resource.toString().isEmpty())
@@ -205,42 +223,55 @@ private:
             if (s.contains(QStringLiteral("Cause")) && s.contains(QStringLiteral("CausePath")))
                 error(pointer, QStringLiteral("a Fail state takes Cause or CausePath, not both"));
             break;
-        case StateType::Parallel: {
-            const QJsonValue branches = s.value(QStringLiteral("Branches"));
-            const QString bp = pointer + QStringLiteral("/Branches");
-            if (!branches.isArray() || branches.toArray().isEmpty()) {
-                error(bp, QStringLiteral("a Parallel state needs a non-empty Branches array"));
-                break;
-            }
-            const QJsonArray list = branches.toArray();
-            for (qsizetype i = 0; i < list.size(); ++i)
-                parseNested(
-                    list.at(i), bp + u'/' + QString::number(i), index, depth, QStringLiteral("branch %1").arg(i + 1));
+        case StateType::Parallel:
+            parseBranches(s, pointer, index, depth);
             break;
-        }
-        case StateType::Map: {
-            QString key = QStringLiteral("ItemProcessor");
-            if (!s.contains(key) && s.contains(QStringLiteral("Iterator")))
-                key = QStringLiteral("Iterator");
-            if (!s.contains(key)) {
-                error(pointer + QStringLiteral("/ItemProcessor"),
-                    QStringLiteral("a Map state needs an ItemProcessor (or Iterator)"));
-                break;
-            }
-            parseNested(s.value(key), pointer + u'/' + key, index, depth, QStringLiteral("iterator"));
+        case StateType::Map:
+            parseIterator(s, pointer, index, depth);
             break;
-        }
         default:
             break;
         }
+    }
 
-        const bool canHandleErrors
-            = node.type == StateType::Task || node.type == StateType::Parallel || node.type == StateType::Map;
+    void parseBranches(const QJsonObject &s, const QString &pointer, int index, int depth)
+    {
+        const QJsonValue branches = s.value(QStringLiteral("Branches"));
+        const QString bp = pointer + QStringLiteral("/Branches");
+        if (!branches.isArray() || branches.toArray().isEmpty()) {
+            error(bp, QStringLiteral("a Parallel state needs a non-empty Branches array"));
+            return;
+        }
+        const QJsonArray list = branches.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i)
+            parseNested(
+                list.at(i), bp + u'/' + QString::number(i), index, depth, QStringLiteral("branch %1").arg(i + 1));
+    }
+
+    void parseIterator(const QJsonObject &s, const QString &pointer, int index, int depth)
+    {
+        QString key = QStringLiteral("ItemProcessor");
+        if (!s.contains(key) && s.contains(QStringLiteral("Iterator")))
+            key = QStringLiteral("Iterator");
+        if (!s.contains(key)) {
+            error(pointer + QStringLiteral("/ItemProcessor"),
+                QStringLiteral("a Map state needs an ItemProcessor (or Iterator)"));
+            return;
+        }
+        parseNested(s.value(key), pointer + u'/' + key, index, depth, QStringLiteral("iterator"));
+    }
+
+    // Retry and Catch: only Task, Parallel and Map handle errors.
+    void parseErrorHandlers(const QJsonObject &s, const QString &pointer, int index)
+    {
+        const StateType type = m_graph.nodes.at(index).type;
+        const QString typeName = m_graph.nodes.at(index).typeName;
+        const bool canHandleErrors = type == StateType::Task || type == StateType::Parallel || type == StateType::Map;
         for (const QString &key : { QStringLiteral("Retry"), QStringLiteral("Catch") }) {
             if (!s.contains(key))
                 continue;
-            if (!canHandleErrors && node.type != StateType::Unknown) {
-                error(pointer + u'/' + key, QStringLiteral("a %1 state cannot have %2").arg(node.typeName, key));
+            if (!canHandleErrors && type != StateType::Unknown) {
+                error(pointer + u'/' + key, QStringLiteral("a %1 state cannot have %2").arg(typeName, key));
                 continue;
             }
             const QJsonValue v = s.value(key);

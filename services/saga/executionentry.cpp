@@ -4,6 +4,16 @@
 
 namespace Bramble::Saga {
 
+void ExecutionEntry::setAnalysis(const SagaAnalysis &a)
+{
+    outcomeLoaded = true;
+    outcome = a.outcome;
+    compensating = a.compensating;
+    failedStep = a.failedStep;
+    dangling = a.dangling;
+    outcomeSentence = Saga::outcomeSentence(a);
+}
+
 ExecutionEntry ExecutionEntry::fromJson(const QJsonObject &json)
 {
     ExecutionEntry e;

@@ -37,6 +37,10 @@ struct ExecutionEntry {
     // A ListExecutions "executions" item (or a DescribeExecution answer:
     // its input is taken too).
     static ExecutionEntry fromJson(const QJsonObject &json);
+
+    // Fills the outcome fields (outcomeLoaded, outcome, compensating,
+    // failedStep, dangling, outcomeSentence) from an analysis.
+    void setAnalysis(const SagaAnalysis &analysis);
 };
 
 // Step Functions' rule for an execution name (StartExecution "name"): 1 to

@@ -63,6 +63,16 @@ void ExecutionFollower::stop()
     dropPager();
 }
 
+void ExecutionFollower::resumeAfter(qint64 lastEventId, int eventCount, qsizetype largestPayloadBytes)
+{
+    if (m_running || m_polls > 0 || lastEventId <= 0)
+        return;
+    m_firstId = 1;
+    m_lastId = lastEventId;
+    m_count = eventCount;
+    m_largestPayload = largestPayloadBytes;
+}
+
 void ExecutionFollower::setThrottledIntervalMs(int firstMs, int maxMs)
 {
     m_throttledMs = qMax(1, firstMs);
@@ -146,7 +156,9 @@ void ExecutionFollower::completePoll()
         if (m_firstId == 0)
             m_firstId = eventId(added.constFirst());
         m_lastId = eventId(added.constLast());
-        m_events += added;
+        m_count += int(added.size());
+        if (m_retain)
+            m_events += added;
         m_normalMs = m_activeMs;
         const QPointer<ExecutionFollower> self(this);
         Q_EMIT eventsAppended(added);
@@ -201,19 +213,6 @@ void ExecutionFollower::dropPager()
     m_pager->disconnect(this);
     m_pager->cancel();
     m_pager = nullptr;
-}
-
-qsizetype eventPayloadBytes(const QJsonObject &event)
-{
-    qsizetype largest = 0;
-    for (auto it = event.constBegin(); it != event.constEnd(); ++it) {
-        if (!it.key().endsWith(QLatin1String("EventDetails")) || !it.value().isObject())
-            continue;
-        const QJsonObject details = it.value().toObject();
-        for (const QLatin1String key : { QLatin1String("input"), QLatin1String("output") })
-            largest = qMax(largest, details.value(key).toString().toUtf8().size());
-    }
-    return largest;
 }
 
 } // namespace Bramble::Saga

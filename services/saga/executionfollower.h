@@ -1,6 +1,7 @@
 #pragma once
 
 #include "aws/awserror.h"
+#include "saga/incrementalanalysis.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -17,10 +18,6 @@ class StepFunctionsClient;
 } // namespace Bramble::Aws
 
 namespace Bramble::Saga {
-
-// The largest "input" or "output" (UTF-8 bytes) of one history event's
-// "*EventDetails": what the 256 KiB payload quota applies to.
-qsizetype eventPayloadBytes(const QJsonObject &event);
 
 // Follows one Step Functions execution live: polls GetExecutionHistory and
 // emits only the events not seen before, until a terminal event
@@ -59,6 +56,13 @@ public:
 
     QString executionArn() const { return m_arn; }
 
+    // The events up to lastEventId were read already (a whole history, from
+    // event 1): polls bring only later ones. Call before start().
+    void resumeAfter(qint64 lastEventId, int eventCount, qsizetype largestPayloadBytes);
+    // Whether events() keeps every event (the default). A caller that reads
+    // each eventsAppended() batch and keeps what it needs turns it off.
+    void setRetainEvents(bool retain) { m_retain = retain; }
+
     // Polls at once, then on the schedule. No-op while running or once finished.
     void start();
     // Cancels the poll in flight and the next one; no signal comes after it.
@@ -67,7 +71,7 @@ public:
     bool isRunning() const { return m_running; }
     bool isFinished() const { return m_finished; }
 
-    // Every event so far, in id order.
+    // Every event so far, in id order (none when not retained, see setRetainEvents()).
     const QList<QJsonObject> &events() const { return m_events; }
     qint64 lastEventId() const { return m_lastId; }
     // The terminal event's type ("ExecutionSucceeded"...), empty until then.
@@ -80,8 +84,8 @@ public:
 
     // The gauges: events vs MaxHistoryEvents, the largest "input"/"output" of
     // any event details vs MaxPayloadBytes.
-    int eventCount() const { return int(m_events.size()); }
-    double eventFraction() const { return double(m_events.size()) / MaxHistoryEvents; }
+    int eventCount() const { return m_count; }
+    double eventFraction() const { return double(m_count) / MaxHistoryEvents; }
     qsizetype largestPayloadBytes() const { return m_largestPayload; }
     double payloadFraction() const { return double(m_largestPayload) / double(MaxPayloadBytes); }
 
@@ -125,6 +129,8 @@ private:
     qint64 m_lastId = 0;
     qint64 m_firstId = 0;
     qsizetype m_largestPayload = 0;
+    int m_count = 0;
+    bool m_retain = true;
     QString m_terminalType;
     Core::Error m_lastError;
 

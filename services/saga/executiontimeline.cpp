@@ -100,24 +100,56 @@ bool isContainerStart(const QString &t)
     return isIn(t, { "ParallelStateStarted", "MapStateStarted", "MapIterationStarted" });
 }
 
-class Builder {
+} // namespace
+
+// The state of one timeline being built, event by event in id order (see
+// TimelineBuilder). Only what later events link to is kept of each event.
+class TimelineBuilderState {
 public:
-    explicit Builder(const History &history)
-        : m_events(history.events)
+    // Whole histories keep their events untouched (shared with the caller, not
+    // copied); a builder fed in pieces drops the details later events never read.
+    explicit TimelineBuilderState(bool compact)
+        : m_compact(compact)
     {
     }
 
-    Timeline run()
+    // Events sorted by id (parseHistory); after the first call, only ids
+    // above the last one read are taken, the others are skipped and reported.
+    void append(const QList<HistoryEvent> &events)
     {
-        m_owner.fill(-1, m_events.size());
-        qsizetype entered = 0;
-        for (const HistoryEvent &e : m_events)
-            entered += endsWith(e.type, "StateEntered") ? 1 : 0;
-        m_t.steps.reserve(entered);
-        for (qsizetype i = 0; i < m_events.size(); ++i)
+        const qsizetype from = m_events.size();
+        if (m_events.isEmpty()) {
+            m_events = events; // shared, not copied: the usual whole history
+        } else {
+            for (const HistoryEvent &e : events) {
+                if (e.id <= m_events.constLast().id) {
+                    note(QStringLiteral("event %1 (%2) came after event %3 and was skipped")
+                             .arg(e.id)
+                             .arg(e.type)
+                             .arg(m_events.constLast().id));
+                    continue;
+                }
+                m_events.append(e);
+            }
+        }
+        if (from == 0) { // later pieces grow the list geometrically; an exact reserve would copy it each time
+            qsizetype entered = 0;
+            for (const HistoryEvent &e : std::as_const(m_events))
+                entered += endsWith(e.type, "StateEntered") ? 1 : 0;
+            m_t.steps.reserve(entered);
+        }
+        m_owner.resize(m_events.size(), -1);
+        for (qsizetype i = from; i < m_events.size(); ++i) {
             handle(i);
-        return std::move(m_t);
+            if (m_compact && m_events.at(i).type != QLatin1String("MapIterationStarted"))
+                m_events[i].details = QJsonObject(); // later events read only ids, types and Map indexes
+        }
     }
+
+    const Timeline &timeline() const { return m_t; }
+    Timeline take() { return std::move(m_t); }
+    qint64 lastEventId() const { return m_events.isEmpty() ? 0 : m_events.constLast().id; }
+    qsizetype eventCount() const { return m_events.size(); }
 
 private:
     void note(const QString &message)
@@ -393,7 +425,8 @@ private:
         }
     }
 
-    const QList<HistoryEvent> &m_events;
+    bool m_compact;
+    QList<HistoryEvent> m_events;
     Timeline m_t;
     QList<int> m_owner; // event position -> step index, -1 for none
     QHash<int, bool> m_failed; // step -> its last attempt failed
@@ -401,8 +434,6 @@ private:
     QList<int> m_open; // steps not closed yet, in entry order
     QHash<int, QList<int>> m_children; // container step -> the steps directly inside it
 };
-
-} // namespace
 
 QString stepStatusName(StepStatus status)
 {
@@ -526,12 +557,12 @@ History parseHistory(const QJsonArray &events)
     return h;
 }
 
-History parseHistory(const QList<QJsonObject> &events)
+History parseHistory(const QList<QJsonObject> &events, qsizetype firstIndex)
 {
     History h;
     h.events.reserve(events.size());
     for (qsizetype i = 0; i < events.size(); ++i)
-        readEvent(events.at(i), i, h);
+        readEvent(events.at(i), firstIndex + i, h);
     sortEvents(h);
     return h;
 }
@@ -560,7 +591,38 @@ History parseHistory(const QByteArray &json)
 
 Timeline buildTimeline(const History &history)
 {
-    return Builder(history).run();
+    TimelineBuilderState state(false);
+    state.append(history.events);
+    return state.take();
+}
+
+TimelineBuilder::TimelineBuilder()
+    : d(std::make_unique<TimelineBuilderState>(true))
+{
+}
+
+TimelineBuilder::~TimelineBuilder() = default;
+TimelineBuilder::TimelineBuilder(TimelineBuilder &&) noexcept = default;
+TimelineBuilder &TimelineBuilder::operator=(TimelineBuilder &&) noexcept = default;
+
+void TimelineBuilder::append(const History &events)
+{
+    d->append(events.events);
+}
+
+const Timeline &TimelineBuilder::timeline() const
+{
+    return d->timeline();
+}
+
+qint64 TimelineBuilder::lastEventId() const
+{
+    return d->lastEventId();
+}
+
+qsizetype TimelineBuilder::eventCount() const
+{
+    return d->eventCount();
 }
 
 } // namespace Bramble::Saga

@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace Bramble::Saga {
 
 // One GetExecutionHistory event (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html).
@@ -35,8 +37,10 @@ struct History {
 // or a type are skipped and reported; a duplicated id keeps the first entry.
 History parseHistory(const QByteArray &json);
 History parseHistory(const QJsonArray &events);
-// The events as ExecutionFollower and SagaExplorer hold them.
-History parseHistory(const QList<QJsonObject> &events);
+// The events as ExecutionFollower and SagaExplorer hold them; `firstIndex`
+// is the position of the first one in the whole history (for the pointers
+// of the problems, when a history is read in pieces).
+History parseHistory(const QList<QJsonObject> &events, qsizetype firstIndex = 0);
 
 enum class StepStatus {
     Running, // entered, not closed yet
@@ -91,6 +95,30 @@ struct Timeline {
 // and Map iterations that interleave end up under the right parent. Works on a
 // partial history: visits without a closing event stay Running.
 Timeline buildTimeline(const History &history);
+
+class TimelineBuilderState;
+
+// buildTimeline() for a history that arrives in pieces (a follower's polls):
+// each append() reads only the new events, and timeline() is then what
+// buildTimeline() gives for all the events so far. Pieces come from
+// parseHistory() (sorted); an event whose id is not above the last one read
+// is skipped and reported in the timeline's problems. Of each event read,
+// only its id, type and links are kept. Any thread, one at a time.
+class TimelineBuilder {
+public:
+    TimelineBuilder();
+    ~TimelineBuilder();
+    TimelineBuilder(TimelineBuilder &&) noexcept;
+    TimelineBuilder &operator=(TimelineBuilder &&) noexcept;
+
+    void append(const History &events);
+    const Timeline &timeline() const;
+    qint64 lastEventId() const; // 0 before the first event
+    qsizetype eventCount() const;
+
+private:
+    std::unique_ptr<TimelineBuilderState> d;
+};
 
 } // namespace Bramble::Saga
 

@@ -274,36 +274,71 @@ private:
         placeLayer(layer, desired);
     }
 
+    // One scope's working state while it is laid out (see layoutScope()).
+    struct ScopeWork {
+        QList<int> postF; // forward states, topological order
+        QList<int> postC; // compensation states, topological order
+        QList<int> crossing; // long edges between the columns
+        QHash<int, QList<int>> dummiesOf; // edge -> its dummy items, top to bottom
+        QList<QList<int>> layers[2]; // per column, per layer: items left to right
+        int layerCount = 0;
+        qreal columnWidth[2] = { 0, 0 };
+        QList<qreal> layerHeight;
+        QList<qreal> layerY;
+        int lanes[2] = { 0, 0 }; // reversed edges per column side
+        QHash<int, int> laneOf; // crossing edge -> its lane
+        qreal leftLanes = 0;
+        qreal crossX = 0;
+        qreal columnX[2] = { 0, 0 };
+        qreal compensationRight = 0;
+    };
+
+    // Sugiyama-style, in two columns (forward states, compensation states):
+    // columns and layers, items with dummies, ordering, x, y, then the edges.
     void layoutScope(int s, int depth)
     {
         m_scopeState[s] = 1;
-        const QList<int> &members = m_members.at(s);
-        for (int n : members)
+        for (int n : m_members.at(s))
             sizeNode(n, depth);
+        ScopeWork w;
+        assignColumns(s, w);
+        assignLayers(s, w);
+        buildItems(w);
+        orderLayers(w);
+        placeColumns(w);
+        placeLayers(s, w);
+        assignCrossingLanes(w);
+        placeNodes(s, w);
+        routeEdges(s, w);
+        m_scopeState[s] = 2;
+    }
 
-        // 1. Forward states and back edges, then the compensation states.
-        QList<int> postF;
+    // 1. Forward states and back edges, then the compensation states.
+    void assignColumns(int s, ScopeWork &w)
+    {
         const int start = m_g.scopes.at(s).start;
         if (validNode(start) && m_g.nodes.at(start).scope == s)
             dfs(
-                start, [this](int e) { return isForwardKind(m_g.edges.at(e).kind); }, postF);
-        for (int n : std::as_const(postF))
+                start, [this](int e) { return isForwardKind(m_g.edges.at(e).kind); }, w.postF);
+        for (int n : std::as_const(w.postF))
             m_nodes[n].column = 0;
-        std::reverse(postF.begin(), postF.end()); // topological order
-        QList<int> postC;
+        std::reverse(w.postF.begin(), w.postF.end()); // topological order
         const auto all = [](int) { return true; };
-        for (int u : std::as_const(postF))
+        for (int u : std::as_const(w.postF))
             for (int e : m_out.at(u))
                 if (m_g.edges.at(e).kind == EdgeKind::Catch)
-                    dfs(m_g.edges.at(e).to, all, postC);
-        for (int n : members)
-            dfs(n, all, postC);
-        for (int n : std::as_const(postC))
+                    dfs(m_g.edges.at(e).to, all, w.postC);
+        for (int n : m_members.at(s))
+            dfs(n, all, w.postC);
+        for (int n : std::as_const(w.postC))
             m_nodes[n].column = 1;
-        std::reverse(postC.begin(), postC.end());
+        std::reverse(w.postC.begin(), w.postC.end());
+    }
 
-        // Longest path layering; Catch edges only constrain compensation states.
-        for (int n : members)
+    // 2. Longest path layering; Catch edges only constrain compensation states.
+    void assignLayers(int s, const ScopeWork &w)
+    {
+        for (int n : m_members.at(s))
             m_nodes[n].layer = 0;
         const auto relax = [this](int u, bool forwardSource) {
             for (int e : m_out.at(u)) {
@@ -318,16 +353,19 @@ private:
                 m_nodes[edge.to].layer = std::max(m_nodes.at(edge.to).layer, m_nodes.at(u).layer + 1);
             }
         };
-        for (int u : std::as_const(postF))
+        for (int u : std::as_const(w.postF))
             relax(u, true);
-        for (int u : std::as_const(postC))
+        for (int u : std::as_const(w.postC))
             relax(u, false);
+    }
 
-        // 3. Items, dummies for long edges, and the layers of each column.
+    // 3. Items, dummies for long edges, and the layers of each column.
+    void buildItems(ScopeWork &w)
+    {
         m_items.clear();
         QHash<int, int> itemOf;
-        QList<int> order = postF + postC;
-        for (int n : std::as_const(order)) {
+        const QList<int> order = w.postF + w.postC;
+        for (int n : order) {
             Item item;
             item.node = n;
             item.layer = m_nodes.at(n).layer;
@@ -343,9 +381,7 @@ private:
             m_items[a].down.append(b);
             m_items[b].up.append(a);
         };
-        QList<int> crossing; // long edges between the columns
-        QHash<int, QList<int>> dummiesOf; // edge -> its dummy items, top to bottom
-        for (int u : std::as_const(order)) {
+        for (int u : order) {
             for (int e : m_out.at(u)) {
                 const int v = m_g.edges.at(e).to;
                 const int lu = m_nodes.at(u).layer;
@@ -353,7 +389,7 @@ private:
                 if (lv <= lu)
                     continue;
                 if (lv > lu + 1 && m_nodes.at(u).column != m_nodes.at(v).column) {
-                    crossing.append(e); // routed through a lane between the columns, not dummies
+                    w.crossing.append(e); // routed through a lane between the columns, not dummies
                     continue;
                 }
                 int prev = itemOf.value(u);
@@ -371,34 +407,39 @@ private:
                 }
                 link(prev, itemOf.value(v));
                 if (!dummies.isEmpty())
-                    dummiesOf.insert(e, dummies);
+                    w.dummiesOf.insert(e, dummies);
             }
         }
-        int layerCount = 0;
         for (const Item &item : std::as_const(m_items))
-            layerCount = std::max(layerCount, item.layer + 1);
-        QList<QList<int>> layers[2];
-        for (auto &col : layers)
-            col.resize(layerCount);
+            w.layerCount = std::max(w.layerCount, item.layer + 1);
+        for (auto &col : w.layers)
+            col.resize(w.layerCount);
         for (qsizetype i = 0; i < m_items.size(); ++i) {
             Item &item = m_items[i];
-            QList<int> &layer = layers[item.column][item.layer];
+            QList<int> &layer = w.layers[item.column][item.layer];
             item.pos = int(layer.size());
             layer.append(int(i));
         }
+    }
+
+    // Barycentre sweeps, down then up, in each column.
+    void orderLayers(ScopeWork &w)
+    {
         for (int sweep = 0; sweep < m_o.sweeps; ++sweep) {
-            for (auto &col : layers) {
-                for (int l = 1; l < layerCount; ++l)
+            for (auto &col : w.layers) {
+                for (int l = 1; l < w.layerCount; ++l)
                     sortByBarycenter(col[l], true);
-                for (int l = layerCount - 2; l >= 0; --l)
+                for (int l = w.layerCount - 2; l >= 0; --l)
                     sortByBarycenter(col[l], false);
             }
         }
+    }
 
-        // 4. x: packing, then centring over neighbours (down, up, down).
-        qreal columnWidth[2] = { 0, 0 };
+    // 4. x: packing, then centring over neighbours (down, up, down).
+    void placeColumns(ScopeWork &w)
+    {
         for (int c = 0; c < 2; ++c) {
-            auto &col = layers[c];
+            auto &col = w.layers[c];
             for (const QList<int> &layer : std::as_const(col)) {
                 qreal x = 0;
                 for (qsizetype i = 0; i < layer.size(); ++i) {
@@ -407,11 +448,11 @@ private:
                     x += item.width + (i + 1 < layer.size() ? gapBetween(item, m_items.at(layer.at(i + 1))) : 0);
                 }
             }
-            for (int l = 1; l < layerCount; ++l)
+            for (int l = 1; l < w.layerCount; ++l)
                 centreLayer(col[l], true);
-            for (int l = layerCount - 2; l >= 0; --l)
+            for (int l = w.layerCount - 2; l >= 0; --l)
                 centreLayer(col[l], false);
-            for (int l = 1; l < layerCount; ++l)
+            for (int l = 1; l < w.layerCount; ++l)
                 centreLayer(col[l], true);
             bool any = false;
             qreal minX = 0;
@@ -427,38 +468,41 @@ private:
             for (const QList<int> &layer : std::as_const(col))
                 for (int it : layer)
                     m_items[it].x -= minX;
-            columnWidth[c] = any ? maxX - minX : 0;
+            w.columnWidth[c] = any ? maxX - minX : 0;
         }
+    }
 
-        // y: one band per layer, as high as its highest block.
-        QList<qreal> layerHeight(layerCount, 0);
+    // y: one band per layer, as high as its highest block; lanes for the reversed edges.
+    void placeLayers(int s, ScopeWork &w)
+    {
+        w.layerHeight.fill(0, w.layerCount);
         for (const Item &item : std::as_const(m_items))
-            layerHeight[item.layer] = std::max(layerHeight.at(item.layer), item.height);
-        int lanes[2] = { 0, 0 };
+            w.layerHeight[item.layer] = std::max(w.layerHeight.at(item.layer), item.height);
         for (int e : m_scopeEdges.at(s)) {
             const StateEdge &edge = m_g.edges.at(e);
             if (m_nodes.at(edge.to).layer <= m_nodes.at(edge.from).layer)
-                ++lanes[m_nodes.at(edge.to).column];
+                ++w.lanes[m_nodes.at(edge.to).column];
         }
-        const bool anyReversed = lanes[0] + lanes[1] > 0;
+        const bool anyReversed = w.lanes[0] + w.lanes[1] > 0;
         const qreal pad = anyReversed ? m_o.layerGap / 2 : 0;
-        QList<qreal> layerY(layerCount, 0);
+        w.layerY.fill(0, w.layerCount);
         qreal y = pad;
-        for (int l = 0; l < layerCount; ++l) {
-            layerY[l] = y;
-            y += layerHeight.at(l) + (l + 1 < layerCount ? m_o.layerGap : 0);
+        for (int l = 0; l < w.layerCount; ++l) {
+            w.layerY[l] = y;
+            y += w.layerHeight.at(l) + (l + 1 < w.layerCount ? m_o.layerGap : 0);
         }
-        const qreal height = layerCount > 0 ? y + pad : 0;
-        const qreal leftLanes = lanes[0] > 0 ? (lanes[0] + 1) * m_o.laneGap : 0;
-        const qreal rightLanes = lanes[1] > 0 ? (lanes[1] + 1) * m_o.laneGap : 0;
-        // Interval partitioning of the long edges between the columns into vertical lanes:
-        // edges share a lane when one ends (in layers) before the other starts.
-        std::stable_sort(crossing.begin(), crossing.end(), [this](int a, int b) {
+        m_scopeSize[s].setHeight(w.layerCount > 0 ? y + pad : 0);
+    }
+
+    // Interval partitioning of the long edges between the columns into vertical lanes:
+    // edges share a lane when one ends (in layers) before the other starts.
+    void assignCrossingLanes(ScopeWork &w)
+    {
+        std::stable_sort(w.crossing.begin(), w.crossing.end(), [this](int a, int b) {
             return m_nodes.at(m_g.edges.at(a).from).layer < m_nodes.at(m_g.edges.at(b).from).layer;
         });
-        QHash<int, int> laneOf;
         std::set<std::pair<int, int>> laneEnds; // (last layer, lane)
-        for (int e : std::as_const(crossing)) {
+        for (int e : std::as_const(w.crossing)) {
             const int lu = m_nodes.at(m_g.edges.at(e).from).layer;
             const int lv = m_nodes.at(m_g.edges.at(e).to).layer;
             int lane = int(laneEnds.size());
@@ -467,20 +511,30 @@ private:
                 laneEnds.erase(laneEnds.begin());
             }
             laneEnds.insert({ lv, lane });
-            laneOf.insert(e, lane);
+            w.laneOf.insert(e, lane);
         }
         const qreal crossLanes = laneEnds.empty() ? 0 : qreal(laneEnds.size() - 1) * m_o.laneGap;
-        const qreal crossX = leftLanes + columnWidth[0] + m_o.columnGap / 2;
-        const qreal columnX[2]
-            = { leftLanes, leftLanes + columnWidth[0] + (columnWidth[0] > 0 ? m_o.columnGap + crossLanes : 0) };
-        const qreal compensationRight = columnX[1] + columnWidth[1];
-        const qreal width = columnWidth[1] > 0 ? compensationRight + rightLanes : leftLanes + columnWidth[0];
+        w.leftLanes = w.lanes[0] > 0 ? (w.lanes[0] + 1) * m_o.laneGap : 0;
+        w.crossX = w.leftLanes + w.columnWidth[0] + m_o.columnGap / 2;
+        w.columnX[0] = w.leftLanes;
+        w.columnX[1] = w.leftLanes + w.columnWidth[0] + (w.columnWidth[0] > 0 ? m_o.columnGap + crossLanes : 0);
+        w.compensationRight = w.columnX[1] + w.columnWidth[1];
+    }
+
+    void placeNodes(int s, const ScopeWork &w)
+    {
+        const qreal rightLanes = w.lanes[1] > 0 ? (w.lanes[1] + 1) * m_o.laneGap : 0;
+        const qreal width = w.columnWidth[1] > 0 ? w.compensationRight + rightLanes : w.leftLanes + w.columnWidth[0];
         for (const Item &item : std::as_const(m_items))
             if (item.node >= 0)
-                m_nodes[item.node].pos = QPointF(columnX[item.column] + item.x, layerY.at(item.layer));
-        m_scopeSize[s] = QSizeF(std::max<qreal>(width, 0), height);
+                m_nodes[item.node].pos = QPointF(w.columnX[item.column] + item.x, w.layerY.at(item.layer));
+        m_scopeSize[s].setWidth(std::max<qreal>(width, 0));
+    }
 
-        // Edges, in scope coordinates.
+    // Edges, in scope coordinates: through a crossing lane, down through their
+    // dummies, or (reversed) up through a lane beside the column.
+    void routeEdges(int s, const ScopeWork &w)
+    {
         int laneUsed[2] = { 0, 0 };
         for (int e : m_scopeEdges.at(s)) {
             const StateEdge &edge = m_g.edges.at(e);
@@ -488,39 +542,33 @@ private:
             const NodeWork &to = m_nodes.at(edge.to);
             const QPointF source(from.pos.x() + from.boxSize.width() / 2, from.pos.y() + from.boxSize.height());
             const QPointF target(to.pos.x() + to.rectX + to.rectSize.width() / 2, to.pos.y());
+            const qreal below = w.layerY.at(from.layer) + w.layerHeight.at(from.layer) + m_o.layerGap / 3;
+            const qreal above = w.layerY.at(to.layer) - m_o.layerGap / 3;
             QList<QPointF> points { source };
-            if (laneOf.contains(e)) {
-                const qreal laneX = crossX + laneOf.value(e) * m_o.laneGap;
-                const qreal below = layerY.at(from.layer) + layerHeight.at(from.layer) + m_o.layerGap / 3;
-                const qreal above = layerY.at(to.layer) - m_o.layerGap / 3;
+            const auto viaLane = [&](qreal laneX) {
                 points.append(QPointF(source.x(), below));
                 points.append(QPointF(laneX, below));
                 points.append(QPointF(laneX, above));
                 points.append(QPointF(target.x(), above));
+            };
+            if (w.laneOf.contains(e)) {
+                viaLane(w.crossX + w.laneOf.value(e) * m_o.laneGap);
             } else if (to.layer > from.layer) {
-                for (int di : dummiesOf.value(e)) {
+                for (int di : w.dummiesOf.value(e)) {
                     const Item &d = m_items.at(di);
-                    const qreal x = columnX[d.column] + d.x + d.width / 2;
-                    points.append(QPointF(x, layerY.at(d.layer)));
-                    points.append(QPointF(x, layerY.at(d.layer) + layerHeight.at(d.layer)));
+                    const qreal x = w.columnX[d.column] + d.x + d.width / 2;
+                    points.append(QPointF(x, w.layerY.at(d.layer)));
+                    points.append(QPointF(x, w.layerY.at(d.layer) + w.layerHeight.at(d.layer)));
                 }
             } else {
                 m_reversed[e] = true;
                 const int side = to.column;
                 const int k = laneUsed[side]++;
-                const qreal laneX
-                    = side == 0 ? leftLanes - (k + 1) * m_o.laneGap : compensationRight + (k + 1) * m_o.laneGap;
-                const qreal below = layerY.at(from.layer) + layerHeight.at(from.layer) + m_o.layerGap / 3;
-                const qreal above = layerY.at(to.layer) - m_o.layerGap / 3;
-                points.append(QPointF(source.x(), below));
-                points.append(QPointF(laneX, below));
-                points.append(QPointF(laneX, above));
-                points.append(QPointF(target.x(), above));
+                viaLane(side == 0 ? w.leftLanes - (k + 1) * m_o.laneGap : w.compensationRight + (k + 1) * m_o.laneGap);
             }
             points.append(target);
             m_points[e] = points;
         }
-        m_scopeState[s] = 2;
     }
 
     void place(int s, const QPointF &origin, int depth)

@@ -288,61 +288,87 @@ SagaAnalysis analyzeSaga(const StateGraph &graph, const Timeline &timeline)
     return analyzeSaga(graph, deriveRoles(graph), timeline);
 }
 
-SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const Timeline &timeline)
-{
-    Q_UNUSED(graph)
-    SagaAnalysis a;
-    a.timeline = timeline;
-    a.executionStatus = timeline.status;
-    const QList<Step> &steps = timeline.steps;
-    for (const Step &s : steps)
-        a.stepRoles.append(roles.role(s.state));
+namespace {
 
-    // The failure that started compensation (or ended the run): the first top-level
-    // forward visit that was caught into a compensation state or failed outright.
+// Where the saga turned: the failed forward visit and the first compensation visit (-1: none).
+struct Turn {
     int failure = -1;
     int firstCompensation = -1;
+    qint64 failureId = 0; // entered event of the failure (else of the first compensation), 0: none
+};
+
+// Whether a top-level forward visit is the failure that started compensation
+// (or ended the run): it failed outright, or it was caught and the flow left
+// the forward path. While running, a caught step whose Catch has not been
+// followed yet counts when its Catch leads to compensation.
+bool isSagaFailure(const Step &s, const SagaRoles &roles)
+{
+    if (s.status == StepStatus::Failed)
+        return true;
+    if (s.status != StepStatus::Caught)
+        return false;
+    if (s.nextState.isEmpty())
+        return !roles.catchChains.value(s.state).isEmpty();
+    const StateRole next = roles.role(s.nextState);
+    return next == StateRole::Compensation || (next == StateRole::Other && roles.catchChains.value(s.state).size() > 0);
+}
+
+// The failure that started compensation (or ended the run): the first top-level
+// forward visit that was caught into compensation or failed outright.
+Turn findTurn(SagaAnalysis &a, const SagaRoles &roles)
+{
+    Turn t;
+    const QList<Step> &steps = a.timeline.steps;
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const Step &s = steps.at(i);
         if (s.parent >= 0)
             continue;
         const StateRole role = a.stepRoles.at(i);
-        if (role == StateRole::Compensation && firstCompensation < 0)
-            firstCompensation = int(i);
-        if (role == StateRole::Forward && failure < 0
-            && (s.status == StepStatus::Failed
-                || (s.status == StepStatus::Caught && roles.role(s.nextState) == StateRole::Compensation)))
-            failure = int(i);
+        if (role == StateRole::Compensation && t.firstCompensation < 0)
+            t.firstCompensation = int(i);
+        if (role == StateRole::Forward && t.failure < 0 && isSagaFailure(s, roles))
+            t.failure = int(i);
     }
-    a.compensating = firstCompensation >= 0;
-    const qint64 failureId = failure >= 0 ? steps.at(failure).enteredEventId
-                                          : (firstCompensation >= 0 ? steps.at(firstCompensation).enteredEventId : 0);
-    if (failure >= 0) {
-        a.failedStep = steps.at(failure).state;
-        a.error = steps.at(failure).error;
-        a.cause = steps.at(failure).cause;
-    } else if (firstCompensation >= 0) {
+    a.compensating = t.firstCompensation >= 0;
+    t.failureId = t.failure >= 0 ? steps.at(t.failure).enteredEventId
+                                 : (t.firstCompensation >= 0 ? steps.at(t.firstCompensation).enteredEventId : 0);
+    if (t.failure >= 0) {
+        a.failedStep = steps.at(t.failure).state;
+        a.error = steps.at(t.failure).error;
+        a.cause = steps.at(t.failure).cause;
+    } else if (t.firstCompensation >= 0) {
         a.notes.append(QStringLiteral("compensation began at %1 without a failed forward step")
-                           .arg(steps.at(firstCompensation).state));
+                           .arg(steps.at(t.firstCompensation).state));
     }
+    return t;
+}
 
-    // Forward steps that completed before the failure, and the compensations they require.
+// Forward steps that completed before the failure. Returns whether every
+// forward step's last visit succeeded.
+bool collectCompletedSteps(SagaAnalysis &a, const Turn &t)
+{
     bool forwardAllSucceeded = true;
     QHash<QString, StepStatus> lastForward;
+    const QList<Step> &steps = a.timeline.steps;
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const Step &s = steps.at(i);
         if (s.parent >= 0 || a.stepRoles.at(i) != StateRole::Forward)
             continue;
         lastForward.insert(s.state, s.status);
-        if (s.status == StepStatus::Succeeded && (failureId == 0 || s.enteredEventId < failureId)
+        if (s.status == StepStatus::Succeeded && (t.failureId == 0 || s.enteredEventId < t.failureId)
             && !a.completedSteps.contains(s.state))
             a.completedSteps.append(s.state);
     }
     for (auto it = lastForward.cbegin(); it != lastForward.cend(); ++it)
         if (it.value() != StepStatus::Succeeded)
             forwardAllSucceeded = false;
+    return forwardAllSucceeded;
+}
 
-    if (failure >= 0) {
+// The compensations the failure requires, which succeeded, which are missing, and what is left dangling.
+void collectCompensations(SagaAnalysis &a, const SagaRoles &roles, const Turn &t)
+{
+    if (t.failure >= 0) {
         const QString own = roles.compensationOf.value(a.failedStep);
         if (!own.isEmpty() && roles.catchChains.value(a.failedStep).contains(own))
             a.requiredCompensations.append(own);
@@ -352,12 +378,12 @@ SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const 
         if (!c.isEmpty() && !a.requiredCompensations.contains(c))
             a.requiredCompensations.append(c);
     }
-
+    const QList<Step> &steps = a.timeline.steps;
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const Step &s = steps.at(i);
         if (s.parent >= 0 || a.stepRoles.at(i) != StateRole::Compensation)
             continue;
-        if (s.status == StepStatus::Succeeded && s.enteredEventId > failureId
+        if (s.status == StepStatus::Succeeded && s.enteredEventId > t.failureId
             && !a.succeededCompensations.contains(s.state))
             a.succeededCompensations.append(s.state);
     }
@@ -367,16 +393,58 @@ SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const 
     for (const QString &step : std::as_const(a.completedSteps))
         if (a.missingCompensations.contains(roles.compensationOf.value(step)))
             a.dangling.append(step);
+}
 
-    const auto phase = [&a]() {
-        if (a.compensating)
-            return QStringLiteral("during compensation");
-        if (a.completedSteps.isEmpty())
-            return QStringLiteral("before any forward step completed");
-        return QStringLiteral("during the forward path, after %1").arg(a.completedSteps.join(QStringLiteral(", ")));
-    };
+// "during compensation", "before any forward step completed", "during the forward path, after X".
+QString phaseOf(const SagaAnalysis &a)
+{
+    if (a.compensating)
+        return QStringLiteral("during compensation");
+    if (a.completedSteps.isEmpty())
+        return QStringLiteral("before any forward step completed");
+    return QStringLiteral("during the forward path, after %1").arg(a.completedSteps.join(QStringLiteral(", ")));
+}
 
-    switch (timeline.status) {
+void classifySucceeded(SagaAnalysis &a, const Turn &t, bool forwardAllSucceeded)
+{
+    if (!a.compensating && t.failure < 0 && forwardAllSucceeded) {
+        a.outcome = SagaOutcome::Committed;
+        a.requiredCompensations.clear();
+        a.missingCompensations.clear();
+        a.dangling.clear();
+    } else if (!a.compensating) {
+        a.outcome = SagaOutcome::FailedUncompensated;
+        a.notes.append(
+            QStringLiteral("the execution SUCCEEDED although a forward step failed and nothing was compensated"));
+    } else {
+        a.outcome = a.missingCompensations.isEmpty() ? SagaOutcome::Compensated : SagaOutcome::CompensationFailed;
+    }
+}
+
+void classifyFailed(SagaAnalysis &a)
+{
+    const Timeline &timeline = a.timeline;
+    if (!a.compensating) {
+        a.outcome = SagaOutcome::FailedUncompensated;
+        if (!a.completedSteps.isEmpty())
+            a.notes.append(QStringLiteral("inconsistent: %1 completed and no compensation ran")
+                               .arg(a.completedSteps.join(QStringLiteral(", "))));
+        return;
+    }
+    // After a redrive, only the terminal failure of the last run counts (Timeline resets it).
+    const bool fromCompensation
+        = timeline.failedStep >= 0 && a.stepRoles.value(timeline.failedStep) == StateRole::Compensation;
+    a.outcome = a.missingCompensations.isEmpty() && !fromCompensation ? SagaOutcome::Compensated
+                                                                      : SagaOutcome::CompensationFailed;
+    if (a.outcome == SagaOutcome::Compensated && timeline.failedStep >= 0
+        && timeline.steps.at(timeline.failedStep).stateType != QLatin1String("Fail"))
+        a.notes.append(QStringLiteral("the run ended in %1, not in a Fail state")
+                           .arg(timeline.steps.at(timeline.failedStep).state));
+}
+
+void classify(SagaAnalysis &a, const Turn &t, bool forwardAllSucceeded)
+{
+    switch (a.timeline.status) {
     case ExecutionStatus::Running:
         a.outcome = SagaOutcome::Running;
         a.dangling.clear(); // not decided yet: missingCompensations lists what is still pending
@@ -387,46 +455,36 @@ SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const 
         break;
     case ExecutionStatus::TimedOut:
         a.outcome = SagaOutcome::TimedOut;
-        a.notes.append(QStringLiteral("timed out %1").arg(phase()));
+        a.notes.append(QStringLiteral("timed out %1").arg(phaseOf(a)));
         break;
     case ExecutionStatus::Aborted:
         a.outcome = SagaOutcome::Aborted;
-        a.notes.append(QStringLiteral("aborted %1").arg(phase()));
+        a.notes.append(QStringLiteral("aborted %1").arg(phaseOf(a)));
         break;
     case ExecutionStatus::Succeeded:
-        if (!a.compensating && failure < 0 && forwardAllSucceeded) {
-            a.outcome = SagaOutcome::Committed;
-            a.requiredCompensations.clear();
-            a.missingCompensations.clear();
-            a.dangling.clear();
-        } else if (!a.compensating) {
-            a.outcome = SagaOutcome::FailedUncompensated;
-            a.notes.append(
-                QStringLiteral("the execution SUCCEEDED although a forward step failed and nothing was compensated"));
-        } else {
-            a.outcome = a.missingCompensations.isEmpty() ? SagaOutcome::Compensated : SagaOutcome::CompensationFailed;
-        }
+        classifySucceeded(a, t, forwardAllSucceeded);
         break;
-    case ExecutionStatus::Failed: {
-        if (!a.compensating) {
-            a.outcome = SagaOutcome::FailedUncompensated;
-            if (!a.completedSteps.isEmpty())
-                a.notes.append(QStringLiteral("inconsistent: %1 completed and no compensation ran")
-                                   .arg(a.completedSteps.join(QStringLiteral(", "))));
-            break;
-        }
-        // After a redrive, only the terminal failure of the last run counts (Timeline resets it).
-        const bool fromCompensation
-            = timeline.failedStep >= 0 && a.stepRoles.value(timeline.failedStep) == StateRole::Compensation;
-        a.outcome = a.missingCompensations.isEmpty() && !fromCompensation ? SagaOutcome::Compensated
-                                                                          : SagaOutcome::CompensationFailed;
-        if (a.outcome == SagaOutcome::Compensated && timeline.failedStep >= 0
-            && steps.at(timeline.failedStep).stateType != QLatin1String("Fail"))
-            a.notes.append(
-                QStringLiteral("the run ended in %1, not in a Fail state").arg(steps.at(timeline.failedStep).state));
+    case ExecutionStatus::Failed:
+        classifyFailed(a);
         break;
     }
-    }
+}
+
+} // namespace
+
+SagaAnalysis analyzeSaga(const StateGraph &graph, const SagaRoles &roles, const Timeline &timeline)
+{
+    Q_UNUSED(graph)
+    SagaAnalysis a;
+    a.timeline = timeline;
+    a.executionStatus = timeline.status;
+    a.stepRoles.reserve(timeline.steps.size());
+    for (const Step &s : timeline.steps)
+        a.stepRoles.append(roles.role(s.state));
+    const Turn turn = findTurn(a, roles);
+    const bool forwardAllSucceeded = collectCompletedSteps(a, turn);
+    collectCompensations(a, roles, turn);
+    classify(a, turn, forwardAllSucceeded);
     return a;
 }
 

@@ -2,6 +2,7 @@
 
 #include "aws/attributevalue.h"
 #include "aws/awspager.h"
+#include "aws/awssession.h"
 #include "aws/awstransport.h"
 #include "aws/dynamodbclient.h"
 #include "saga/executionfollower.h"
@@ -51,8 +52,12 @@ SagaExplorer::SagaExplorer(Aws::AwsTransport *transport, QObject *parent)
     , m_sfn(std::make_unique<Aws::StepFunctionsClient>(transport))
     , m_ddb(std::make_unique<Aws::DynamoDbClient>(transport))
 {
-    qRegisterMetaType<Bramble::Saga::LoadedExecution>();
     qRegisterMetaType<Bramble::Saga::ExecutionEntry>();
+}
+
+SagaExplorer::Factory SagaExplorer::defaultFactory()
+{
+    return [](Aws::AwsSession *session, QObject *parent) { return new SagaExplorer(session->transport(), parent); };
 }
 
 SagaExplorer::~SagaExplorer()
@@ -153,16 +158,6 @@ SagaAnalysis SagaExplorer::analyse(
     const StateGraph &graph, const QString &machineArn, const QList<QJsonObject> &events) const
 {
     return analyzeSaga(graph, roles(graph, machineArn), buildTimeline(parseHistory(events)));
-}
-
-void SagaExplorer::applyAnalysis(ExecutionEntry *entry, const SagaAnalysis &a) const
-{
-    entry->outcomeLoaded = true;
-    entry->outcome = a.outcome;
-    entry->compensating = a.compensating;
-    entry->failedStep = a.failedStep;
-    entry->dangling = a.dangling;
-    entry->outcomeSentence = outcomeSentence(a);
 }
 
 QString SagaExplorer::cacheKey(const ExecutionEntry &e) const
@@ -278,7 +273,7 @@ void SagaExplorer::finishDetail(const std::shared_ptr<DetailJob> &job)
     ++m_detailsDone;
     ExecutionEntry &e = job->entry;
     if (job->error.isEmpty()) {
-        applyAnalysis(&e, analyse(e.stateMachineArn, job->events));
+        e.setAnalysis(analyse(e.stateMachineArn, job->events));
         e.loadError.clear();
         if (isTerminalStatus(e.status))
             m_detailCache.insert(cacheKey(e), e);
@@ -290,71 +285,26 @@ void SagaExplorer::finishDetail(const std::shared_ptr<DetailJob> &job)
     pumpDetails();
 }
 
+ExecutionLoadJob *SagaExplorer::createLoadJob(const QString &executionArn, QObject *parent) const
+{
+    ExecutionLoadRequest request;
+    request.executionArn = executionArn;
+    // arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME belongs to arn:...:stateMachine:MACHINE.
+    const QString machineArn
+        = executionArn.section(u':', 0, 4) + QStringLiteral(":stateMachine:") + executionArn.section(u':', 6, 6);
+    if (const LoadedMachine *m = machine(machineArn))
+        request.currentDefinition = m->definition;
+    request.overrides = m_overrides.value(machineArn);
+    return new ExecutionLoadJob(m_sfn.get(), request, parent);
+}
+
 void SagaExplorer::loadExecution(const QString &executionArn)
 {
-    Aws::AwsCall *describe = m_sfn->describeExecution(executionArn);
-    connect(describe, &Aws::AwsCall::finished, this, [this, describe, executionArn] {
-        const Aws::AwsResponse &r = describe->response();
-        if (!r.ok()) {
-            Q_EMIT executionLoaded(executionArn, {}, r.error);
-            return;
-        }
-        auto loaded = std::make_shared<LoadedExecution>();
-        loaded->entry = ExecutionEntry::fromJson(r.json);
-        ensureMachine(loaded->entry.stateMachineArn, [this, loaded, executionArn] {
-            if (!machine(loaded->entry.stateMachineArn)) {
-                Q_EMIT executionLoaded(executionArn, {},
-                    localError(QStringLiteral("DescribeStateMachine"),
-                        QStringLiteral("the state machine of %1 could not be read").arg(executionArn)));
-                return;
-            }
-            // The history, and the definition this execution ran (the state
-            // machine may have been updated since): both, then the analysis.
-            auto pending = std::make_shared<int>(2);
-            auto failure = std::make_shared<Core::Error>();
-            const auto done = [this, loaded, executionArn, pending, failure] {
-                if (--*pending > 0)
-                    return;
-                if (!failure->isNull()) {
-                    Q_EMIT executionLoaded(executionArn, {}, *failure);
-                    return;
-                }
-                const LoadedMachine *m = machine(loaded->entry.stateMachineArn);
-                if (loaded->graph.nodes.isEmpty())
-                    loaded->graph = m->graph;
-                loaded->analysis = analyse(loaded->graph, loaded->entry.stateMachineArn, loaded->events);
-                if (loaded->ranEarlierDefinition)
-                    loaded->analysis.notes.append(QStringLiteral(
-                        "it ran an earlier version of the definition; it is shown and analysed with that one"));
-                applyAnalysis(&loaded->entry, loaded->analysis);
-                Q_EMIT executionLoaded(executionArn, *loaded, {});
-            };
-            Aws::ExecutionHistoryOptions options;
-            options.maxResults = 1000;
-            Aws::AwsPager *history = m_sfn->getExecutionHistory(executionArn, options);
-            connect(history, &Aws::AwsPager::finished, this, [history, loaded, failure, done] {
-                history->deleteLater();
-                if (history->error().isNull())
-                    loaded->events = objects(history->items());
-                else
-                    *failure = history->error();
-                done();
-            });
-            Aws::AwsCall *version = m_sfn->describeStateMachineForExecution(executionArn);
-            connect(version, &Aws::AwsCall::finished, this, [this, version, loaded, done] {
-                // Without it (an older endpoint, no permission) the current definition serves.
-                const Aws::AwsResponse &v = version->response();
-                const LoadedMachine *m = machine(loaded->entry.stateMachineArn);
-                const QByteArray text = v.json.value(QStringLiteral("definition")).toString().toUtf8();
-                const QJsonObject ran = QJsonDocument::fromJson(text).object();
-                if (v.ok() && m && !ran.isEmpty() && ran != m->definition) {
-                    loaded->graph = parseDefinition(text, m->name);
-                    loaded->ranEarlierDefinition = true;
-                }
-                done();
-            });
-        });
+    ExecutionLoadJob *job = createLoadJob(executionArn, const_cast<SagaExplorer *>(this));
+    connect(job, &Core::Job::finished, this, [this, job, executionArn] {
+        Q_EMIT executionLoaded(executionArn, job->ok() ? job->value() : LoadedExecution(), job->error());
     });
+    job->start();
 }
 
 ExecutionFollower *SagaExplorer::follow(const QString &executionArn, QObject *parent)

@@ -4,6 +4,7 @@
 #include "aws/stepfunctionsclient.h"
 #include "saga/aslgraph.h"
 #include "saga/executionentry.h"
+#include "saga/executionloadjob.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
 #include "saga/transactionrecord.h"
@@ -16,11 +17,13 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace Bramble::Aws {
 class AwsCall;
 class AwsPager;
+class AwsSession;
 class AwsTransport;
 class DynamoDbClient;
 } // namespace Bramble::Aws
@@ -39,16 +42,6 @@ struct LoadedMachine {
     QJsonObject definition;
     StateGraph graph;
     RecordSource recordFromDefinition;
-};
-
-// One execution read in full: DescribeExecution and the whole history,
-// analysed with the machine's roles (overrides applied).
-struct LoadedExecution {
-    ExecutionEntry entry;
-    QList<QJsonObject> events;
-    StateGraph graph; // the definition it ran (DescribeStateMachineForExecution)
-    bool ranEarlierDefinition = false; // the state machine has been updated since
-    SagaAnalysis analysis;
 };
 
 // The Sagas pane's (and bramblectl's) view of Step Functions in one session:
@@ -75,6 +68,11 @@ public:
     Q_ENUM(Action)
 
     explicit SagaExplorer(Aws::AwsTransport *transport, QObject *parent = nullptr);
+
+    // How a pane gets an explorer on a session (the window hands it one).
+    using Factory = std::function<SagaExplorer *(Aws::AwsSession *session, QObject *parent)>;
+    // An explorer on the session's transport.
+    static Factory defaultFactory();
     ~SagaExplorer() override;
 
     Aws::StepFunctionsClient *stepFunctions() const { return m_sfn.get(); }
@@ -99,8 +97,12 @@ public:
     bool isLoadingDetails() const { return !m_detailQueue.isEmpty() || m_detailsInFlight > 0; }
     void setConcurrency(int calls) { m_concurrency = qMax(1, calls); }
 
-    // DescribeExecution, the whole history (up to 25,000 events) and the
-    // definition the execution ran, which the analysis uses.
+    // A job that reads an execution (ExecutionLoadJob) with this explorer's
+    // knowledge of its state machine: the current definition when loaded
+    // (to tell an execution that ran an earlier one) and the role overrides.
+    // Not started; owned by parent until it finishes (then it deletes itself).
+    ExecutionLoadJob *createLoadJob(const QString &executionArn, QObject *parent = nullptr) const;
+    // The same job, started; answers with executionLoaded().
     void loadExecution(const QString &executionArn);
     // Analysis of events from a follower or a saved history, with the
     // machine's roles. The machine must be loaded.
@@ -139,7 +141,6 @@ private:
     void pumpDetails();
     void finishDetail(const std::shared_ptr<DetailJob> &job);
     QString cacheKey(const ExecutionEntry &e) const;
-    void applyAnalysis(ExecutionEntry *entry, const SagaAnalysis &analysis) const;
     bool ensureMachine(const QString &machineArn, const std::function<void()> &then);
 
     std::unique_ptr<Aws::StepFunctionsClient> m_sfn;
@@ -161,5 +162,4 @@ private:
 
 } // namespace Bramble::Saga
 
-Q_DECLARE_METATYPE(Bramble::Saga::LoadedExecution)
 Q_DECLARE_METATYPE(Bramble::Saga::ExecutionEntry)

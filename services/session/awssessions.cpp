@@ -1,7 +1,11 @@
 #include "session/awssessions.h"
 
+#include "aws/awsconfig.h"
 #include "aws/awssession.h"
+#include "core/boundedfile.h"
 #include "session/connectioncatalog.h"
+
+#include <QCryptographicHash>
 
 namespace Bramble::Session {
 
@@ -9,7 +13,8 @@ AwsSessions::AwsSessions(ConnectionCatalog *catalog, QObject *parent)
     : QObject(parent)
     , m_catalog(catalog)
 {
-    connect(catalog, &ConnectionCatalog::reloaded, this, &AwsSessions::reset);
+    m_fingerprint = filesFingerprint();
+    connect(catalog, &ConnectionCatalog::reloaded, this, &AwsSessions::onCatalogReloaded);
     connect(catalog, &ConnectionCatalog::currentProfileChanged, this, &AwsSessions::currentChanged);
     connect(catalog, &ConnectionCatalog::currentRegionChanged, this, &AwsSessions::currentChanged);
 }
@@ -45,6 +50,31 @@ void AwsSessions::setMfaPrompt(Aws::ProfileCredentialsProvider::MfaPrompt prompt
     for (Aws::AwsSession *s : std::as_const(m_sessions))
         if (s->credentials())
             s->credentials()->setMfaPrompt(m_mfaPrompt);
+}
+
+void AwsSessions::onCatalogReloaded()
+{
+    const QByteArray now = filesFingerprint();
+    if (now == m_fingerprint)
+        return;
+    m_fingerprint = now;
+    reset();
+}
+
+// The two shared files' names and bytes: the files are small, and the
+// catalog has just read them too.
+QByteArray AwsSessions::filesFingerprint() const
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    const Aws::AwsSharedConfig &config = m_catalog->aws().config;
+    for (const QString &file : { config.configFile, config.credentialsFile }) {
+        hash.addData(file.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+        const auto bytes = Core::readBoundedFile(file, Core::FileLimit::AwsConfig);
+        hash.addData(bytes.ok() ? bytes.value() : bytes.error().message.toUtf8());
+        hash.addData(QByteArrayView("\0", 1));
+    }
+    return hash.result();
 }
 
 void AwsSessions::reset()

@@ -3,6 +3,7 @@
 #include "aws/credentialchain.h"
 #include "core/environment.h"
 
+#include <QByteArray>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -21,9 +22,11 @@ class ConnectionCatalog;
 // once, credentials are fetched and refreshed once, and a role with
 // mfa_serial asks for its code once, not once per pane.
 //
-// Sessions are created on first use and kept until the AWS files change
-// (the catalog reloads) or the window closes; then sessionsReset() tells
-// the users to drop their pointers and ask again.
+// Sessions are created on first use and kept until the AWS files' content
+// changes (the catalog reloads whenever anything in their folders moves: only
+// a real change of the config or credentials file counts, so a role is not
+// asked for its MFA code again for nothing), F5, or the window closes; then
+// sessionsReset() tells the users to drop their pointers and ask again.
 //
 // GUI thread.
 class AwsSessions : public QObject {
@@ -44,7 +47,7 @@ public:
     // once, applied to every session made before and after.
     void setMfaPrompt(Aws::ProfileCredentialsProvider::MfaPrompt prompt);
 
-    // Drops every session (F5, or the AWS files changed).
+    // Drops every session (F5).
     void reset();
 
 Q_SIGNALS:
@@ -54,7 +57,11 @@ Q_SIGNALS:
     void currentChanged();
 
 private:
+    void onCatalogReloaded();
+    QByteArray filesFingerprint() const;
+
     ConnectionCatalog *m_catalog;
+    QByteArray m_fingerprint;
     QHash<QString, Aws::AwsSession *> m_sessions; // "profile\nregion" -> owned
     Aws::ProfileCredentialsProvider::MfaPrompt m_mfaPrompt;
 };

@@ -4,6 +4,7 @@
 #include "support/clirun.h"
 #include "support/testpaths.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -137,6 +138,30 @@ private Q_SLOTS:
             data(QStringLiteral("seed-saga.asl.json")), QStringLiteral("--history"), notJson });
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.startsWith("bramblectl: ") && r.err.contains("history.json"), r.err.constData());
+    }
+
+    // A file that never ends (a device) is refused at once, in one line that names it.
+    void endlessFilesAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("asl validate") << QStringList { QStringLiteral("asl"), QStringLiteral("validate"),
+            QStringLiteral("/dev/zero") };
+        QTest::newRow("sagas analyze --history") << QStringList { QStringLiteral("sagas"), QStringLiteral("analyze"),
+            QStringLiteral("--definition"), data(QStringLiteral("seed-saga.asl.json")), QStringLiteral("--history"),
+            QStringLiteral("/dev/zero") };
+    }
+
+    void endlessFilesAreRefused()
+    {
+        QFETCH(QStringList, args);
+        QElapsedTimer timer;
+        timer.start();
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.startsWith("bramblectl: ") && r.err.contains("/dev/zero") && r.err.contains("device"),
+            r.err.constData());
     }
 };
 

@@ -8,10 +8,12 @@
 #include "models/executionfilterproxy.h"
 #include "models/executionlistmodel.h"
 #include "saga/sagasettings.h"
+#include "session/awssessions.h"
 #include "session/connectioncatalog.h"
 #include "support/motoserver.h"
 #include "support/testpaths.h"
 #include "ui/common/jobmessagebar.h"
+#include "ui/common/mfaprompt.h"
 #include "ui/sagas/executioncompareview.h"
 #include "ui/sagas/executionview.h"
 #include "ui/sagas/sagagraphview.h"
@@ -76,16 +78,28 @@ private:
     std::unique_ptr<FakeAwsServer> m_server;
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<Session::ConnectionCatalog> m_catalog;
+    std::unique_ptr<Session::AwsSessions> m_sessions;
     std::unique_ptr<Ui::SagasPane> m_pane;
     QString m_machine;
 
     Models::ExecutionListModel *model() const { return m_pane->executionModel(); }
+
+    // The pane as the window makes it: the window's sessions (with its MFA
+    // dialog) and the default explorer.
+    void makePane(QSettings *settings)
+    {
+        m_sessions = std::make_unique<Session::AwsSessions>(m_catalog.get());
+        m_pane = std::make_unique<Ui::SagasPane>(
+            m_catalog.get(), m_sessions.get(), Saga::SagaExplorer::defaultFactory(), settings);
+        m_sessions->setMfaPrompt(Ui::mfaDialogPrompt(m_pane.get()));
+    }
 
     // The pane on a fresh fake with the seed saga's DynamoDB variant (so the
     // record's table comes from the definition).
     void open(bool withMachine = true)
     {
         m_pane.reset();
+        m_sessions.reset();
         m_catalog.reset();
         m_server = std::make_unique<FakeAwsServer>();
         QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
@@ -106,7 +120,7 @@ private:
         vars.insert(QStringLiteral("AWS_ENDPOINT_URL"), m_server->endpoint().toString());
         vars.insert(QStringLiteral("HOME"), m_dir.path());
         m_catalog = std::make_unique<Session::ConnectionCatalog>(Core::Environment(vars, m_dir.path()));
-        m_pane = std::make_unique<Ui::SagasPane>(m_catalog.get(), m_settings.get());
+        makePane(m_settings.get());
         m_pane->resize(1300, 850);
         m_pane->show();
     }
@@ -156,6 +170,7 @@ private Q_SLOTS:
     void cleanup()
     {
         m_pane.reset();
+        m_sessions.reset();
         m_catalog.reset();
         m_server.reset();
     }
@@ -420,7 +435,7 @@ private Q_SLOTS:
         vars.insert(QStringLiteral("AWS_ENDPOINT_URL"), moto.endpoint().toString());
         vars.insert(QStringLiteral("HOME"), m_dir.path());
         m_catalog = std::make_unique<Session::ConnectionCatalog>(Core::Environment(vars, m_dir.path()));
-        m_pane = std::make_unique<Ui::SagasPane>(m_catalog.get(), nullptr);
+        makePane(nullptr);
         m_pane->show();
         QInputDialog *prompt = nullptr;
         QVERIFY(QTest::qWaitFor([&] { return (prompt = m_pane->findChild<QInputDialog *>()) != nullptr; }, 15000));

@@ -89,20 +89,55 @@ bool isDark(const QPalette &palette)
     return palette.color(QPalette::Window).lightness() < 128;
 }
 
+namespace {
+
+// The one colour table of the app: a light-palette and a dark-palette shade of each.
+struct Shades {
+    QRgb light;
+    QRgb dark;
+    QColor on(const QPalette &palette) const { return QColor(isDark(palette) ? dark : light); }
+};
+constexpr Shades Green { 0x1a7f37, 0x5cc96e };
+constexpr Shades Yellow { 0x9a6700, 0xe3b341 };
+constexpr Shades Red { 0xcf222e, 0xff7b72 };
+constexpr Shades Blue { 0x0969da, 0x58a6ff };
+constexpr Shades Orange { 0xbc4c00, 0xf0883e };
+constexpr Shades Purple { 0x8250df, 0xbc8cff };
+constexpr Shades Teal { 0x1b7c83, 0x39c5cf };
+constexpr Shades Pink { 0xbf3989, 0xf778ba };
+
+} // namespace
+
 QColor toneColor(Tone tone, const QPalette &palette)
 {
-    const bool dark = isDark(palette);
     switch (tone) {
     case Tone::Ok:
-        return dark ? QColor(0x5c, 0xc9, 0x6e) : QColor(0x1a, 0x7f, 0x37);
+        return Green.on(palette);
     case Tone::Warning:
-        return dark ? QColor(0xe3, 0xb3, 0x41) : QColor(0x9a, 0x67, 0x00);
+        return Yellow.on(palette);
     case Tone::Error:
-        return dark ? QColor(0xff, 0x7b, 0x72) : QColor(0xcf, 0x22, 0x2e);
+        return Red.on(palette);
     case Tone::Muted:
         return palette.color(QPalette::PlaceholderText);
     case Tone::Neutral:
         break;
+    }
+    return palette.color(QPalette::WindowText);
+}
+
+QColor hueColor(Hue hue, const QPalette &palette)
+{
+    switch (hue) {
+    case Hue::Blue:
+        return Blue.on(palette);
+    case Hue::Orange:
+        return Orange.on(palette);
+    case Hue::Purple:
+        return Purple.on(palette);
+    case Hue::Teal:
+        return Teal.on(palette);
+    case Hue::Pink:
+        return Pink.on(palette);
     }
     return palette.color(QPalette::WindowText);
 }

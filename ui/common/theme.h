@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/tone.h"
+
 #include <QColor>
 #include <QIcon>
 #include <QString>
@@ -9,8 +11,12 @@ class QPalette;
 
 namespace Bramble::Ui {
 
-// Semantic colours for states; each has enough contrast on light and dark palettes.
-enum class Tone { Neutral, Ok, Warning, Error, Muted };
+// Tone: semantic colours for states, each with enough contrast on light and
+// dark palettes; one enum for every layer, declared in models/tone.h.
+
+// Colours without a meaning of their own, for what has more kinds than the
+// tones (the saga graph: running, caught, compensation...); same contrast.
+enum class Hue { Blue, Orange, Purple, Teal, Pink };
 
 // A monochrome icon from :/icons/<name>.svg drawn in the palette's text colour
 // (or the tone's colour), rendered as vectors at any size and device pixel
@@ -19,6 +25,7 @@ QIcon themedIcon(const QString &name, Tone tone = Tone::Neutral);
 QIcon applicationIcon();
 
 QColor toneColor(Tone tone, const QPalette &palette);
+QColor hueColor(Hue hue, const QPalette &palette);
 bool isDark(const QPalette &palette);
 
 // Applies "dark" or "light" Fusion palettes; "system" (or empty) keeps the

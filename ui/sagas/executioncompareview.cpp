@@ -109,8 +109,8 @@ void ExecutionCompareView::fillCard(int side, const Saga::ExecutionEntry &entry,
     const QPalette &pal = palette();
     const QString letter = side == 0 ? QStringLiteral("A") : QStringLiteral("B");
     const QString status = entry.status.isEmpty() ? Saga::executionStatusName(analysis.executionStatus) : entry.status;
-    const Tone statusTone = toneOf(Models::executionStatusTone(status));
-    const Tone outcomeTone = toneOf(Models::sagaOutcomeTone(analysis.outcome));
+    const Tone statusTone = Models::executionStatusTone(status);
+    const Tone outcomeTone = Models::sagaOutcomeTone(analysis.outcome);
     qint64 ms = -1;
     if (entry.startDate.isValid() && entry.stopDate.isValid())
         ms = entry.startDate.msecsTo(entry.stopDate);

@@ -3,7 +3,6 @@
 #include "models/executionlistmodel.h"
 #include "models/sagavisuals.h"
 #include "models/steptablemodel.h"
-#include "saga/executionfollower.h"
 #include "ui/common/text.h"
 #include "ui/common/textviews.h"
 #include "ui/common/theme.h"
@@ -260,8 +259,8 @@ void ExecutionView::clear(const QString &message)
     updateActions();
 }
 
-void ExecutionView::setExecution(const Saga::ExecutionEntry &entry, const Saga::SagaAnalysis &analysis, int eventCount,
-    qsizetype largestPayloadBytes)
+void ExecutionView::setExecution(
+    const Saga::ExecutionEntry &entry, const Saga::SagaAnalysis &analysis, const Saga::HistoryStats &stats)
 {
     const bool sameExecution = entry.executionArn == m_entry.executionArn;
     const int selected = sameExecution ? m_timeline->selectedStep() : -1;
@@ -278,10 +277,9 @@ void ExecutionView::setExecution(const Saga::ExecutionEntry &entry, const Saga::
     m_graph->setVisuals(Models::stateVisuals(m_graphData, m_roles, analysis), Models::danglingStates(analysis));
     m_syncing = false;
 
-    setGauge(m_eventsGauge, double(eventCount) / Saga::ExecutionFollower::MaxHistoryEvents,
-        tr("%1 / 25,000 events").arg(QLocale().toString(eventCount)));
-    setGauge(m_payloadGauge, double(largestPayloadBytes) / double(Saga::ExecutionFollower::MaxPayloadBytes),
-        tr("payload %1 / 256 KiB").arg(byteSize(largestPayloadBytes)));
+    setGauge(m_eventsGauge, stats.eventFraction(), tr("%1 / 25,000 events").arg(QLocale().toString(stats.eventCount)));
+    setGauge(
+        m_payloadGauge, stats.payloadFraction(), tr("payload %1 / 256 KiB").arg(byteSize(stats.largestPayloadBytes)));
 
     if (!sameExecution) {
         for (QPlainTextEdit *e : { m_input, m_output, m_error, m_record })
@@ -442,7 +440,7 @@ void ExecutionView::updateBanner()
                                                 .arg(m_roles.forwardSteps.join(QStringLiteral(" → ")));
     } else {
         const Saga::SagaAnalysis &a = m_analysis;
-        tone = toneOf(Models::sagaOutcomeTone(a.outcome));
+        tone = Models::sagaOutcomeTone(a.outcome);
         m_banner->setText(Saga::outcomeSentence(a));
         QStringList parts;
         parts << tr("%1 · status %2 · outcome %3")

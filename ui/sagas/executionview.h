@@ -2,6 +2,7 @@
 
 #include "saga/aslgraph.h"
 #include "saga/executionentry.h"
+#include "saga/incrementalanalysis.h"
 #include "saga/sagaanalysis.h"
 
 #include <QJsonObject>
@@ -46,8 +47,9 @@ public:
 
     // An execution (again, as it grows while followed): keeps the selected
     // step and the scroll positions.
-    void setExecution(const Saga::ExecutionEntry &entry, const Saga::SagaAnalysis &analysis, int eventCount,
-        qsizetype largestPayloadBytes);
+    // The gauges show `stats` against Step Functions' quotas.
+    void setExecution(
+        const Saga::ExecutionEntry &entry, const Saga::SagaAnalysis &analysis, const Saga::HistoryStats &stats);
     QString executionArn() const { return m_entry.executionArn; }
     bool hasExecution() const { return !m_entry.executionArn.isEmpty(); }
     const Saga::SagaAnalysis &analysis() const { return m_analysis; }

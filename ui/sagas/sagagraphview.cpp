@@ -30,24 +30,23 @@ using Saga::StateRole;
 
 QColor stateVisualColor(StateVisual visual, const QPalette &palette)
 {
-    const bool dark = isDark(palette);
     switch (visual) {
     case StateVisual::NotReached:
         return toneColor(Tone::Muted, palette);
     case StateVisual::Running:
-        return dark ? QColor(0x58, 0xa6, 0xff) : QColor(0x09, 0x69, 0xda);
+        return hueColor(Hue::Blue, palette);
     case StateVisual::Succeeded:
         return toneColor(Tone::Ok, palette);
     case StateVisual::Failed:
         return toneColor(Tone::Error, palette);
     case StateVisual::Caught:
-        return dark ? QColor(0xf0, 0x88, 0x3e) : QColor(0xbc, 0x4c, 0x00);
+        return hueColor(Hue::Orange, palette);
     case StateVisual::Compensated:
-        return dark ? QColor(0xbc, 0x8c, 0xff) : QColor(0x82, 0x50, 0xdf);
+        return hueColor(Hue::Purple, palette);
     case StateVisual::CompensationSucceeded:
-        return dark ? QColor(0x39, 0xc5, 0xcf) : QColor(0x1b, 0x7c, 0x83);
+        return hueColor(Hue::Teal, palette);
     case StateVisual::CompensationFailed:
-        return dark ? QColor(0xf7, 0x78, 0xba) : QColor(0xbf, 0x39, 0x89);
+        return hueColor(Hue::Pink, palette);
     case StateVisual::Aborted:
         return toneColor(Tone::Warning, palette);
     }
@@ -56,12 +55,11 @@ QColor stateVisualColor(StateVisual visual, const QPalette &palette)
 
 QColor stateRoleColor(StateRole role, const QPalette &palette)
 {
-    const bool dark = isDark(palette);
     switch (role) {
     case StateRole::Forward:
-        return dark ? QColor(0x58, 0xa6, 0xff) : QColor(0x09, 0x69, 0xda);
+        return hueColor(Hue::Blue, palette);
     case StateRole::Compensation:
-        return dark ? QColor(0xbc, 0x8c, 0xff) : QColor(0x82, 0x50, 0xdf);
+        return hueColor(Hue::Purple, palette);
     case StateRole::Other:
         break;
     }

@@ -4,18 +4,14 @@
 #include "saga/sagasettings.h"
 #include "ui/common/awsconnectionpane.h"
 
-#include <QHash>
 #include <QPointer>
 
 #include <memory>
 
-class QLabel;
 class QListWidget;
 class QSettings;
 class QSplitter;
 class QTableView;
-class QTimer;
-class QToolButton;
 
 namespace Bramble::Aws {
 class AwsSession;
@@ -27,11 +23,17 @@ class ExecutionListModel;
 namespace Bramble::Saga {
 class ExecutionFollower;
 }
+namespace Bramble::Session {
+class AwsSessions;
+}
 
 namespace Bramble::Ui {
 
 class ExecutionView;
 class JobMessageBar;
+class SagaActions;
+class SagaListPanel;
+class ShownExecution;
 class StartExecutionDialog;
 
 // The Sagas pane: the state machines of the chosen AWS profile and region,
@@ -42,29 +44,32 @@ class StartExecutionDialog;
 // redrives, Ctrl+D compares the two selected executions, Ctrl+, edits the
 // saga settings (roles, record location; saved per state machine).
 //
-// All AWS work goes through a SagaExplorer on an AwsSession made from the
-// catalog's profile and region (an MFA code is asked for when a role needs
-// one). Settings (splitters, last machine per profile and region, the saga
-// settings) go to the QSettings given.
+// Three parts do the work: SagaListPanel (machines and executions),
+// ShownExecution (the view, driven by a Saga::ExecutionPresenter) and
+// SagaActions. The pane builds no service: it takes the session of the
+// window's AwsSessions (current()) and makes its SagaExplorer on it with the
+// factory given. Settings (splitters, last machine per profile and region,
+// the saga settings) go to the QSettings given.
 class SagasPane : public AwsConnectionPane {
     Q_OBJECT
 
 public:
-    explicit SagasPane(Session::ConnectionCatalog *catalog, QSettings *settings = nullptr, QWidget *parent = nullptr);
+    SagasPane(Session::ConnectionCatalog *catalog, Session::AwsSessions *sessions,
+        Saga::SagaExplorer::Factory explorerFactory, QSettings *settings = nullptr, QWidget *parent = nullptr);
     ~SagasPane() override;
 
     void refresh() override;
     bool isLoading() const override;
 
     // For tests and the shell.
-    QListWidget *machineList() const { return m_machines; }
-    QTableView *executionTable() const { return m_table; }
-    Models::ExecutionListModel *executionModel() const { return m_model; }
-    Models::ExecutionFilterProxy *executionProxy() const { return m_proxy; }
+    QListWidget *machineList() const;
+    QTableView *executionTable() const;
+    Models::ExecutionListModel *executionModel() const;
+    Models::ExecutionFilterProxy *executionProxy() const;
     ExecutionView *executionView() const { return m_view; }
     Saga::ExecutionFollower *follower() const;
     StartExecutionDialog *startDialog() const;
-    QString shownExecution() const { return m_executionArn; }
+    QString shownExecution() const;
     bool selectMachine(const QString &name);
     bool selectExecution(const QString &executionArn);
     QString listStatusText() const;
@@ -85,72 +90,30 @@ protected:
 
 private:
     void buildContent();
-    void openSession();
+    void connectParts();
+    void openSession(Aws::AwsSession *session);
     void closeSession(const QString &message = {});
     void showMessage(const QString &text, bool error);
-    void onMachinesListed(const QList<Aws::StateMachineSummary> &machines, const Core::Error &error);
-    void onMachineSelected();
+    void onMachinesListed(int count);
+    void onMachineSelected(const QString &machineArn, const QString &name);
     void onMachineLoaded(const QString &machineArn, const Core::Error &error);
-    void onExecutionsListed(
-        const QString &machineArn, const QList<Saga::ExecutionEntry> &executions, const Core::Error &error);
-    void onExecutionUpdated(const Saga::ExecutionEntry &entry);
-    void onDetailsProgress(int done, int total);
-    void onExecutionSelected();
-    void onExecutionLoaded(const QString &arn, const Saga::LoadedExecution &execution, const Core::Error &error);
-    void onRecordFetched(const QString &arn, const QJsonObject &item, bool found, const Core::Error &error);
-    void onActionFinished(Saga::SagaExplorer::Action action, const QString &arn, const Core::Error &error);
-    void listExecutions();
-    void loadShownExecution();
-    void fetchRecord();
-    void setFollowing(bool follow);
-    void onFollowerEvents();
-    void onFollowerFinished(const Core::Error &error);
-    void showCompare();
-    void applyFilters();
-    void updateListStatus();
-    void tick();
-    void saveSettings() const;
-    QString machineSettingsKey() const;
-    Saga::MachineSettings machineSettings() const;
-    QString currentMachineName() const;
+    void showMachine();
 
     QSettings *m_settings;
     Saga::SagaSettingsStore m_store;
-    std::unique_ptr<Aws::AwsSession> m_session;
+    Session::AwsSessions *m_sessions;
+    Saga::SagaExplorer::Factory m_explorerFactory;
+    QPointer<Aws::AwsSession> m_session;
     QPointer<Saga::SagaExplorer> m_explorer;
-    QString m_sessionKey;
 
-    QWidget *m_content = nullptr;
     JobMessageBar *m_message = nullptr;
     QSplitter *m_split = nullptr;
     QSplitter *m_rightSplit = nullptr;
-    QListWidget *m_machines = nullptr;
-    QTableView *m_table = nullptr;
-    Models::ExecutionListModel *m_model = nullptr;
-    Models::ExecutionFilterProxy *m_proxy = nullptr;
-    QToolButton *m_statusFilter = nullptr;
-    QToolButton *m_outcomeFilter = nullptr;
-    QToolButton *m_startButton = nullptr;
-    QToolButton *m_stopReading = nullptr;
-    QLabel *m_listStatus = nullptr;
     ExecutionView *m_view = nullptr;
-    QTimer *m_tick = nullptr;
-    QPointer<StartExecutionDialog> m_startDialog;
-    QPointer<Saga::ExecutionFollower> m_follower;
-
-    QString m_machineArn;
-    QString m_executionArn;
-    QString m_selectAfterListing;
-    QString m_startInput;
-    QString m_recordNote; // where the record being read is, for the record view
-    Saga::LoadedExecution m_shown;
-    QHash<QString, Saga::LoadedExecution> m_loaded; // for comparing; cleared with the machine
-    QStringList m_compareArns;
-    int m_detailsDone = 0;
-    int m_detailsTotal = 0;
-    bool m_listingMachines = true; // until the first listing (or an unusable profile) says otherwise
-    bool m_listingExecutions = false;
-    bool m_loadingExecution = false;
+    QAction *m_start = nullptr;
+    SagaListPanel *m_lists = nullptr;
+    ShownExecution *m_shown = nullptr;
+    SagaActions *m_actions = nullptr;
 };
 
 } // namespace Bramble::Ui

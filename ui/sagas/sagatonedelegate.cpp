@@ -2,23 +2,6 @@
 
 namespace Bramble::Ui {
 
-Tone toneOf(Models::SagaTone tone)
-{
-    switch (tone) {
-    case Models::SagaTone::Ok:
-        return Tone::Ok;
-    case Models::SagaTone::Warning:
-        return Tone::Warning;
-    case Models::SagaTone::Error:
-        return Tone::Error;
-    case Models::SagaTone::Muted:
-        return Tone::Muted;
-    case Models::SagaTone::Neutral:
-        break;
-    }
-    return Tone::Neutral;
-}
-
 SagaToneDelegate::SagaToneDelegate(int toneRole, int differRole, QObject *parent)
     : QStyledItemDelegate(parent)
     , m_toneRole(toneRole)
@@ -30,8 +13,8 @@ void SagaToneDelegate::initStyleOption(QStyleOptionViewItem *option, const QMode
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const QVariant tone = index.data(m_toneRole);
-    if (tone.isValid() && Models::SagaTone(tone.toInt()) != Models::SagaTone::Neutral) {
-        const QColor c = toneColor(toneOf(Models::SagaTone(tone.toInt())), option->palette);
+    if (tone.isValid() && Tone(tone.toInt()) != Tone::Neutral) {
+        const QColor c = toneColor(Tone(tone.toInt()), option->palette);
         option->palette.setColor(QPalette::Text, c);
         option->palette.setColor(QPalette::HighlightedText, option->palette.color(QPalette::HighlightedText));
     }

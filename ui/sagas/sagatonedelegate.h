@@ -7,9 +7,6 @@
 
 namespace Bramble::Ui {
 
-// The palette tone of a saga model's tone (Models::SagaTone follows Ui::Tone).
-Tone toneOf(Models::SagaTone tone);
-
 // Colours the text of the saga tables (executions, steps, comparison) by
 // the tone a model gives in `toneRole`; with a `differRole`, rows where it
 // is true get a warning tint and a bold first column.

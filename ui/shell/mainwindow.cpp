@@ -3,11 +3,13 @@
 #include "core/buildinfo.h"
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
+#include "saga/sagaexplorer.h"
 #include "session/awssessions.h"
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
 #include "session/workspace.h"
 #include "ui/common/kubeconnectionpane.h"
+#include "ui/common/mfaprompt.h"
 #include "ui/common/pane.h"
 #include "ui/common/text.h"
 #include "ui/common/theme.h"
@@ -23,7 +25,6 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QKeySequence>
 #include <QListWidget>
 #include <QMenuBar>
@@ -78,21 +79,11 @@ MainWindow::MainWindow(Session::Workspace *workspace, QSettings *settings, QWidg
     Session::ClusterSession *cluster = workspace->cluster();
     // A role with mfa_serial asks for its code once for the whole window, as
     // the aws CLI does on the terminal, whichever pane needed the credentials.
-    workspace->aws()->setMfaPrompt([this](const QString &serial, Aws::ProfileCredentialsProvider::MfaAnswer answer) {
-        auto *dialog = new QInputDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setWindowTitle(tr("MFA code"));
-        dialog->setLabelText(tr("Enter the current code of your MFA device\n%1").arg(serial));
-        dialog->setInputMode(QInputDialog::TextInput);
-        connect(
-            dialog, &QInputDialog::textValueSelected, this, [answer](const QString &code) { answer(code.trimmed()); });
-        connect(dialog, &QDialog::rejected, this, [answer] { answer(QString()); });
-        dialog->open();
-    });
+    workspace->aws()->setMfaPrompt(mfaDialogPrompt(this));
     addPane(new NodesPane(catalog, cluster, this));
     addPane(new LoadBalancersPane(catalog, cluster, m_settings, this));
     addPane(new ProvisionPane(catalog, this));
-    addPane(new SagasPane(catalog, m_settings, this));
+    addPane(new SagasPane(catalog, workspace->aws(), Saga::SagaExplorer::defaultFactory(), m_settings, this));
     addPane(new LogsPane(catalog, this));
 
     auto *splitter = new QSplitter(this);
@@ -205,6 +196,7 @@ QString MainWindow::currentPaneId() const
 void MainWindow::refresh()
 {
     m_catalog->reload();
+    m_workspace->aws()->reset(); // F5 makes the AWS sessions anew, credentials included
     if (Pane *current = pane(currentPaneId()))
         current->refresh();
     const auto &kube = m_catalog->kube();

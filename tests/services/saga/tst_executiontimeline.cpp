@@ -313,8 +313,16 @@ private Q_SLOTS:
                     { QStringLiteral("xEventDetails"), details } });
             }
             const Timeline t = buildTimeline(parseHistory(events));
-            for (const Step &s : t.steps)
-                QVERIFY(s.parent < int(t.steps.size()));
+            // A parent is a Parallel or Map visit entered before the step (so no cycles).
+            for (int i = 0; i < int(t.steps.size()); ++i) {
+                const Step &s = t.steps.at(i);
+                if (s.parent == -1)
+                    continue;
+                QVERIFY2(s.parent >= 0 && s.parent < i,
+                    qPrintable(QStringLiteral("round %1, step %2, parent %3").arg(round).arg(i).arg(s.parent)));
+                const QString &type = t.steps.at(s.parent).stateType;
+                QVERIFY2(type == QLatin1String("Parallel") || type == QLatin1String("Map"), qPrintable(type));
+            }
         }
     }
 };

@@ -189,6 +189,57 @@ private Q_SLOTS:
         QCOMPARE(a.stepRoles.size(), a.timeline.steps.size());
     }
 
+    // A RUNNING execution whose forward step has already failed reports that
+    // step, from the event that closed its failed visit on: before its
+    // compensation is entered and while it runs (the banner's "Compensating
+    // after CommitRecords failed" and `sagas analyze --json` agree).
+    void runningReportsTheFailedStep_data()
+    {
+        QTest::addColumn<QString>("definition");
+        QTest::addColumn<QString>("history");
+        QTest::addColumn<QString>("failedStep");
+        const QString seed = QStringLiteral("seed-saga.asl.json");
+        QTest::newRow("fail at commit") << seed << "seed-fail-commit.history.json"
+                                        << "CommitRecords";
+        QTest::newRow("rollback fails") << seed << "seed-rollback-fails.history.json"
+                                        << "CommitRecords";
+        QTest::newRow("cdk, Parallel wrapper") << "cdk-saga.asl.json"
+                                               << "cdk-rollback-succeeded.history.json"
+                                               << "TransformRecordsGroup";
+    }
+
+    void runningReportsTheFailedStep()
+    {
+        QFETCH(QString, definition);
+        QFETCH(QString, history);
+        QFETCH(QString, failedStep);
+        const StateGraph g = parseDefinition(fixture(definition));
+        const History whole = parseHistory(fixture(history));
+        const SagaAnalysis all = analyzeSaga(g, buildTimeline(whole));
+        QCOMPARE(all.failedStep, failedStep);
+        qint64 closed = 0;
+        for (const Step &s : all.timeline.steps)
+            if (s.state == failedStep && s.parent < 0 && closed == 0)
+                closed = s.closedEventId;
+        QVERIFY(closed > 0);
+        int checked = 0;
+        for (qint64 last = closed; last < all.timeline.terminalEventId; ++last) {
+            History prefix;
+            for (const HistoryEvent &e : whole.events)
+                if (e.id <= last)
+                    prefix.events.append(e);
+            const SagaAnalysis a = analyzeSaga(g, buildTimeline(prefix));
+            QCOMPARE(a.outcome, SagaOutcome::Running);
+            QVERIFY2(a.failedStep == failedStep,
+                qPrintable(QStringLiteral("up to event %1: failedStep \"%2\"").arg(last).arg(a.failedStep)));
+            QCOMPARE(a.toJson().value(QStringLiteral("failedStep")).toString(), failedStep);
+            if (a.compensating)
+                QCOMPARE(outcomeSentence(a), QStringLiteral("Compensating after %1 failed").arg(failedStep));
+            ++checked;
+        }
+        QVERIFY(checked >= 2);
+    }
+
     void details()
     {
         const StateGraph g = parseDefinition(fixture(QStringLiteral("seed-saga.asl.json")));

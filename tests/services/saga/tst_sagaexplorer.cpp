@@ -166,7 +166,7 @@ private Q_SLOTS:
         QVERIFY(loaded.first().at(2).value<Core::Error>().isNull());
         const auto execution = loaded.first().at(1).value<Saga::LoadedExecution>();
         QCOMPARE(execution.analysis.outcome, Saga::SagaOutcome::Compensated);
-        QVERIFY(execution.events.size() > 20);
+        QVERIFY(execution.stats.eventCount > 20);
         QCOMPARE(execution.entry.outcomeSentence, QStringLiteral("Rolled back cleanly after CommitRecords failed"));
         // With data: the step inputs are there.
         QVERIFY(!execution.analysis.timeline.steps.first().input.isEmpty());
@@ -262,9 +262,18 @@ private Q_SLOTS:
         SagaExplorer explorer(t.get());
         const QString machineArn = MotoSaga::machineArn(QStringLiteral("ap-south-1"));
         QSignalSpy loaded(&explorer, &SagaExplorer::executionLoaded);
-        explorer.loadExecution(machineArn + QStringLiteral(":nope"));
+        // The service's own answer, not any failure (a dead server fails too).
+        const QString missing
+            = QString(machineArn).replace(QStringLiteral(":stateMachine:"), QStringLiteral(":execution:"))
+            + QStringLiteral(":nope");
+        explorer.loadExecution(missing);
         QVERIFY(loaded.wait(10000));
-        QVERIFY(!loaded.first().at(2).value<Core::Error>().isNull());
+        const Core::Error error = loaded.first().at(2).value<Core::Error>();
+        QCOMPARE(error.kind, Core::Error::Service);
+        QCOMPARE(error.reason, QStringLiteral("ExecutionDoesNotExist"));
+        QCOMPARE(error.operation, QStringLiteral("DescribeExecution"));
+        QCOMPARE(error.httpStatus, 400);
+        QVERIFY2(error.message.contains(QStringLiteral("nope")), qPrintable(error.message));
         QSignalSpy record(&explorer, &SagaExplorer::recordFetched);
         explorer.fetchRecord(
             QStringLiteral("x"), QStringLiteral("NoSuchTable"), QJsonObject { { QStringLiteral("k"), 1 } });

@@ -9,6 +9,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
+#include <algorithm>
 
 namespace Bramble::Kube {
 
@@ -29,7 +30,9 @@ QString KubeError::toString() const
     if (!reason.isEmpty() && !message.startsWith(reason))
         text += reason + QStringLiteral(": ");
     text += message.isEmpty() ? QStringLiteral("failed") : message;
-    if (httpStatus > 0)
+    if (httpStatus > 0 && attempts > 1)
+        text += QStringLiteral(" (HTTP %1, %2 attempts)").arg(httpStatus).arg(attempts);
+    else if (httpStatus > 0)
         text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
     return text;
 }
@@ -267,7 +270,10 @@ KubeCall::KubeCall(
     , m_requestBody(std::move(body))
     , m_contentType(std::move(contentType))
     , m_timer(new QTimer(this))
+    , m_retryTimer(new QTimer(this))
 {
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &KubeCall::start);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
         finish(KubeError::make(
@@ -289,6 +295,7 @@ void KubeCall::start()
 
 QNetworkReply *KubeCall::send(const KubeAuthResult &auth)
 {
+    ++m_attempts;
     QNetworkRequest r = m_client->request(m_path, m_query, auth);
     if (!m_contentType.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
@@ -309,7 +316,33 @@ void KubeCall::onFinished()
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (retriedAfterUnauthorized(m_status))
         return;
+    if (retriedAfterThrottling(reply))
+        return;
     finish(KubeClient::errorFrom(reply, m_body));
+}
+
+// client-go's rule (rest.Request's retry with checkWait): the server said
+// when to come back. A 429 without Retry-After still means "slow down".
+bool KubeCall::retriedAfterThrottling(QNetworkReply *reply)
+{
+    const KubeError e = KubeClient::errorFrom(reply, m_body);
+    const bool throttled = m_status == 429;
+    if (!throttled && !(m_status >= 500 && e.retryAfterSeconds >= 0))
+        return false;
+    const int retry = m_attempts; // the retry this would be: 1 after the first answer
+    if (retry > maxRetries)
+        return false;
+    const int seconds = std::clamp(e.retryAfterSeconds >= 0 ? e.retryAfterSeconds : 1, 0, 3600);
+    const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    const QString text = QStringLiteral("%1 %2: %3 %4, retrying in %5 s (retry %6 of %7)")
+                             .arg(QString::fromLatin1(m_method), m_path, QString::number(m_status),
+                                 phrase.isEmpty() ? e.reason : phrase, QString::number(seconds), QString::number(retry),
+                                 QString::number(maxRetries));
+    qCInfo(lcKube).noquote() << text;
+    m_timer->stop(); // the timeout is per attempt; the wait is the server's wish
+    Q_EMIT progressChanged(Core::Progress { retry, maxRetries, text });
+    m_retryTimer->start(seconds * 1000);
+    return true;
 }
 
 void KubeCall::finish(KubeError error)
@@ -317,6 +350,8 @@ void KubeCall::finish(KubeError error)
     if (!close())
         return;
     m_timer->stop();
+    m_retryTimer->stop();
+    error.attempts = m_attempts;
     if (!error.isNull() && !error.message.startsWith(QString::fromLatin1(m_method)))
         error.message = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(m_method), m_path, error.message);
     m_error = error;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/environment.h"
+#include "core/job.h"
 #include "kube/kubeauth.h"
 #include "kube/kubeconnection.h"
 
@@ -36,6 +37,7 @@ struct KubeError {
     QString reason; // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
     QString message; // Status.message, or ours
     int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
+    int attempts = 0; // how many times the request was sent (a call that was retried: more than 1)
     bool connectionRefused = false; // Network: nothing listens there (the server restarts, or is down)
 
     static KubeError make(Kind kind, QString message)
@@ -85,16 +87,27 @@ private:
 
 // One request and its whole answer. Returned at once; emits finished() once,
 // asynchronously, then deletes itself: read it in the slot.
+//
+// Like client-go, a 429, or a 5xx that carries Retry-After, is sent again
+// after the Retry-After seconds (1 s when a 429 has none), up to
+// maxRetries times; then the last answer is the error. Each wait is logged
+// (bramble.kube info: `bramblectl --verbose`) and reported through
+// progressChanged() for a freshness line. The timeout is per attempt.
 class KubeCall : public KubeExchange {
     Q_OBJECT
 public:
+    static constexpr int maxRetries = 10;
+
     int httpStatus() const { return m_status; }
     const QByteArray &body() const { return m_body; }
     QJsonObject json() const; // the body parsed; empty when it is not an object
     const KubeError &error() const { return m_error; }
     bool ok() const { return m_error.isNull(); }
+    int attempts() const { return m_attempts; }
 
 Q_SIGNALS:
+    // "GET /api/v1/nodes: 429 Too Many Requests, retrying in 1 s (retry 1 of 10)"
+    void progressChanged(const Bramble::Core::Progress &progress);
     void finished();
 
 private:
@@ -104,6 +117,7 @@ private:
     void start() override; // the timeout covers credentials and answer, per attempt
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onFinished();
+    bool retriedAfterThrottling(QNetworkReply *reply);
     void finish(KubeError error) override;
 
     QByteArray m_method;
@@ -112,6 +126,8 @@ private:
     QByteArray m_requestBody;
     QByteArray m_contentType;
     QTimer *m_timer = nullptr;
+    QTimer *m_retryTimer = nullptr;
+    int m_attempts = 0;
     int m_status = 0;
     QByteArray m_body;
     KubeError m_error;

@@ -37,6 +37,7 @@ void KubeList::request(const QString &continueToken)
     KubeCall *call = m_client->get(m_path, query);
     m_call = call;
     connect(call, &KubeCall::finished, this, [this, call] { onPage(call); });
+    connect(call, &KubeCall::progressChanged, this, &KubeList::progressChanged);
 }
 
 void KubeList::onPage(KubeCall *call)

@@ -36,6 +36,9 @@ Q_SIGNALS:
     // list starts over: restarted() says to forget the pages seen so far.
     void pageReceived(const QList<QJsonObject> &items);
     void restarted();
+    // A page request waits before it is sent again (429, or 5xx with
+    // Retry-After): text says why and for how long.
+    void progressChanged(const Bramble::Core::Progress &progress);
     void finished();
 
 private:

@@ -144,6 +144,13 @@ void ListWatch::list()
         }
         finishList(list->items(), list->resourceVersion());
     });
+    // The server asked to wait (429, 503 + Retry-After): say so on the freshness line.
+    connect(list, &KubeList::progressChanged, this, [this](const Core::Progress &p) {
+        if (m_running)
+            setState(m_status.state == ConnectionStatus::Connecting ? ConnectionStatus::Connecting
+                                                                    : ConnectionStatus::Reconnecting,
+                p.text);
+    });
 }
 
 void ListWatch::finishList(const QList<QJsonObject> &items, const QString &resourceVersion)

@@ -203,6 +203,19 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("forbidden"), r.err.constData());
     }
 
+    // kubectl (client-go) waits out a 429's Retry-After and asks again; so do we.
+    void throttledListIsRetried()
+    {
+        m_server->injectFault(FakeKubeApiServer::List, FakeKubeApiServer::Fault::tooManyRequests(1), 1);
+        const Run r
+            = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("--json"), QStringLiteral("--verbose") }));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(QJsonDocument::fromJson(r.out).array().size(), 5);
+        QCOMPARE(m_server->requestCount(FakeKubeApiServer::List), 2);
+        QVERIFY2(r.err.contains("GET /api/v1/nodes: 429"), r.err.constData());
+        QVERIFY2(r.err.contains("retrying in 1 s (retry 1 of 10)"), r.err.constData());
+    }
+
     void errors()
     {
         Run r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon") }));

@@ -2,6 +2,8 @@
 
 #include "metallb/logging.h"
 
+#include "core/boundedfile.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QSet>
@@ -590,14 +592,15 @@ std::optional<ParseFailure> readDocument(Reader &r, const std::string &text)
 
 PoolConfigReadResult PoolConfigReader::readFile(const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
+    // Bounded: a device (/dev/zero), a FIFO or a huge file is refused, fast.
+    const Core::Result<QByteArray> bytes = Core::readBoundedFile(path, Core::FileLimit::Definition);
+    if (!bytes.ok()) {
         PoolConfigReadResult r;
         r.issues << Issue { Issue::Error, { path, 0, 0 }, {}, {}, {},
-            QStringLiteral("cannot read: %1").arg(f.errorString()) };
+            QStringLiteral("cannot read: %1").arg(bytes.error().message) };
         return r;
     }
-    return readYaml(f.readAll(), path);
+    return readYaml(bytes.value(), path);
 }
 
 PoolConfigReadResult PoolConfigReader::readYaml(const QByteArray &yaml, const QString &fileName)

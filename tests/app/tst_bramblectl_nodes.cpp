@@ -4,6 +4,7 @@
 
 #include "fakes/fakekubefixture.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -214,6 +215,20 @@ private Q_SLOTS:
         QCOMPARE(m_server->requestCount(FakeKubeApiServer::List), 2);
         QVERIFY2(r.err.contains("GET /api/v1/nodes: 429"), r.err.constData());
         QVERIFY2(r.err.contains("retrying in 1 s (retry 1 of 10)"), r.err.constData());
+    }
+
+    // A kubeconfig that is a device never ends: refused at once, one line naming it.
+    void kubeconfigDeviceIsRefusedFast()
+    {
+        for (const QString &command : { QStringLiteral("contexts"), QStringLiteral("nodes") }) {
+            QElapsedTimer clock;
+            clock.start();
+            const Run r = run({ command, QStringLiteral("--kubeconfig"), QStringLiteral("/dev/zero") });
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("/dev/zero"), r.err.constData());
+            QCOMPARE(r.err.count('\n'), 1);
+            QVERIFY2(clock.elapsed() < 10000, "took too long");
+        }
     }
 
     void errors()

@@ -160,9 +160,9 @@ int runApply(Invocation &inv, const QStringList &files)
     if (!client)
         return ExitFailed;
     const bool dryRun = inv.parser->isSet(QStringLiteral("dry-run"));
-    MetalLB::PoolApplyJob *job = MetalLB::PoolApplyJob::start(client.get(), objects, dryRun);
-    QList<MetalLB::ApplyResult> results;
-    waitUntil(job, &MetalLB::PoolApplyJob::finished, [&] { results = job->results(); });
+    const std::unique_ptr<MetalLB::PoolApplyJob> job
+        = waitFor(MetalLB::PoolApplyJob::start(client.get(), objects, dryRun));
+    const QList<MetalLB::ApplyResult> results = job->results();
     bool ok = results.size() == objects.size();
     for (const MetalLB::ApplyResult &r : std::as_const(results)) {
         if (r.ok) {

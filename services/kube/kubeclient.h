@@ -21,72 +21,57 @@ namespace Bramble::Kube {
 
 class KubeClient;
 
-// What went wrong with one request to the API server.
-struct KubeError {
-    enum Kind {
-        None,
-        Http, // the server answered with an error status (a Status object, usually)
-        Network, // refused, reset, DNS, TLS
-        Timeout, // no complete answer in time
-        Cancelled, // cancel() was called
-        Auth, // no usable credentials (token file, exec plugin)
-        Protocol, // the answer could not be parsed
-    };
-    Kind kind = None;
-    int httpStatus = 0;
-    QString reason; // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
-    QString message; // Status.message, or ours
-    int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
-    int attempts = 0; // how many times the request was sent (a call that was retried: more than 1)
-    bool connectionRefused = false; // Network: nothing listens there (the server restarts, or is down)
+// Errors of the API server are Core::Error: kind from the HTTP status
+// (Error::kindOfHttpStatus), reason = Status.reason ("NotFound", "Expired",
+// "TooManyRequests"), message = Status.message, operation = "GET /api/v1/nodes",
+// retryAfterMs from Retry-After. No complete answer (refused, reset, TLS,
+// timeout) is Kind::Network; reason "ConnectionRefused" when nothing listens
+// there, "Timeout" when the answer did not come in time. A body we cannot
+// read is Kind::Server.
 
-    static KubeError make(Kind kind, QString message)
-    {
-        KubeError e;
-        e.kind = kind;
-        e.message = std::move(message);
-        return e;
-    }
-    bool isNull() const { return kind == None; }
-    // "GET /api/v1/nodes: Forbidden: nodes is forbidden: ... (HTTP 403)"
-    QString toString() const;
-    // 410, or a Status with reason Expired / Gone (client-go treats both as expired)
-    bool isExpired() const;
-};
+// 410, or a Status with reason Expired / Gone (client-go treats both as expired).
+bool isExpired(const Core::Error &error);
+// Nothing listens there (the server restarts, or is down).
+bool isConnectionRefused(const Core::Error &error);
+// An error from a Kubernetes Status (an ERROR watch event's object, or a reply body).
+Core::Error statusError(int httpStatus, const QString &reason, const QString &message);
 
 // What a call and a watch share: credentials first (a failure to get them
 // finishes the exchange), one more try after a 401 with fresh credentials,
-// cancel(), and a finish that happens once and drops the reply.
-class KubeExchange : public QObject {
+// cancel(), and one finished() (Core::Job) that drops the reply.
+class KubeExchange : public Core::Job {
     Q_OBJECT
-public Q_SLOTS:
-    void cancel();
+public:
+    ~KubeExchange() override;
 
 protected:
     explicit KubeExchange(KubeClient *client);
-    // Begins (and, after a 401, begins again): by default sendAuthenticated().
-    virtual void start() { sendAuthenticated(); }
+    void begin() override { attempt(); }
+    void abort() override { dropReply(); }
+    // Sends (again, after a 401 or a wait): by default sendAuthenticated().
+    virtual void attempt() { sendAuthenticated(); }
     // Fetches credentials, then sends with them (send() returns the reply).
     void sendAuthenticated();
     virtual QNetworkReply *send(const KubeAuthResult &auth) = 0;
-    virtual void finish(KubeError error) = 0;
-    void finishLater(KubeError error); // from the event loop, never inside the caller
-    // After a 401: invalidate the credentials and start() once more. False when
-    // it was not a 401, or the one retry is spent.
+    // Ends the exchange: null error = success. Drops the reply.
+    virtual void finish(Core::Error error) = 0;
+    // After a 401: invalidate the credentials and attempt() once more. False
+    // when it was not a 401, or the one retry is spent.
     bool retriedAfterUnauthorized(int httpStatus);
-    // Marks the exchange finished and drops the reply; false if it already was.
+    // Drops the reply; false if the exchange is already ending.
     bool close();
+    void dropReply();
 
     QPointer<KubeClient> m_client;
     QPointer<QNetworkReply> m_reply;
-    bool m_finished = false;
 
 private:
     bool m_retriedAuth = false;
 };
 
-// One request and its whole answer. Returned at once; emits finished() once,
-// asynchronously, then deletes itself: read it in the slot.
+// One request and its whole answer: a Core::Job, started by KubeClient;
+// finished() once, from the event loop, then it deletes itself: read it in
+// the slot (error(), httpStatus(), body()).
 //
 // Like client-go, a 429, or a 5xx that carries Retry-After, is sent again
 // after the Retry-After seconds (1 s when a 429 has none), up to
@@ -101,24 +86,20 @@ public:
     int httpStatus() const { return m_status; }
     const QByteArray &body() const { return m_body; }
     QJsonObject json() const; // the body parsed; empty when it is not an object
-    const KubeError &error() const { return m_error; }
-    bool ok() const { return m_error.isNull(); }
     int attempts() const { return m_attempts; }
-
-Q_SIGNALS:
+    // progressChanged() text while waiting to retry:
     // "GET /api/v1/nodes: 429 Too Many Requests, retrying in 1 s (retry 1 of 10)"
-    void progressChanged(const Bramble::Core::Progress &progress);
-    void finished();
 
 private:
     friend class KubeClient;
     KubeCall(
         KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
-    void start() override; // the timeout covers credentials and answer, per attempt
+    void attempt() override; // the timeout covers credentials and answer, per attempt
+    void abort() override;
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onFinished();
     bool retriedAfterThrottling(QNetworkReply *reply);
-    void finish(KubeError error) override;
+    void finish(Core::Error error) override;
 
     QByteArray m_method;
     QString m_path;
@@ -130,13 +111,12 @@ private:
     int m_attempts = 0;
     int m_status = 0;
     QByteArray m_body;
-    KubeError m_error;
 };
 
 // A watch: one JSON object per line, for as long as the server keeps the
 // stream open. Objects are delivered whole however the bytes were chunked.
-// finished() comes once: error None when the server ended the stream
-// normally (timeoutSeconds), else why it failed. Deletes itself after.
+// A Core::Job: finished() comes once, ok() when the server ended the stream
+// normally (timeoutSeconds), else error() says why. Deletes itself after.
 class KubeWatchStream : public KubeExchange {
     Q_OBJECT
 public:
@@ -150,7 +130,6 @@ public:
 Q_SIGNALS:
     void connected(); // the server answered 200: events follow
     void eventsReceived(const QList<QJsonObject> &events);
-    void finished(const Bramble::Kube::KubeError &error);
 
 private:
     friend class KubeClient;
@@ -158,7 +137,7 @@ private:
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onReadyRead();
     void onFinished();
-    void finish(KubeError error) override;
+    void finish(Core::Error error) override;
 
     QString m_path;
     QUrlQuery m_query;
@@ -206,7 +185,7 @@ private:
     QNetworkRequest request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const;
     QNetworkAccessManager *watchNetwork();
     void releaseWatchNetwork(QNetworkAccessManager *network);
-    static KubeError errorFrom(QNetworkReply *reply, const QByteArray &body);
+    static Core::Error errorFrom(QNetworkReply *reply, const QByteArray &body);
 
     KubeConnection m_connection;
     QNetworkAccessManager *m_network; // calls only

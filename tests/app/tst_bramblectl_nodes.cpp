@@ -151,9 +151,14 @@ private Q_SLOTS:
         m_server->compactHistory();
         QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 8, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(m_server->requestCount(FakeKubeApiServer::List) >= 2, 10000);
-        QTest::qWait(300); // nothing more may come
+        // Nothing more may come: a marker change made now must be the very next line.
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->activeWatchCount() > 0, 10000);
+        QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-01"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 9, 10000);
         const QList<QJsonObject> all = lines();
-        QCOMPARE(all.size(), 8);
+        QCOMPARE(all.at(8).value(QStringLiteral("type")).toString(), QStringLiteral("MODIFIED"));
+        QCOMPARE(all.at(8).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
+            QStringLiteral("rpi-01"));
         QSet<QString> tail { all.at(6).value(QStringLiteral("type")).toString() + u' '
                 + all.at(6).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
             all.at(7).value(QStringLiteral("type")).toString() + u' '

@@ -210,7 +210,14 @@ KubeCall *KubeClient::send(const QByteArray &method, const QString &path, const 
 
 KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
 {
-    auto *stream = new KubeWatchStream(this, path, query);
+    auto *stream = new KubeWatchStream(this, path, query, KubeWatchStream::Framing::JsonEvents);
+    stream->start();
+    return stream;
+}
+
+KubeWatchStream *KubeClient::streamLines(const QString &path, const QUrlQuery &query)
+{
+    auto *stream = new KubeWatchStream(this, path, query, KubeWatchStream::Framing::Lines);
     stream->start();
     return stream;
 }
@@ -385,13 +392,16 @@ void KubeCall::finish(Core::Error error)
 
 // ---- KubeWatchStream
 
-KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query)
+KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query, Framing framing)
     : KubeExchange(client)
     , m_path(std::move(path))
     , m_query(std::move(query))
+    , m_framing(framing)
 {
-    m_query.removeAllQueryItems(QStringLiteral("watch"));
-    m_query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
+    if (m_framing == Framing::JsonEvents) {
+        m_query.removeAllQueryItems(QStringLiteral("watch"));
+        m_query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
+    }
     m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
 }
 
@@ -400,7 +410,9 @@ QNetworkReply *KubeWatchStream::send(const KubeAuthResult &auth)
     QNetworkRequest r = m_client->request(m_path, m_query, auth);
     // A watch lasts as long as the server wants; ListWatch judges silence.
     r.setTransferTimeout(0);
-    qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
+    if (m_framing == Framing::Lines)
+        r.setRawHeader("Accept", "text/plain, */*");
+    qCDebug(lcKube).noquote() << (m_framing == Framing::Lines ? "STREAM" : "WATCH") << r.url().toString();
     QNetworkAccessManager *network = m_client->watchNetwork();
     QNetworkReply *reply = network->get(r);
     connect(reply, &QObject::destroyed, m_client, [client = m_client, network] {
@@ -433,39 +445,44 @@ void KubeWatchStream::onReadyRead()
         m_connected = true;
         Q_EMIT connected();
     }
-    m_buffer += m_reply->readAll();
-    const qsizetype end = m_buffer.lastIndexOf('\n');
-    if (end < 0) {
-        if (m_buffer.size() > 64 * 1024 * 1024) {
-            finish(make(Core::Error::Kind::Server, QStringLiteral("a watch event larger than 64 MiB")));
-        }
+    const QList<QByteArray> lines = m_lines.append(m_reply->readAll());
+    if (!deliver(lines))
         return;
+    if (m_lines.overflowed())
+        finish(make(Core::Error::Kind::Server, QStringLiteral("a line longer than 64 MiB")));
+}
+
+// False when the stream failed (a watch line that is not a JSON object).
+bool KubeWatchStream::deliver(const QList<QByteArray> &lines)
+{
+    if (lines.isEmpty())
+        return true;
+    if (m_framing == Framing::Lines) {
+        Q_EMIT linesReceived(lines);
+        return !isEnding();
     }
     QList<QJsonObject> events;
-    qsizetype start = 0;
-    while (start <= end) {
-        const qsizetype nl = m_buffer.indexOf('\n', start);
-        const QByteArrayView line = QByteArrayView(m_buffer).sliced(start, nl - start).trimmed();
-        start = nl + 1;
+    events.reserve(lines.size());
+    for (const QByteArray &raw : lines) {
+        const QByteArray line = raw.trimmed();
         if (line.isEmpty())
             continue;
         QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &pe);
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
         if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
             const Core::Error e = make(Core::Error::Kind::Server,
                 QStringLiteral("a watch line that is not a JSON object (%1): %2")
-                    .arg(pe.errorString(),
-                        QString::fromUtf8(line.first(std::min<qsizetype>(80, line.size())).toByteArray())));
+                    .arg(pe.errorString(), Core::oneLine(QString::fromUtf8(line.left(80)), 80)));
             if (!events.isEmpty())
                 Q_EMIT eventsReceived(events);
             finish(e);
-            return;
+            return false;
         }
         events.append(doc.object());
     }
-    m_buffer.remove(0, end + 1);
     if (!events.isEmpty())
         Q_EMIT eventsReceived(events);
+    return !isEnding();
 }
 
 void KubeWatchStream::onFinished()
@@ -478,6 +495,18 @@ void KubeWatchStream::onFinished()
         onReadyRead();
         if (isEnding())
             return;
+        // What came after the last newline: a last log line is whole; a
+        // watch event is not.
+        const QByteArray rest = m_lines.finish();
+        if (m_framing == Framing::Lines) {
+            if (!rest.isEmpty() && !deliver({ rest }))
+                return;
+        } else if (!rest.trimmed().isEmpty()) {
+            reply->deleteLater();
+            m_reply = nullptr;
+            finish(make(Core::Error::Kind::Network, QStringLiteral("the stream ended inside an event")));
+            return;
+        }
     }
     const QByteArray body = m_status == 200 ? QByteArray() : reply->readAll();
     Core::Error e = KubeClient::errorFrom(reply, body);
@@ -485,8 +514,6 @@ void KubeWatchStream::onFinished()
     m_reply = nullptr;
     if (retriedAfterUnauthorized(m_status))
         return;
-    if (e.isNull() && !m_buffer.trimmed().isEmpty())
-        e = make(Core::Error::Kind::Network, QStringLiteral("the stream ended inside an event"));
     finish(e);
 }
 

@@ -4,6 +4,7 @@
 #include "core/job.h"
 #include "kube/kubeauth.h"
 #include "kube/kubeconnection.h"
+#include "kube/linebuffer.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -113,13 +114,22 @@ private:
     QByteArray m_body;
 };
 
-// A watch: one JSON object per line, for as long as the server keeps the
-// stream open. Objects are delivered whole however the bytes were chunked.
+// A stream of newline-framed lines, for as long as the server keeps it open,
+// each line delivered whole however the bytes were chunked (LineBuffer):
+//  - JsonEvents (a watch, KubeClient::watch()): every line is one JSON
+//    object, passed on as eventsReceived(); a line that is not one fails the
+//    stream, naming it;
+//  - Lines (plain text, KubeClient::streamLines(): pod logs with
+//    follow=true): linesReceived() with the bytes of each line, '\n' (and a
+//    '\r' before it) removed; a last line without a newline is delivered
+//    when the stream ends.
 // A Core::Job: finished() comes once, ok() when the server ended the stream
 // normally (timeoutSeconds), else error() says why. Deletes itself after.
 class KubeWatchStream : public KubeExchange {
     Q_OBJECT
 public:
+    enum class Framing { JsonEvents, Lines };
+    Framing framing() const { return m_framing; }
     // Wall-clock time (ms since the epoch) of the last byte, or of the
     // start. Wall clock, not monotonic: a suspended laptop's monotonic clock
     // stops, and a stream that slept through its timeout must look silent.
@@ -129,11 +139,13 @@ public:
 
 Q_SIGNALS:
     void connected(); // the server answered 200: events follow
-    void eventsReceived(const QList<QJsonObject> &events);
+    void eventsReceived(const QList<QJsonObject> &events); // JsonEvents
+    void linesReceived(const QList<QByteArray> &lines); // Lines
 
 private:
     friend class KubeClient;
-    KubeWatchStream(KubeClient *client, QString path, QUrlQuery query);
+    KubeWatchStream(KubeClient *client, QString path, QUrlQuery query, Framing framing);
+    bool deliver(const QList<QByteArray> &lines);
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onReadyRead();
     void onFinished();
@@ -141,7 +153,8 @@ private:
 
     QString m_path;
     QUrlQuery m_query;
-    QByteArray m_buffer;
+    Framing m_framing;
+    LineBuffer m_lines;
     qint64 m_lastActivityMs = 0;
     int m_status = 0;
     bool m_connected = false;
@@ -177,6 +190,9 @@ public:
     KubeCall *send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body = {},
         const QByteArray &contentType = {});
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
+    // A plain-text stream read line by line (no watch=1 added):
+    // "/api/v1/namespaces/N/pods/P/log" with follow=true&timestamps=true.
+    KubeWatchStream *streamLines(const QString &path, const QUrlQuery &query);
 
 private:
     friend class KubeExchange;

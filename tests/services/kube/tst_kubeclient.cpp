@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -130,6 +131,35 @@ private Q_SLOTS:
         QCOMPARE(progress->size(), Kube::KubeCall::maxRetries);
         const QString text = call->error().toString();
         QVERIFY2(text.contains(QStringLiteral("11 attempts")), qPrintable(text));
+    }
+
+    // A followed pod log: plain text, no watch=1, a last line without newline.
+    void plainTextLines()
+    {
+        Answer log;
+        log.status = 200;
+        log.headers = { { "Content-Type", "text/plain" } };
+        log.body = "2026-12-07T20:00:00Z one\n2026-12-07T20:00:01Z {not json}\r\n\n2026-12-07T20:00:02Z last";
+        m_server->enqueue(log);
+        QUrlQuery query;
+        query.addQueryItem(QStringLiteral("follow"), QStringLiteral("true"));
+        query.addQueryItem(QStringLiteral("timestamps"), QStringLiteral("true"));
+        std::unique_ptr<Kube::KubeWatchStream> stream(
+            m_client->streamLines(QStringLiteral("/api/v1/namespaces/default/pods/web-0/log"), query));
+        stream->setAutoDelete(false);
+        QList<QByteArray> lines;
+        connect(stream.get(), &Kube::KubeWatchStream::linesReceived, this,
+            [&](const QList<QByteArray> &more) { lines += more; });
+        QSignalSpy done(stream.get(), &Kube::KubeWatchStream::finished);
+        QVERIFY(done.wait(10000));
+        QVERIFY2(stream->ok(), qPrintable(stream->error().toString()));
+        const QList<QByteArray> expected
+            = { "2026-12-07T20:00:00Z one", "2026-12-07T20:00:01Z {not json}", "", "2026-12-07T20:00:02Z last" };
+        QCOMPARE(lines, expected);
+        const QByteArray target = m_server->requests().constLast().target;
+        QVERIFY2(target.startsWith("/api/v1/namespaces/default/pods/web-0/log?"), target.constData());
+        QVERIFY2(target.contains("follow=true") && target.contains("timestamps=true"), target.constData());
+        QVERIFY2(!target.contains("watch"), target.constData());
     }
 
     void cancelWhileWaiting()

@@ -59,7 +59,6 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
     Kube::KubeList *list = Kube::KubeList::start(client, QString::fromUtf16(Kube::nodesPath));
     list->setCollectItems(false);
     QList<Node> nodes;
-    Kube::KubeError error;
     QObject::connect(list, &Kube::KubeList::pageReceived, list, [&](const QList<QJsonObject> &items) {
         for (const QJsonObject &o : items) {
             QString problem;
@@ -72,9 +71,9 @@ int listNodes(Invocation &inv, Kube::KubeClient *client)
         }
     });
     QObject::connect(list, &Kube::KubeList::restarted, list, [&] { nodes.clear(); });
-    waitUntil(list, &Kube::KubeList::finished, [&] { error = list->error(); });
-    if (!error.isNull())
-        return inv.fail(error.toString());
+    const std::unique_ptr<Kube::KubeList> done = waitFor(list);
+    if (!done->ok())
+        return inv.fail(done->error().toString());
     std::sort(nodes.begin(), nodes.end(), [](const Node &a, const Node &b) { return a.name < b.name; });
 
     if (inv.global.json) {
@@ -157,13 +156,9 @@ int watchNodes(Invocation &inv, Kube::KubeClient *client)
 
 int cordonNode(Invocation &inv, Kube::KubeClient *client, const QString &name, bool cordon)
 {
-    Kube::CordonJob *job = Kube::CordonJob::start(client, name, cordon);
-    Kube::CordonJob::Outcome outcome = Kube::CordonJob::Outcome::Failed;
-    QString error;
-    waitUntil(job, &Kube::CordonJob::finished, [&] {
-        outcome = job->outcome();
-        error = job->errorString();
-    });
+    const std::unique_ptr<Kube::CordonJob> job = waitFor(Kube::CordonJob::start(client, name, cordon));
+    const Kube::CordonJob::Outcome outcome = job->outcome();
+    const QString error = job->errorString();
     const QString verb = cordon ? QStringLiteral("cordoned") : QStringLiteral("uncordoned");
     switch (outcome) {
     case Kube::CordonJob::Outcome::Changed:

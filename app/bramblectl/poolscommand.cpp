@@ -7,6 +7,7 @@
 #include "output.h"
 #include "wait.h"
 
+#include "core/boundedfile.h"
 #include "kube/kubeclient.h"
 #include "metallb/allocation.h"
 #include "metallb/poolapply.h"
@@ -16,7 +17,6 @@
 
 #include <QCommandLineParser>
 #include <QEventLoop>
-#include <QFile>
 
 #include <functional>
 
@@ -141,10 +141,10 @@ int runApply(Invocation &inv, const QStringList &files)
     if (files.size() != 1)
         return inv.usage(QStringLiteral("pools apply needs exactly one FILE"));
     const QString file = files.constFirst();
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly))
-        return inv.fail(QStringLiteral("%1: %2").arg(file, f.errorString()));
-    const QByteArray yaml = f.readAll();
+    const Core::Result<QByteArray> bytes = Core::readBoundedFile(file, Core::FileLimit::Definition);
+    if (!bytes.ok())
+        return inv.fail(bytes.error().toString());
+    const QByteArray &yaml = bytes.value();
 
     // The file on its own must be valid before the server sees it; what it
     // conflicts with in the cluster is the server's (MetalLB's webhook) call.
@@ -160,9 +160,9 @@ int runApply(Invocation &inv, const QStringList &files)
     if (!client)
         return ExitFailed;
     const bool dryRun = inv.parser->isSet(QStringLiteral("dry-run"));
-    MetalLB::PoolApplyJob *job = MetalLB::PoolApplyJob::start(client.get(), objects, dryRun);
-    QList<MetalLB::ApplyResult> results;
-    waitUntil(job, &MetalLB::PoolApplyJob::finished, [&] { results = job->results(); });
+    const std::unique_ptr<MetalLB::PoolApplyJob> job
+        = waitFor(MetalLB::PoolApplyJob::start(client.get(), objects, dryRun));
+    const QList<MetalLB::ApplyResult> results = job->results();
     bool ok = results.size() == objects.size();
     for (const MetalLB::ApplyResult &r : std::as_const(results)) {
         if (r.ok) {

@@ -1,5 +1,6 @@
 #include "kube/kubeauth.h"
 
+#include "core/boundedfile.h"
 #include "kube/logging.h"
 
 #include <QDir>
@@ -72,14 +73,15 @@ KubeAuthResult KubeAuth::fromTokenFile()
         cached.authorization = "Bearer " + m_fileToken;
         return cached;
     }
-    QFile file(user.tokenFile);
     KubeAuthResult r;
-    if (!file.open(QIODevice::ReadOnly)) {
-        r.error = Error(QStringLiteral("cannot read token file %1: %2").arg(user.tokenFile, file.errorString()),
+    const Core::Result<QByteArray> bytes
+        = Core::readBoundedFile(user.tokenFile, Core::FileLimit::Small, QStringLiteral("token file"));
+    if (!bytes.ok()) {
+        r.error = Error(QStringLiteral("cannot read token file %1: %2").arg(user.tokenFile, bytes.error().message),
             execWhere(user, QStringLiteral("tokenFile")));
         return r;
     }
-    const QByteArray token = file.read(1 << 20).trimmed();
+    const QByteArray token = bytes.value().trimmed();
     if (token.isEmpty() || token.contains('\n')) {
         r.error
             = Error(QStringLiteral("token file %1 %2")
@@ -136,9 +138,10 @@ QByteArray KubeAuth::execInfo() const
             cluster.insert(QStringLiteral("insecure-skip-tls-verify"), true);
         QByteArray ca = c.certificateAuthorityData;
         if (ca.isEmpty() && !c.certificateAuthority.isEmpty()) {
-            QFile f(c.certificateAuthority);
-            if (f.open(QIODevice::ReadOnly))
-                ca = f.readAll();
+            const Core::Result<QByteArray> bytes
+                = Core::readBoundedFile(c.certificateAuthority, Core::FileLimit::Small);
+            if (bytes.ok())
+                ca = bytes.value();
         }
         if (!ca.isEmpty())
             cluster.insert(QStringLiteral("certificate-authority-data"), QString::fromLatin1(ca.toBase64()));

@@ -9,6 +9,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
+#include <algorithm>
 
 namespace Bramble::Kube {
 
@@ -16,27 +17,46 @@ namespace {
 
 const QByteArray userAgent = "bramble/" BRAMBLE_VERSION;
 
-KubeError authError(const KubeAuthResult &auth)
+Core::Error authError(const KubeAuthResult &auth)
 {
-    return KubeError::make(KubeError::Auth, auth.error.toString());
+    Core::Error e = auth.error;
+    e.kind = Core::Error::Kind::Auth;
+    return e;
+}
+
+Core::Error make(Core::Error::Kind kind, QString message, QString reason = {})
+{
+    Core::Error e(kind, std::move(message));
+    e.reason = std::move(reason);
+    return e;
 }
 
 } // namespace
 
-QString KubeError::toString() const
+bool isExpired(const Core::Error &error)
 {
-    QString text;
-    if (!reason.isEmpty() && !message.startsWith(reason))
-        text += reason + QStringLiteral(": ");
-    text += message.isEmpty() ? QStringLiteral("failed") : message;
-    if (httpStatus > 0)
-        text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
-    return text;
+    return !error.isNull() && (error.httpStatus == 410 || error.reason == u"Expired" || error.reason == u"Gone");
 }
 
-bool KubeError::isExpired() const
+bool isConnectionRefused(const Core::Error &error)
 {
-    return httpStatus == 410 || reason == u"Expired" || reason == u"Gone";
+    return error.is(Core::Error::Kind::Network) && error.reason == u"ConnectionRefused";
+}
+
+Core::Error statusError(int httpStatus, const QString &reason, const QString &message)
+{
+    Core::Error e(Core::Error::kindOfHttpStatus(httpStatus), message);
+    e.httpStatus = httpStatus;
+    e.reason = reason;
+    if (reason == u"Unauthorized" || reason == u"Forbidden")
+        e.kind = Core::Error::Kind::Auth;
+    else if (reason == u"NotFound")
+        e.kind = Core::Error::Kind::NotFound;
+    else if (reason == u"TooManyRequests")
+        e.kind = Core::Error::Kind::Throttled;
+    if (e.message.isEmpty())
+        e.message = reason.isEmpty() ? QStringLiteral("failed") : reason;
+    return e;
 }
 
 // ---- KubeClient
@@ -141,34 +161,33 @@ QNetworkRequest KubeClient::request(const QString &path, const QUrlQuery &query,
     return r;
 }
 
-KubeError KubeClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
+Core::Error KubeClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
 {
-    KubeError e;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status >= 300) {
-        e.kind = KubeError::Http;
-        e.httpStatus = status;
+        QString reason, message;
         const QJsonObject o = QJsonDocument::fromJson(body).object();
         if (o.value(QStringLiteral("kind")).toString() == u"Status") {
-            e.reason = o.value(QStringLiteral("reason")).toString();
-            e.message = o.value(QStringLiteral("message")).toString();
+            reason = o.value(QStringLiteral("reason")).toString();
+            message = o.value(QStringLiteral("message")).toString();
         }
-        if (e.message.isEmpty())
-            e.message = QString::fromUtf8(body.left(200)).simplified();
-        if (e.message.isEmpty())
-            e.message = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        if (message.isEmpty())
+            message = QString::fromUtf8(body.left(200)).simplified();
+        if (message.isEmpty())
+            message = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        Core::Error e = statusError(status, reason, message);
         bool ok = false;
         const int after = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
         if (ok && after >= 0)
-            e.retryAfterSeconds = after;
+            e.retryAfterMs = std::min(after, 24 * 3600) * 1000;
         return e;
     }
     if (reply->error() == QNetworkReply::NoError)
-        return e;
-    e.kind = reply->error() == QNetworkReply::OperationCanceledError ? KubeError::Cancelled : KubeError::Network;
-    e.message = reply->errorString();
-    e.connectionRefused = reply->error() == QNetworkReply::ConnectionRefusedError;
-    return e;
+        return {};
+    if (reply->error() == QNetworkReply::OperationCanceledError)
+        return make(Core::Error::Kind::Cancelled, reply->errorString());
+    return make(Core::Error::Kind::Network, reply->errorString(),
+        reply->error() == QNetworkReply::ConnectionRefusedError ? QStringLiteral("ConnectionRefused") : QString());
 }
 
 KubeCall *KubeClient::get(const QString &path, const QUrlQuery &query)
@@ -191,7 +210,14 @@ KubeCall *KubeClient::send(const QByteArray &method, const QString &path, const 
 
 KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
 {
-    auto *stream = new KubeWatchStream(this, path, query);
+    auto *stream = new KubeWatchStream(this, path, query, KubeWatchStream::Framing::JsonEvents);
+    stream->start();
+    return stream;
+}
+
+KubeWatchStream *KubeClient::streamLines(const QString &path, const QUrlQuery &query)
+{
+    auto *stream = new KubeWatchStream(this, path, query, KubeWatchStream::Framing::Lines);
     stream->start();
     return stream;
 }
@@ -199,37 +225,31 @@ KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
 // ---- KubeExchange
 
 KubeExchange::KubeExchange(KubeClient *client)
-    : QObject(client)
+    : Core::Job(client)
     , m_client(client)
 {
+}
+
+KubeExchange::~KubeExchange()
+{
+    dropReply();
 }
 
 void KubeExchange::sendAuthenticated()
 {
     if (!m_client) {
-        finishLater(KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone")));
+        finish(make(Core::Error::Kind::Cancelled, QStringLiteral("the client is gone")));
         return;
     }
     m_client->auth()->fetch(this, [this](const KubeAuthResult &auth) {
-        if (m_finished)
+        if (isEnding())
             return;
         if (!auth.ok()) {
-            finishLater(authError(auth));
+            finish(authError(auth));
             return;
         }
         m_reply = send(auth);
     });
-}
-
-void KubeExchange::finishLater(KubeError error)
-{
-    QMetaObject::invokeMethod(
-        this, [this, error] { finish(error); }, Qt::QueuedConnection);
-}
-
-void KubeExchange::cancel()
-{
-    finishLater(KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled")));
 }
 
 bool KubeExchange::retriedAfterUnauthorized(int httpStatus)
@@ -239,21 +259,26 @@ bool KubeExchange::retriedAfterUnauthorized(int httpStatus)
     // Tokens rotate and plugins' credentials expire: refresh once.
     m_retriedAuth = true;
     m_client->auth()->invalidate();
-    start();
+    attempt();
     return true;
 }
 
 bool KubeExchange::close()
 {
-    if (m_finished)
+    if (isEnding())
         return false;
-    m_finished = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
+    dropReply();
     return true;
+}
+
+void KubeExchange::dropReply()
+{
+    if (QNetworkReply *reply = m_reply) {
+        m_reply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
 }
 
 // ---- KubeCall
@@ -267,11 +292,14 @@ KubeCall::KubeCall(
     , m_requestBody(std::move(body))
     , m_contentType(std::move(contentType))
     , m_timer(new QTimer(this))
+    , m_retryTimer(new QTimer(this))
 {
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &KubeCall::attempt);
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
-        finish(KubeError::make(
-            KubeError::Timeout, QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0)));
+        finish(make(Core::Error::Kind::Network,
+            QStringLiteral("no answer within %1 s").arg(m_timer->interval() / 1000.0), QStringLiteral("Timeout")));
     });
 }
 
@@ -280,7 +308,14 @@ QJsonObject KubeCall::json() const
     return QJsonDocument::fromJson(m_body).object();
 }
 
-void KubeCall::start()
+void KubeCall::abort()
+{
+    m_timer->stop();
+    m_retryTimer->stop();
+    dropReply();
+}
+
+void KubeCall::attempt()
 {
     if (m_client)
         m_timer->start(m_client->timeoutMs());
@@ -289,6 +324,7 @@ void KubeCall::start()
 
 QNetworkReply *KubeCall::send(const KubeAuthResult &auth)
 {
+    ++m_attempts;
     QNetworkRequest r = m_client->request(m_path, m_query, auth);
     if (!m_contentType.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
@@ -301,7 +337,7 @@ QNetworkReply *KubeCall::send(const KubeAuthResult &auth)
 void KubeCall::onFinished()
 {
     QNetworkReply *reply = m_reply;
-    if (!reply || m_finished)
+    if (!reply || isEnding())
         return;
     reply->deleteLater();
     m_reply = nullptr;
@@ -309,30 +345,63 @@ void KubeCall::onFinished()
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (retriedAfterUnauthorized(m_status))
         return;
+    if (retriedAfterThrottling(reply))
+        return;
     finish(KubeClient::errorFrom(reply, m_body));
 }
 
-void KubeCall::finish(KubeError error)
+// client-go's rule (rest.Request's retry with checkWait): the server said
+// when to come back. A 429 without Retry-After still means "slow down".
+bool KubeCall::retriedAfterThrottling(QNetworkReply *reply)
+{
+    const Core::Error e = KubeClient::errorFrom(reply, m_body);
+    const bool throttled = m_status == 429;
+    if (!throttled && !(m_status >= 500 && e.retryAfterMs >= 0))
+        return false;
+    const int retry = m_attempts; // the retry this would be: 1 after the first answer
+    if (retry > maxRetries)
+        return false;
+    const int seconds = std::clamp(e.retryAfterMs >= 0 ? e.retryAfterMs / 1000 : 1, 0, 3600);
+    const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    const QString text = QStringLiteral("%1 %2: %3 %4, retrying in %5 s (retry %6 of %7)")
+                             .arg(QString::fromLatin1(m_method), m_path, QString::number(m_status),
+                                 phrase.isEmpty() ? e.reason : phrase, QString::number(seconds), QString::number(retry),
+                                 QString::number(maxRetries));
+    qCInfo(lcKube).noquote() << text;
+    m_timer->stop(); // the timeout is per attempt; the wait is the server's wish
+    reportProgress(retry, maxRetries, text);
+    m_retryTimer->start(seconds * 1000);
+    return true;
+}
+
+void KubeCall::finish(Core::Error error)
 {
     if (!close())
         return;
     m_timer->stop();
-    if (!error.isNull() && !error.message.startsWith(QString::fromLatin1(m_method)))
-        error.message = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(m_method), m_path, error.message);
-    m_error = error;
-    Q_EMIT finished();
-    deleteLater();
+    m_retryTimer->stop();
+    if (error.isNull()) {
+        succeed();
+        return;
+    }
+    error.attempts = m_attempts;
+    if (error.operation.isEmpty())
+        error.operation = QString::fromLatin1(m_method) + u' ' + m_path;
+    fail(std::move(error));
 }
 
 // ---- KubeWatchStream
 
-KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query)
+KubeWatchStream::KubeWatchStream(KubeClient *client, QString path, QUrlQuery query, Framing framing)
     : KubeExchange(client)
     , m_path(std::move(path))
     , m_query(std::move(query))
+    , m_framing(framing)
 {
-    m_query.removeAllQueryItems(QStringLiteral("watch"));
-    m_query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
+    if (m_framing == Framing::JsonEvents) {
+        m_query.removeAllQueryItems(QStringLiteral("watch"));
+        m_query.addQueryItem(QStringLiteral("watch"), QStringLiteral("1"));
+    }
     m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
 }
 
@@ -341,7 +410,9 @@ QNetworkReply *KubeWatchStream::send(const KubeAuthResult &auth)
     QNetworkRequest r = m_client->request(m_path, m_query, auth);
     // A watch lasts as long as the server wants; ListWatch judges silence.
     r.setTransferTimeout(0);
-    qCDebug(lcKube).noquote() << "WATCH" << r.url().toString();
+    if (m_framing == Framing::Lines)
+        r.setRawHeader("Accept", "text/plain, */*");
+    qCDebug(lcKube).noquote() << (m_framing == Framing::Lines ? "STREAM" : "WATCH") << r.url().toString();
     QNetworkAccessManager *network = m_client->watchNetwork();
     QNetworkReply *reply = network->get(r);
     connect(reply, &QObject::destroyed, m_client, [client = m_client, network] {
@@ -364,7 +435,7 @@ QNetworkReply *KubeWatchStream::send(const KubeAuthResult &auth)
 
 void KubeWatchStream::onReadyRead()
 {
-    if (!m_reply || m_finished)
+    if (!m_reply || isEnding())
         return;
     m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
     m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -374,73 +445,89 @@ void KubeWatchStream::onReadyRead()
         m_connected = true;
         Q_EMIT connected();
     }
-    m_buffer += m_reply->readAll();
-    const qsizetype end = m_buffer.lastIndexOf('\n');
-    if (end < 0) {
-        if (m_buffer.size() > 64 * 1024 * 1024) {
-            const KubeError e
-                = KubeError::make(KubeError::Protocol, QStringLiteral("a watch event larger than 64 MiB"));
-            finish(e);
-        }
+    const QList<QByteArray> lines = m_lines.append(m_reply->readAll());
+    if (!deliver(lines))
         return;
+    if (m_lines.overflowed())
+        finish(make(Core::Error::Kind::Server, QStringLiteral("a line longer than 64 MiB")));
+}
+
+// False when the stream failed (a watch line that is not a JSON object).
+bool KubeWatchStream::deliver(const QList<QByteArray> &lines)
+{
+    if (lines.isEmpty())
+        return true;
+    if (m_framing == Framing::Lines) {
+        Q_EMIT linesReceived(lines);
+        return !isEnding();
     }
     QList<QJsonObject> events;
-    qsizetype start = 0;
-    while (start <= end) {
-        const qsizetype nl = m_buffer.indexOf('\n', start);
-        const QByteArrayView line = QByteArrayView(m_buffer).sliced(start, nl - start).trimmed();
-        start = nl + 1;
+    events.reserve(lines.size());
+    for (const QByteArray &raw : lines) {
+        const QByteArray line = raw.trimmed();
         if (line.isEmpty())
             continue;
         QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &pe);
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &pe);
         if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
-            const KubeError e = KubeError::make(KubeError::Protocol,
+            const Core::Error e = make(Core::Error::Kind::Server,
                 QStringLiteral("a watch line that is not a JSON object (%1): %2")
-                    .arg(pe.errorString(),
-                        QString::fromUtf8(line.first(std::min<qsizetype>(80, line.size())).toByteArray())));
+                    .arg(pe.errorString(), Core::oneLine(QString::fromUtf8(line.left(80)), 80)));
             if (!events.isEmpty())
                 Q_EMIT eventsReceived(events);
             finish(e);
-            return;
+            return false;
         }
         events.append(doc.object());
     }
-    m_buffer.remove(0, end + 1);
     if (!events.isEmpty())
         Q_EMIT eventsReceived(events);
+    return !isEnding();
 }
 
 void KubeWatchStream::onFinished()
 {
     QNetworkReply *reply = m_reply;
-    if (!reply || m_finished)
+    if (!reply || isEnding())
         return;
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_status == 200) {
         onReadyRead();
-        if (m_finished)
+        if (isEnding())
             return;
+        // What came after the last newline: a last log line is whole; a
+        // watch event is not.
+        const QByteArray rest = m_lines.finish();
+        if (m_framing == Framing::Lines) {
+            if (!rest.isEmpty() && !deliver({ rest }))
+                return;
+        } else if (!rest.trimmed().isEmpty()) {
+            reply->deleteLater();
+            m_reply = nullptr;
+            finish(make(Core::Error::Kind::Network, QStringLiteral("the stream ended inside an event")));
+            return;
+        }
     }
     const QByteArray body = m_status == 200 ? QByteArray() : reply->readAll();
-    KubeError e = KubeClient::errorFrom(reply, body);
+    Core::Error e = KubeClient::errorFrom(reply, body);
     reply->deleteLater();
     m_reply = nullptr;
     if (retriedAfterUnauthorized(m_status))
         return;
-    if (e.isNull() && !m_buffer.trimmed().isEmpty()) {
-        e.kind = KubeError::Protocol;
-        e.message = QStringLiteral("the stream ended inside an event");
-    }
     finish(e);
 }
 
-void KubeWatchStream::finish(KubeError error)
+void KubeWatchStream::finish(Core::Error error)
 {
     if (!close())
         return;
-    Q_EMIT finished(error);
-    deleteLater();
+    if (error.isNull()) {
+        succeed();
+        return;
+    }
+    if (error.operation.isEmpty())
+        error.operation = QStringLiteral("WATCH ") + m_path;
+    fail(std::move(error));
 }
 
 } // namespace Bramble::Kube

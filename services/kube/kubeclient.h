@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/environment.h"
+#include "core/job.h"
 #include "kube/kubeauth.h"
 #include "kube/kubeconnection.h"
+#include "kube/linebuffer.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -20,91 +22,85 @@ namespace Bramble::Kube {
 
 class KubeClient;
 
-// What went wrong with one request to the API server.
-struct KubeError {
-    enum Kind {
-        None,
-        Http, // the server answered with an error status (a Status object, usually)
-        Network, // refused, reset, DNS, TLS
-        Timeout, // no complete answer in time
-        Cancelled, // cancel() was called
-        Auth, // no usable credentials (token file, exec plugin)
-        Protocol, // the answer could not be parsed
-    };
-    Kind kind = None;
-    int httpStatus = 0;
-    QString reason; // Status.reason: NotFound, Forbidden, Expired, Gone, TooManyRequests ...
-    QString message; // Status.message, or ours
-    int retryAfterSeconds = -1; // Retry-After (429, 503); -1 when absent
-    bool connectionRefused = false; // Network: nothing listens there (the server restarts, or is down)
+// Errors of the API server are Core::Error: kind from the HTTP status
+// (Error::kindOfHttpStatus), reason = Status.reason ("NotFound", "Expired",
+// "TooManyRequests"), message = Status.message, operation = "GET /api/v1/nodes",
+// retryAfterMs from Retry-After. No complete answer (refused, reset, TLS,
+// timeout) is Kind::Network; reason "ConnectionRefused" when nothing listens
+// there, "Timeout" when the answer did not come in time. A body we cannot
+// read is Kind::Server.
 
-    static KubeError make(Kind kind, QString message)
-    {
-        KubeError e;
-        e.kind = kind;
-        e.message = std::move(message);
-        return e;
-    }
-    bool isNull() const { return kind == None; }
-    // "GET /api/v1/nodes: Forbidden: nodes is forbidden: ... (HTTP 403)"
-    QString toString() const;
-    // 410, or a Status with reason Expired / Gone (client-go treats both as expired)
-    bool isExpired() const;
-};
+// 410, or a Status with reason Expired / Gone (client-go treats both as expired).
+bool isExpired(const Core::Error &error);
+// Nothing listens there (the server restarts, or is down).
+bool isConnectionRefused(const Core::Error &error);
+// An error from a Kubernetes Status (an ERROR watch event's object, or a reply body).
+Core::Error statusError(int httpStatus, const QString &reason, const QString &message);
 
 // What a call and a watch share: credentials first (a failure to get them
 // finishes the exchange), one more try after a 401 with fresh credentials,
-// cancel(), and a finish that happens once and drops the reply.
-class KubeExchange : public QObject {
+// cancel(), and one finished() (Core::Job) that drops the reply.
+class KubeExchange : public Core::Job {
     Q_OBJECT
-public Q_SLOTS:
-    void cancel();
+public:
+    ~KubeExchange() override;
 
 protected:
     explicit KubeExchange(KubeClient *client);
-    // Begins (and, after a 401, begins again): by default sendAuthenticated().
-    virtual void start() { sendAuthenticated(); }
+    void begin() override { attempt(); }
+    void abort() override { dropReply(); }
+    // Sends (again, after a 401 or a wait): by default sendAuthenticated().
+    virtual void attempt() { sendAuthenticated(); }
     // Fetches credentials, then sends with them (send() returns the reply).
     void sendAuthenticated();
     virtual QNetworkReply *send(const KubeAuthResult &auth) = 0;
-    virtual void finish(KubeError error) = 0;
-    void finishLater(KubeError error); // from the event loop, never inside the caller
-    // After a 401: invalidate the credentials and start() once more. False when
-    // it was not a 401, or the one retry is spent.
+    // Ends the exchange: null error = success. Drops the reply.
+    virtual void finish(Core::Error error) = 0;
+    // After a 401: invalidate the credentials and attempt() once more. False
+    // when it was not a 401, or the one retry is spent.
     bool retriedAfterUnauthorized(int httpStatus);
-    // Marks the exchange finished and drops the reply; false if it already was.
+    // Drops the reply; false if the exchange is already ending.
     bool close();
+    void dropReply();
 
     QPointer<KubeClient> m_client;
     QPointer<QNetworkReply> m_reply;
-    bool m_finished = false;
 
 private:
     bool m_retriedAuth = false;
 };
 
-// One request and its whole answer. Returned at once; emits finished() once,
-// asynchronously, then deletes itself: read it in the slot.
+// One request and its whole answer: a Core::Job, started by KubeClient;
+// finished() once, from the event loop, then it deletes itself: read it in
+// the slot (error(), httpStatus(), body()).
+//
+// Like client-go, a 429, or a 5xx that carries Retry-After, is sent again
+// after the Retry-After seconds (1 s when a 429 has none), up to
+// maxRetries times; then the last answer is the error. Each wait is logged
+// (bramble.kube info: `bramblectl --verbose`) and reported through
+// progressChanged() for a freshness line. The timeout is per attempt.
 class KubeCall : public KubeExchange {
     Q_OBJECT
 public:
+    static constexpr int maxRetries = 10;
+
     int httpStatus() const { return m_status; }
     const QByteArray &body() const { return m_body; }
     QJsonObject json() const; // the body parsed; empty when it is not an object
-    const KubeError &error() const { return m_error; }
-    bool ok() const { return m_error.isNull(); }
-
-Q_SIGNALS:
-    void finished();
+    int attempts() const { return m_attempts; }
+    // progressChanged() text while waiting to retry:
+    // "GET /api/v1/nodes: 429 Too Many Requests, retrying in 1 s (retry 1 of 10)"
 
 private:
     friend class KubeClient;
     KubeCall(
         KubeClient *client, QByteArray method, QString path, QUrlQuery query, QByteArray body, QByteArray contentType);
-    void start() override; // the timeout covers credentials and answer, per attempt
+    void attempt() override; // the timeout covers credentials and answer, per attempt
+    void abort() override;
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onFinished();
-    void finish(KubeError error) override;
+    bool retriedAfterThrottling(QNetworkReply *reply);
+    void finish(Core::Error error) override;
 
     QByteArray m_method;
     QString m_path;
@@ -112,18 +108,28 @@ private:
     QByteArray m_requestBody;
     QByteArray m_contentType;
     QTimer *m_timer = nullptr;
+    QTimer *m_retryTimer = nullptr;
+    int m_attempts = 0;
     int m_status = 0;
     QByteArray m_body;
-    KubeError m_error;
 };
 
-// A watch: one JSON object per line, for as long as the server keeps the
-// stream open. Objects are delivered whole however the bytes were chunked.
-// finished() comes once: error None when the server ended the stream
-// normally (timeoutSeconds), else why it failed. Deletes itself after.
+// A stream of newline-framed lines, for as long as the server keeps it open,
+// each line delivered whole however the bytes were chunked (LineBuffer):
+//  - JsonEvents (a watch, KubeClient::watch()): every line is one JSON
+//    object, passed on as eventsReceived(); a line that is not one fails the
+//    stream, naming it;
+//  - Lines (plain text, KubeClient::streamLines(): pod logs with
+//    follow=true): linesReceived() with the bytes of each line, '\n' (and a
+//    '\r' before it) removed; a last line without a newline is delivered
+//    when the stream ends.
+// A Core::Job: finished() comes once, ok() when the server ended the stream
+// normally (timeoutSeconds), else error() says why. Deletes itself after.
 class KubeWatchStream : public KubeExchange {
     Q_OBJECT
 public:
+    enum class Framing { JsonEvents, Lines };
+    Framing framing() const { return m_framing; }
     // Wall-clock time (ms since the epoch) of the last byte, or of the
     // start. Wall clock, not monotonic: a suspended laptop's monotonic clock
     // stops, and a stream that slept through its timeout must look silent.
@@ -133,20 +139,22 @@ public:
 
 Q_SIGNALS:
     void connected(); // the server answered 200: events follow
-    void eventsReceived(const QList<QJsonObject> &events);
-    void finished(const Bramble::Kube::KubeError &error);
+    void eventsReceived(const QList<QJsonObject> &events); // JsonEvents
+    void linesReceived(const QList<QByteArray> &lines); // Lines
 
 private:
     friend class KubeClient;
-    KubeWatchStream(KubeClient *client, QString path, QUrlQuery query);
+    KubeWatchStream(KubeClient *client, QString path, QUrlQuery query, Framing framing);
+    bool deliver(const QList<QByteArray> &lines);
     QNetworkReply *send(const KubeAuthResult &auth) override;
     void onReadyRead();
     void onFinished();
-    void finish(KubeError error) override;
+    void finish(Core::Error error) override;
 
     QString m_path;
     QUrlQuery m_query;
-    QByteArray m_buffer;
+    Framing m_framing;
+    LineBuffer m_lines;
     qint64 m_lastActivityMs = 0;
     int m_status = 0;
     bool m_connected = false;
@@ -182,6 +190,9 @@ public:
     KubeCall *send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body = {},
         const QByteArray &contentType = {});
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
+    // A plain-text stream read line by line (no watch=1 added):
+    // "/api/v1/namespaces/N/pods/P/log" with follow=true&timestamps=true.
+    KubeWatchStream *streamLines(const QString &path, const QUrlQuery &query);
 
 private:
     friend class KubeExchange;
@@ -190,7 +201,7 @@ private:
     QNetworkRequest request(const QString &path, const QUrlQuery &query, const KubeAuthResult &auth) const;
     QNetworkAccessManager *watchNetwork();
     void releaseWatchNetwork(QNetworkAccessManager *network);
-    static KubeError errorFrom(QNetworkReply *reply, const QByteArray &body);
+    static Core::Error errorFrom(QNetworkReply *reply, const QByteArray &body);
 
     KubeConnection m_connection;
     QNetworkAccessManager *m_network; // calls only

@@ -1,5 +1,6 @@
 #include "kube/kubeconfigloader.h"
 
+#include "core/boundedfile.h"
 #include "kube/logging.h"
 
 #include <QDir>
@@ -452,12 +453,14 @@ KubeconfigLoadResult KubeconfigLoader::loadFiles(const QStringList &paths, bool 
                 merged.errors.append(Error(QStringLiteral("kubeconfig file not found"), { path, 0, 0, {} }));
             continue;
         }
-        if (!file.open(QIODevice::ReadOnly)) {
-            merged.errors.append(
-                Error(QStringLiteral("cannot read kubeconfig: ") + file.errorString(), { path, 0, 0, {} }));
+        // Bounded: a device (/dev/zero), a FIFO or a huge file is refused, fast.
+        const Core::Result<QByteArray> bytes
+            = Core::readBoundedFile(path, Core::FileLimit::Kubeconfig, QStringLiteral("kubeconfig"));
+        if (!bytes.ok()) {
+            merged.errors.append(bytes.error());
             continue;
         }
-        KubeconfigLoadResult one = parse(file.readAll(), path);
+        KubeconfigLoadResult one = parse(bytes.value(), path);
         merged.errors += one.errors;
         merged.warnings += one.warnings;
         merged.config.files.append(path);

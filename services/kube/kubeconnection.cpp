@@ -1,5 +1,7 @@
 #include "kube/kubeconnection.h"
 
+#include "core/boundedfile.h"
+
 #include <QFile>
 #include <QHostAddress>
 
@@ -23,12 +25,15 @@ std::optional<QByteArray> readMaterial(
 {
     if (!data.isEmpty())
         return data;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        errors->append(Error(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), where));
+    Core::Result<QByteArray> bytes = Core::readBoundedFile(path, Core::FileLimit::Small);
+    if (!bytes.ok()) {
+        Error e = bytes.error();
+        e.message = QStringLiteral("%1: %2").arg(Core::oneLine(path), e.message);
+        e.where = where;
+        errors->append(e);
         return std::nullopt;
     }
-    return file.readAll();
+    return bytes.takeValue();
 }
 
 bool hostMatchesNoProxy(const QString &host, int port, const QString &noProxy)

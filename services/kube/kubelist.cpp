@@ -7,7 +7,7 @@
 namespace Bramble::Kube {
 
 KubeList::KubeList(KubeClient *client, QString path, int pageSize, QObject *parent)
-    : QObject(parent ? parent : client)
+    : Core::Job(parent ? parent : client)
     , m_client(client)
     , m_path(std::move(path))
     , m_pageSize(pageSize)
@@ -17,16 +17,14 @@ KubeList::KubeList(KubeClient *client, QString path, int pageSize, QObject *pare
 KubeList *KubeList::start(KubeClient *client, const QString &path, int pageSize, QObject *parent)
 {
     auto *list = new KubeList(client, path, pageSize, parent);
-    list->request({});
+    list->Core::Job::start();
     return list;
 }
 
 void KubeList::request(const QString &continueToken)
 {
     if (!m_client) {
-        const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("the client is gone"));
-        QMetaObject::invokeMethod(
-            this, [this, e] { finish(e); }, Qt::QueuedConnection);
+        fail(Core::Error(Core::Error::Kind::Cancelled, QStringLiteral("the client is gone")));
         return;
     }
     QUrlQuery query;
@@ -37,15 +35,17 @@ void KubeList::request(const QString &continueToken)
     KubeCall *call = m_client->get(m_path, query);
     m_call = call;
     connect(call, &KubeCall::finished, this, [this, call] { onPage(call); });
+    connect(call, &KubeCall::progressChanged, this,
+        [this](const Core::Progress &p) { reportProgress(p.done, p.total, p.text); });
 }
 
 void KubeList::onPage(KubeCall *call)
 {
     m_call = nullptr;
-    if (m_finished)
+    if (isEnding())
         return;
     if (!call->ok()) {
-        if (call->error().isExpired() && m_pages > 0 && !m_restarted) {
+        if (isExpired(call->error()) && m_pages > 0 && !m_restarted) {
             qCInfo(lcKube).noquote() << m_path << "continue token expired after" << m_pages << "pages; listing again";
             m_restarted = true;
             m_items.clear();
@@ -55,15 +55,15 @@ void KubeList::onPage(KubeCall *call)
             request({});
             return;
         }
-        finish(call->error());
+        fail(call->error());
         return;
     }
     const QJsonObject page = call->json();
     const QJsonValue items = page.value(QStringLiteral("items"));
     if (!items.isArray() && !items.isNull() && !items.isUndefined()) {
-        const KubeError e
-            = KubeError::make(KubeError::Protocol, QStringLiteral("GET %1: the answer has no items array").arg(m_path));
-        finish(e);
+        Core::Error e(Core::Error::Kind::Server, QStringLiteral("the answer has no items array"));
+        e.operation = QStringLiteral("GET ") + m_path;
+        fail(e);
         return;
     }
     ++m_pages;
@@ -83,28 +83,16 @@ void KubeList::onPage(KubeCall *call)
     if (!next.isEmpty())
         request(next);
     else
-        finish({});
+        succeed();
 }
 
-void KubeList::cancel()
+void KubeList::abort()
 {
     if (m_call) {
         m_call->disconnect(this);
         m_call->cancel();
+        m_call = nullptr;
     }
-    const KubeError e = KubeError::make(KubeError::Cancelled, QStringLiteral("cancelled"));
-    QMetaObject::invokeMethod(
-        this, [this, e] { finish(e); }, Qt::QueuedConnection);
-}
-
-void KubeList::finish(KubeError error)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    m_error = std::move(error);
-    Q_EMIT finished();
-    deleteLater();
 }
 
 } // namespace Bramble::Kube

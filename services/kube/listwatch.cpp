@@ -144,6 +144,13 @@ void ListWatch::list()
         }
         finishList(list->items(), list->resourceVersion());
     });
+    // The server asked to wait (429, 503 + Retry-After): say so on the freshness line.
+    connect(list, &KubeList::progressChanged, this, [this](const Core::Progress &p) {
+        if (m_running)
+            setState(m_status.state == ConnectionStatus::Connecting ? ConnectionStatus::Connecting
+                                                                    : ConnectionStatus::Reconnecting,
+                p.text);
+    });
 }
 
 void ListWatch::finishList(const QList<QJsonObject> &items, const QString &resourceVersion)
@@ -205,7 +212,7 @@ void ListWatch::watch()
         setState(ConnectionStatus::Live);
     });
     connect(stream, &KubeWatchStream::eventsReceived, this, &ListWatch::onWatchEvents);
-    connect(stream, &KubeWatchStream::finished, this, &ListWatch::onWatchFinished);
+    connect(stream, &KubeWatchStream::finished, this, [this, stream] { onWatchFinished(stream->error()); });
 }
 
 void ListWatch::onWatchEvents(const QList<QJsonObject> &raw)
@@ -216,13 +223,11 @@ void ListWatch::onWatchEvents(const QList<QJsonObject> &raw)
         const QJsonObject object = e.value(QStringLiteral("object")).toObject();
         if (type == u"ERROR") {
             emitEvents(events);
-            KubeError error;
-            error.kind = KubeError::Http;
-            error.httpStatus = object.value(QStringLiteral("code")).toInt();
-            error.reason = object.value(QStringLiteral("reason")).toString();
-            error.message = object.value(QStringLiteral("message")).toString();
+            Core::Error error = statusError(object.value(QStringLiteral("code")).toInt(),
+                object.value(QStringLiteral("reason")).toString(), object.value(QStringLiteral("message")).toString());
+            error.operation = QStringLiteral("WATCH ") + m_path;
             dropStream();
-            if (error.isExpired()) {
+            if (isExpired(error)) {
                 qCInfo(lcKube).noquote() << m_path << "watch expired:" << error.toString() << "- listing again";
                 setState(ConnectionStatus::Reconnecting, error.toString());
                 list();
@@ -257,24 +262,23 @@ void ListWatch::onWatchEvents(const QList<QJsonObject> &raw)
     emitEvents(events);
 }
 
-void ListWatch::onWatchFinished(const KubeError &error)
+void ListWatch::onWatchFinished(const Core::Error &error)
 {
     m_stream = nullptr;
-    if (!m_running || error.kind == KubeError::Cancelled)
+    if (!m_running || error.is(Core::Error::Kind::Cancelled))
         return;
     if (error.isNull()) {
         // The server ended the watch (timeoutSeconds). A watch that ends at
         // once with nothing in it is an error in disguise: back off.
         if (nowMs() - m_streamStartMs < 1000 && !m_streamHadEvents) {
-            const KubeError e
-                = KubeError::make(KubeError::Network, QStringLiteral("the watch closed at once, with no events"));
-            retry(false, e);
+            retry(false,
+                Core::Error(Core::Error::Kind::Network, QStringLiteral("the watch closed at once, with no events")));
             return;
         }
         watch();
         return;
     }
-    if (error.isExpired()) {
+    if (isExpired(error)) {
         setState(ConnectionStatus::Reconnecting, error.toString());
         list();
         return;
@@ -283,12 +287,14 @@ void ListWatch::onWatchFinished(const KubeError &error)
     // throttling keep the resourceVersion: watching again from it loses
     // nothing (and a 410 then says when it would). Server errors before the
     // stream opened relist.
-    const bool broken = m_streamConnected && (error.kind == KubeError::Network || error.kind == KubeError::Protocol);
-    const bool rewatch = broken || error.connectionRefused || error.httpStatus == 429;
+    // (A stream that broke, or carried a line we could not read, has no HTTP status.)
+    const bool broken = m_streamConnected && error.httpStatus == 0
+        && (error.kind == Core::Error::Kind::Network || error.kind == Core::Error::Kind::Server);
+    const bool rewatch = broken || isConnectionRefused(error) || error.httpStatus == 429;
     retry(!rewatch, error);
 }
 
-void ListWatch::retry(bool relist, const KubeError &error)
+void ListWatch::retry(bool relist, const Core::Error &error)
 {
     if (!m_running)
         return;
@@ -299,10 +305,10 @@ void ListWatch::retry(bool relist, const KubeError &error)
     m_backoffMs = base;
     // Full jitter on top (client-go: jitter 1.0 => [d, 2d)), capped.
     int delay = std::min<qint64>(m_maxBackoffMs, base + qint64(m_random.generateDouble() * base));
-    if (error.retryAfterSeconds >= 0)
-        delay = std::max(delay, error.retryAfterSeconds * 1000);
+    if (error.retryAfterMs >= 0)
+        delay = std::max(delay, error.retryAfterMs);
     const bool refused = error.httpStatus == 401 || error.httpStatus == 403 || error.httpStatus == 404
-        || error.kind == KubeError::Auth;
+        || error.kind == Core::Error::Kind::Auth;
     const int attempt = m_status.attempt + 1;
     setState(refused ? ConnectionStatus::Failed : ConnectionStatus::Reconnecting, error.toString());
     m_status.attempt = attempt;

@@ -97,8 +97,8 @@ private:
     void finishList(const QList<QJsonObject> &items, const QString &resourceVersion);
     void watch();
     void onWatchEvents(const QList<QJsonObject> &events);
-    void onWatchFinished(const KubeError &error);
-    void retry(bool relist, const KubeError &error);
+    void onWatchFinished(const Core::Error &error);
+    void retry(bool relist, const Core::Error &error);
     void dropStream();
     void checkSilence();
     void setState(ConnectionStatus::State state, const QString &reason = {});

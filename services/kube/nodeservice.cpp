@@ -51,7 +51,7 @@ void NodeWatcher::flush()
 }
 
 CordonJob::CordonJob(KubeClient *client, QString name, bool cordon, QObject *parent)
-    : QObject(parent ? parent : client)
+    : Core::Job(parent ? parent : client)
     , m_client(client)
     , m_name(std::move(name))
     , m_cordon(cordon)
@@ -61,24 +61,37 @@ CordonJob::CordonJob(KubeClient *client, QString name, bool cordon, QObject *par
 CordonJob *CordonJob::start(KubeClient *client, const QString &nodeName, bool cordon, QObject *parent)
 {
     auto *job = new CordonJob(client, nodeName, cordon, parent);
-    job->run();
+    job->Core::Job::start();
     return job;
 }
 
-void CordonJob::run()
+CordonJob::Outcome CordonJob::outcome() const
 {
+    if (!isFinished() || error().is(Core::Error::Kind::Cancelled))
+        return isFinished() ? Outcome::Cancelled : Outcome::Failed;
+    if (!ok())
+        return Outcome::Failed;
+    return m_changed ? Outcome::Changed : Outcome::AlreadyDone;
+}
+
+void CordonJob::begin()
+{
+    if (!m_client) {
+        fail(Core::Error(Core::Error::Kind::Cancelled, QStringLiteral("the client is gone")));
+        return;
+    }
     const QString path = QString::fromUtf16(nodesPath) + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(m_name));
     KubeCall *get = m_client->get(path);
     m_call = get;
     connect(get, &KubeCall::finished, this, [this, get, path] {
         m_call = nullptr;
         if (!get->ok()) {
-            fail(get->error());
+            failWith(get->error());
             return;
         }
         m_node = Node::fromJson(get->json());
         if (m_node.unschedulable == m_cordon) {
-            finish(Outcome::AlreadyDone);
+            succeed();
             return;
         }
         const QByteArray patch = QJsonDocument(
@@ -89,51 +102,42 @@ void CordonJob::run()
         connect(call, &KubeCall::finished, this, [this, call] {
             m_call = nullptr;
             if (!call->ok()) {
-                fail(call->error());
+                failWith(call->error());
                 return;
             }
             m_node = Node::fromJson(call->json());
-            finish(Outcome::Changed);
+            m_changed = true;
+            succeed();
         });
     });
 }
 
-void CordonJob::fail(const KubeError &error)
+void CordonJob::failWith(Core::Error error)
 {
-    m_kubeError = error;
-    if (error.kind == KubeError::Cancelled) {
-        finish(Outcome::Cancelled);
-        return;
-    }
     if (error.httpStatus == 404)
-        m_error = QStringLiteral("node \"%1\" not found").arg(m_name);
-    else if (error.httpStatus == 403)
-        m_error = error.message; // the server's: "nodes \"pi-3\" is forbidden: User \"dev\" cannot patch ..."
-    else
-        m_error = error.toString();
-    finish(Outcome::Failed);
+        error.message = QStringLiteral("node \"%1\" not found").arg(m_name);
+    fail(std::move(error));
 }
 
-void CordonJob::cancel()
+QString CordonJob::errorString() const
+{
+    // People read kubectl's words: the server's for a 403 ("nodes \"pi-3\" is
+    // forbidden: User ..."), ours for a 404, the whole line otherwise.
+    const Core::Error &e = error();
+    if (e.isNull())
+        return {};
+    if (e.httpStatus == 404 || e.httpStatus == 403 || e.is(Core::Error::Kind::Cancelled))
+        return e.message;
+    return e.toString();
+}
+
+void CordonJob::abort()
 {
     if (m_call) {
         m_call->disconnect(this);
         m_call->cancel();
+        m_call = nullptr;
     }
-    QMetaObject::invokeMethod(
-        this, [this] { finish(Outcome::Cancelled); }, Qt::QueuedConnection);
-}
-
-void CordonJob::finish(Outcome outcome)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    m_outcome = outcome;
-    if (outcome == Outcome::Cancelled && m_error.isEmpty())
-        m_error = QStringLiteral("cancelled");
-    Q_EMIT finished();
-    deleteLater();
 }
 
 } // namespace Bramble::Kube

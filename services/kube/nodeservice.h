@@ -48,42 +48,34 @@ private:
 };
 
 // Cordon or uncordon one node, as `kubectl cordon` does: read it, and patch
-// spec.unschedulable only when it must change. Cancellable; finished() once,
-// then deletes itself.
-class CordonJob : public QObject {
+// spec.unschedulable only when it must change. A Core::Job, returned started:
+// finished() once (error() null on success), then it deletes itself.
+class CordonJob : public Core::Job {
     Q_OBJECT
 public:
     enum class Outcome { Changed, AlreadyDone, Failed, Cancelled };
 
+    using Core::Job::start; // begins a job made here (started already by the factory)
+
     static CordonJob *start(KubeClient *client, const QString &nodeName, bool cordon, QObject *parent = nullptr);
 
-    Outcome outcome() const { return m_outcome; }
+    Outcome outcome() const;
     // For people: "node \"pi-3\" not found", "forbidden: User \"dev\" cannot patch ...".
-    QString errorString() const { return m_error; }
-    const KubeError &error() const { return m_kubeError; }
+    QString errorString() const;
     const Node &node() const { return m_node; } // the node after the change
-
-public Q_SLOTS:
-    void cancel();
-
-Q_SIGNALS:
-    void finished();
 
 private:
     CordonJob(KubeClient *client, QString name, bool cordon, QObject *parent);
-    void run();
-    void fail(const KubeError &error);
-    void finish(Outcome outcome);
+    void begin() override;
+    void abort() override;
+    void failWith(Core::Error error);
 
     QPointer<KubeClient> m_client;
     QString m_name;
     bool m_cordon;
     QPointer<KubeCall> m_call;
-    Outcome m_outcome = Outcome::Failed;
-    QString m_error;
-    KubeError m_kubeError;
+    bool m_changed = false;
     Node m_node;
-    bool m_finished = false;
 };
 
 } // namespace Bramble::Kube

@@ -218,12 +218,12 @@ PoolApplyJob *PoolApplyJob::start(
     Kube::KubeClient *client, const QList<QJsonObject> &objects, bool dryRun, QObject *parent)
 {
     auto *job = new PoolApplyJob(client, objects, dryRun, parent);
-    QMetaObject::invokeMethod(job, &PoolApplyJob::next, Qt::QueuedConnection);
+    job->Core::Job::start();
     return job;
 }
 
 PoolApplyJob::PoolApplyJob(Kube::KubeClient *client, const QList<QJsonObject> &objects, bool dryRun, QObject *parent)
-    : QObject(parent ? parent : client)
+    : Core::Job(parent ? parent : client)
     , m_client(client)
     , m_objects(objects)
     , m_dryRun(dryRun)
@@ -236,21 +236,34 @@ bool PoolApplyJob::allOk() const
         && std::all_of(m_results.cbegin(), m_results.cend(), [](const ApplyResult &r) { return r.ok; });
 }
 
-void PoolApplyJob::cancel()
+void PoolApplyJob::abort()
 {
-    m_cancelled = true;
-    if (m_call)
+    if (m_call) {
+        m_call->disconnect(this);
         m_call->cancel();
+        m_call = nullptr;
+    }
 }
 
 // Per object: GET (to tell created / configured / unchanged apart, as
 // kubectl apply does), then the apply PATCH.
 void PoolApplyJob::next()
 {
-    Q_EMIT progress(int(m_results.size()), int(m_objects.size()));
-    if (m_cancelled || !m_client || m_results.size() == m_objects.size()) {
-        Q_EMIT finished();
-        deleteLater();
+    if (isEnding())
+        return;
+    reportProgress(m_results.size(), m_objects.size());
+    if (!m_client) {
+        fail(Core::Error(Core::Error::Kind::Cancelled, QStringLiteral("the client is gone")));
+        return;
+    }
+    if (m_results.size() == m_objects.size()) {
+        const qsizetype failed
+            = std::count_if(m_results.cbegin(), m_results.cend(), [](const ApplyResult &r) { return !r.ok; });
+        if (failed == 0)
+            succeed();
+        else
+            fail(Core::Error(Core::Error::Kind::Server,
+                QStringLiteral("%1 of %2 object(s) not applied").arg(failed).arg(m_objects.size())));
         return;
     }
     const QJsonObject object = m_objects.at(m_results.size());
@@ -278,30 +291,24 @@ void PoolApplyJob::next()
             query.addQueryItem(QStringLiteral("dryRun"), QStringLiteral("All"));
         const QByteArray body = QJsonDocument(object).toJson(QJsonDocument::Compact);
         m_call = m_client->send("PATCH", path, query, body, "application/apply-patch+yaml");
-        connect(
-            m_call, &Kube::KubeCall::finished, this, [this, existed, before, path, result, call = m_call]() mutable {
-                if (call->ok()) {
-                    result.ok = true;
-                    const bool same = existed && call->json().value(u"spec") == before;
-                    result.message = !existed ? QStringLiteral("created")
-                        : same                ? QStringLiteral("unchanged")
-                                              : QStringLiteral("configured");
-                } else {
-                    // The server's own words (an admission webhook's denial, a
-                    // conflict), without the request line the call puts in front.
-                    const Kube::KubeError &e = call->error();
-                    QString message = e.message;
-                    const QString prefix = QString(u"PATCH " + path + u": ");
-                    if (message.startsWith(prefix))
-                        message.remove(0, prefix.size());
-                    result.message = e.kind == Kube::KubeError::Http
-                        ? QStringLiteral("%1 (HTTP %2)").arg(message).arg(e.httpStatus)
-                        : e.toString();
-                }
-                qCInfo(lcMetalLB).noquote() << "apply" << (m_dryRun ? "(dry run)" : "") << result.toString(m_dryRun);
-                m_results.append(result);
-                next();
-            });
+        connect(m_call, &Kube::KubeCall::finished, this, [this, existed, before, result, call = m_call]() mutable {
+            if (call->ok()) {
+                result.ok = true;
+                const bool same = existed && call->json().value(u"spec") == before;
+                result.message = !existed ? QStringLiteral("created")
+                    : same                ? QStringLiteral("unchanged")
+                                          : QStringLiteral("configured");
+            } else {
+                // The server's own words (an admission webhook's denial, a
+                // conflict), without the request line the call puts in front.
+                const Core::Error &e = call->error();
+                result.message
+                    = e.httpStatus > 0 ? QStringLiteral("%1 (HTTP %2)").arg(e.message).arg(e.httpStatus) : e.toString();
+            }
+            qCInfo(lcMetalLB).noquote() << "apply" << (m_dryRun ? "(dry run)" : "") << result.toString(m_dryRun);
+            m_results.append(result);
+            next();
+        });
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/job.h"
 #include "metallb/poolconfig.h"
 
 #include <QByteArray>
@@ -49,34 +50,30 @@ QByteArray migrationYaml(const PoolConfig &legacy);
 // Sends objects with server-side apply (PATCH application/apply-patch+yaml,
 // fieldManager=bramble, force=true), one after another, optionally as a
 // server-side dry run (dryRun=All: admission webhooks run, nothing is
-// stored). Emits finished() once with one result per object (objects after
-// a failure are still tried) and deletes itself. cancel() stops after the
-// request in flight and finishes with what it has.
-class PoolApplyJob : public QObject {
+// stored). A Core::Job, returned started: finished() once with one result
+// per object (objects after a failure are still tried; error() then says how
+// many failed), then it deletes itself; progressChanged() counts objects.
+// cancel() drops the request in flight and finishes (Cancelled) with what it has.
+class PoolApplyJob : public Core::Job {
     Q_OBJECT
 
 public:
+    using Core::Job::start; // begins a job made here (started already by the factory)
     static PoolApplyJob *start(
         Kube::KubeClient *client, const QList<QJsonObject> &objects, bool dryRun, QObject *parent = nullptr);
     bool isDryRun() const { return m_dryRun; }
     const QList<ApplyResult> &results() const { return m_results; }
     bool allOk() const;
 
-public Q_SLOTS:
-    void cancel();
-
-Q_SIGNALS:
-    void progress(int done, int total);
-    void finished();
-
 private:
     PoolApplyJob(Kube::KubeClient *client, const QList<QJsonObject> &objects, bool dryRun, QObject *parent);
+    void begin() override { next(); }
+    void abort() override;
     void next();
 
     QPointer<Kube::KubeClient> m_client;
     QList<QJsonObject> m_objects;
     bool m_dryRun = false;
-    bool m_cancelled = false;
     QList<ApplyResult> m_results;
     QPointer<Kube::KubeCall> m_call;
 };

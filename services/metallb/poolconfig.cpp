@@ -1,5 +1,7 @@
 #include "metallb/poolconfig.h"
 
+#include "core/error.h"
+
 namespace Bramble::MetalLB {
 
 QString Issue::toString() const
@@ -13,11 +15,15 @@ QString Issue::toString() const
     }
     if (where.document > 0)
         out += QStringLiteral("document %1: ").arg(where.document);
+    // Names, entries and messages quote the files, which may hold anything:
+    // one line, control characters escaped, each part bounded.
     if (!pool.isEmpty())
-        out += QStringLiteral("%1 \"%2\": ").arg(objectKind.isEmpty() ? QStringLiteral("pool") : objectKind, pool);
+        out += QStringLiteral("%1 \"%2\": ")
+                   .arg(objectKind.isEmpty() ? QStringLiteral("pool") : Core::oneLine(objectKind, 80),
+                       Core::oneLine(pool, 120));
     if (!entry.isEmpty())
-        out += QStringLiteral("entry \"%1\": ").arg(entry);
-    return out + message;
+        out += QStringLiteral("entry \"%1\": ").arg(Core::oneLine(entry, 120));
+    return Core::oneLine(out, 400) + Core::oneLine(message, 600);
 }
 
 bool LabelSelector::matches(const QMap<QString, QString> &labels) const

@@ -3,6 +3,7 @@
 #include "metallb/ipaddress.h"
 
 #include <QHash>
+#include <QLocale>
 
 #include <algorithm>
 
@@ -71,6 +72,84 @@ void checkAggregationBounds(std::optional<int> v4, std::optional<int> v6, const 
             QStringLiteral("IPv6 aggregation length %1 is out of bounds (0..128)").arg(*v6) };
 }
 
+// How many overlaps are listed per pair of pools (or within one pool)
+// before the rest are summed up in one line.
+constexpr int kOverlapsShownPerPoolPair = 10;
+
+// Overlaps in n log n: sort the entries by their first address, then sweep
+// once, keeping for each pool still "open" (an entry of it reaches the
+// current address) the entry that reaches furthest. An entry overlaps a pool
+// when that pool is open at its first address: one finding per entry and
+// pool (never one per pair of entries, which is quadratic for N copies of
+// one CIDR), reported on the entry that comes later in the files, and at
+// most kOverlapsShownPerPoolPair per pair of pools, then "… and N more".
+void checkOverlaps(const PoolConfig &config, const QList<ParsedEntry> &entries, Issues &issues)
+{
+    QList<int> order(entries.size());
+    for (int i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const IpRange &ra = entries.at(a).entry.range, &rb = entries.at(b).entry.range;
+        if (ra.first != rb.first)
+            return ra.first < rb.first;
+        return a < b;
+    });
+    struct Open {
+        int pool;
+        int entry; // the entry of that pool that reaches furthest
+    };
+    QList<Open> open; // few: the pools that cover the current address
+    QList<std::pair<int, int>> pairs; // (earlier, later) entry indexes
+    for (const int index : std::as_const(order)) {
+        const IpRange &r = entries.at(index).entry.range;
+        const int pool = entries.at(index).pool;
+        bool ownPoolOpen = false;
+        for (qsizetype k = 0; k < open.size();) {
+            const IpRange &reach = entries.at(open.at(k).entry).entry.range;
+            if (reach.first.family != r.first.family || reach.last < r.first) {
+                open.removeAt(k); // closed for good: later entries start further on
+                continue;
+            }
+            pairs << std::minmax(open.at(k).entry, index);
+            if (open.at(k).pool == pool) {
+                ownPoolOpen = true;
+                if (reach.last < r.last)
+                    open[k].entry = index;
+            }
+            ++k;
+        }
+        if (!ownPoolOpen)
+            open.append({ pool, index });
+    }
+    std::sort(pairs.begin(), pairs.end());
+
+    QHash<std::pair<int, int>, int> perPoolPair;
+    QList<std::pair<int, int>> hidden; // pool pairs with overlaps left out, in order seen
+    QHash<std::pair<int, int>, int> hiddenCount;
+    for (const auto &[earlier, later] : std::as_const(pairs)) {
+        const ParsedEntry &a = entries.at(earlier);
+        const ParsedEntry &b = entries.at(later);
+        const std::pair<int, int> poolPair = std::minmax(a.pool, b.pool);
+        if (++perPoolPair[poolPair] > kOverlapsShownPerPoolPair) {
+            if (hiddenCount[poolPair]++ == 0)
+                hidden.append(poolPair);
+            continue;
+        }
+        const AddressPool &pb = config.pools.at(b.pool);
+        issues << Issue { Issue::Error, at(pb.origin, b.line), {}, pb.name, b.entry.text,
+            QStringLiteral("overlaps %1").arg(describe(config.pools.at(a.pool), a)) };
+    }
+    for (const auto &poolPair : std::as_const(hidden)) {
+        const AddressPool &pa = config.pools.at(poolPair.first);
+        const AddressPool &pb = config.pools.at(poolPair.second);
+        const QString count = QLocale(QLocale::English).toString(hiddenCount.value(poolPair));
+        const QString text = poolPair.first == poolPair.second
+            ? QStringLiteral("… and %1 more overlapping entries within the pool").arg(count)
+            : QStringLiteral("… and %1 more entries overlapping pool \"%2\"").arg(count, pa.name);
+        issues << Issue { Issue::Error, pb.origin, {}, pb.name, {}, text };
+    }
+}
+
 } // namespace
 
 Issues PoolValidator::validate(const PoolConfig &config)
@@ -130,34 +209,7 @@ Issues PoolValidator::validate(const PoolConfig &config)
         }
     }
 
-    // Overlaps: sort by start, then a sweep finds every overlapping pair with
-    // little work when there are none.
-    QList<int> order(entries.size());
-    for (int i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&](int a, int b) {
-        const IpRange &ra = entries.at(a).entry.range, &rb = entries.at(b).entry.range;
-        if (ra.first != rb.first)
-            return ra.first < rb.first;
-        return a < b;
-    });
-    QList<std::pair<int, int>> pairs;
-    for (int x = 0; x < order.size(); ++x)
-        for (int y = x + 1; y < order.size(); ++y) {
-            const ParsedEntry &a = entries.at(order.at(x));
-            const ParsedEntry &b = entries.at(order.at(y));
-            if (b.entry.range.first.family != a.entry.range.first.family || a.entry.range.last < b.entry.range.first)
-                break;
-            pairs << std::minmax(order.at(x), order.at(y));
-        }
-    std::sort(pairs.begin(), pairs.end());
-    for (const auto &[earlier, later] : pairs) {
-        const ParsedEntry &a = entries.at(earlier);
-        const ParsedEntry &b = entries.at(later);
-        const AddressPool &pb = config.pools.at(b.pool);
-        issues << Issue { Issue::Error, at(pb.origin, b.line), {}, pb.name, b.entry.text,
-            QStringLiteral("overlaps %1").arg(describe(config.pools.at(a.pool), a)) };
-    }
+    checkOverlaps(config, entries, issues);
 
     // Legacy per-pool BGP advertisements.
     for (int i = 0; i < config.pools.size(); ++i) {

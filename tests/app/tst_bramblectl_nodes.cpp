@@ -4,6 +4,7 @@
 
 #include "fakes/fakekubefixture.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -150,9 +151,14 @@ private Q_SLOTS:
         m_server->compactHistory();
         QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 8, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(m_server->requestCount(FakeKubeApiServer::List) >= 2, 10000);
-        QTest::qWait(300); // nothing more may come
+        // Nothing more may come: a marker change made now must be the very next line.
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->activeWatchCount() > 0, 10000);
+        QVERIFY(m_server->setUnschedulable(QStringLiteral("rpi-01"), true));
+        QTRY_COMPARE_WITH_TIMEOUT(lines().size(), 9, 10000);
         const QList<QJsonObject> all = lines();
-        QCOMPARE(all.size(), 8);
+        QCOMPARE(all.at(8).value(QStringLiteral("type")).toString(), QStringLiteral("MODIFIED"));
+        QCOMPARE(all.at(8).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
+            QStringLiteral("rpi-01"));
         QSet<QString> tail { all.at(6).value(QStringLiteral("type")).toString() + u' '
                 + all.at(6).value(QStringLiteral("node")).toObject().value(QStringLiteral("name")).toString(),
             all.at(7).value(QStringLiteral("type")).toString() + u' '
@@ -201,6 +207,33 @@ private Q_SLOTS:
         r = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("cordon"), QStringLiteral("rpi-01") }));
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("forbidden"), r.err.constData());
+    }
+
+    // kubectl (client-go) waits out a 429's Retry-After and asks again; so do we.
+    void throttledListIsRetried()
+    {
+        m_server->injectFault(FakeKubeApiServer::List, FakeKubeApiServer::Fault::tooManyRequests(1), 1);
+        const Run r
+            = run(withConfig({ QStringLiteral("nodes"), QStringLiteral("--json"), QStringLiteral("--verbose") }));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
+        QCOMPARE(QJsonDocument::fromJson(r.out).array().size(), 5);
+        QCOMPARE(m_server->requestCount(FakeKubeApiServer::List), 2);
+        QVERIFY2(r.err.contains("GET /api/v1/nodes: 429"), r.err.constData());
+        QVERIFY2(r.err.contains("retrying in 1 s (retry 1 of 10)"), r.err.constData());
+    }
+
+    // A kubeconfig that is a device never ends: refused at once, one line naming it.
+    void kubeconfigDeviceIsRefusedFast()
+    {
+        for (const QString &command : { QStringLiteral("contexts"), QStringLiteral("nodes") }) {
+            QElapsedTimer clock;
+            clock.start();
+            const Run r = run({ command, QStringLiteral("--kubeconfig"), QStringLiteral("/dev/zero") });
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.contains("/dev/zero"), r.err.constData());
+            QCOMPARE(r.err.count('\n'), 1);
+            QVERIFY2(clock.elapsed() < 10000, "took too long");
+        }
     }
 
     void errors()

@@ -4,6 +4,8 @@
 #include "support/clirun.h"
 #include "support/testpaths.h"
 
+#include <QElapsedTimer>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -108,6 +110,38 @@ private Q_SLOTS:
         const Run r = run({ QStringLiteral("pools"), QStringLiteral("check"), file(QStringLiteral("nope.yaml")) });
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("nope.yaml: cannot read"));
+    }
+
+    // A device, a FIFO or a huge file is refused at once with one line naming it.
+    void deviceIsRefusedFast()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        const Run r = run({ QStringLiteral("pools"), QStringLiteral("check"), QStringLiteral("/dev/zero") });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("/dev/zero"), r.err.constData());
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(clock.elapsed() < 10000, "took too long");
+    }
+
+    // N copies of one CIDR overlap N-1 times, not N(N-1)/2, and are capped.
+    void duplicateEntriesAreLinearAndCapped()
+    {
+        QByteArray addresses;
+        for (int i = 0; i < 10000; ++i)
+            addresses += "  - 10.0.0.0/24\n";
+        const QString path = file(QStringLiteral("dupes.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(pool("a", addresses.constData()));
+        f.close();
+        QElapsedTimer clock;
+        clock.start();
+        const Run r = run({ QStringLiteral("pools"), QStringLiteral("check"), path });
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.count('\n') <= 14, r.err.left(2000).constData());
+        QVERIFY2(r.err.contains("and 9,989 more overlapping entries"), r.err.left(2000).constData());
+        QVERIFY2(clock.elapsed() < 20000, "took too long");
     }
 
     void usageErrors()

@@ -67,6 +67,14 @@ QByteArray mutate(QByteArray in, QRandomGenerator &rng)
     return in;
 }
 
+// One line for people: names the file, no line break, bounded.
+bool isGoodIssue(const Issue &issue, const QString &file)
+{
+    const QString text = issue.toString();
+    return !issue.message.isEmpty() && issue.where.file == file && issue.where.line >= 0 && text.startsWith(file + u':')
+        && !text.contains(u'\n') && !text.contains(u'\r') && text.size() <= 2000;
+}
+
 // What a run of rounds reached; every issue must say something and name its source.
 struct Tally {
     int withErrors = 0;
@@ -75,7 +83,7 @@ struct Tally {
     bool check(const PoolConfigReadResult &r, const Issues &validation, const QString &file)
     {
         for (const Issue &issue : r.issues + validation)
-            if (issue.message.isEmpty() || issue.where.file != file || issue.where.line < 0) {
+            if (!isGoodIssue(issue, file)) {
                 qWarning("bad issue: %s", qPrintable(issue.toString()));
                 return false;
             }
@@ -191,10 +199,44 @@ private Q_SLOTS:
     void truncatedAtEveryByte()
     {
         const QByteArray seed = readAll(Test::testData(QStringLiteral("metallb/legacy-configmap.yaml")));
+        QVERIFY(!seed.isEmpty());
+        Tally tally;
         for (qsizetype n = 0; n <= seed.size(); ++n) {
             const PoolConfigReadResult r = PoolConfigReader::readYaml(seed.left(n), QStringLiteral("t.yaml"));
-            PoolValidator::validate(r.config);
+            QVERIFY2(tally.check(r, PoolValidator::validate(r.config), QStringLiteral("t.yaml")),
+                qPrintable(QStringLiteral("cut at byte %1").arg(n)));
         }
+        // The whole file is the valid one it was.
+        const PoolConfigReadResult whole = PoolConfigReader::readYaml(seed, QStringLiteral("t.yaml"));
+        QVERIFY(whole.ok());
+        QVERIFY(!whole.config.pools.isEmpty());
+    }
+
+    // Valid files stay valid under changes that do not change their meaning.
+    void validInputsStayValid_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("crds") << QStringLiteral("metallb/crds.yaml");
+        QTest::newRow("legacy") << QStringLiteral("metallb/legacy-configmap.yaml");
+    }
+
+    void validInputsStayValid()
+    {
+        QFETCH(QString, file);
+        const QByteArray seed = readAll(Test::testData(file));
+        QVERIFY(!seed.isEmpty());
+        const auto errors = [](const QByteArray &yaml) {
+            const PoolConfigReadResult r = PoolConfigReader::readYaml(yaml, QStringLiteral("v.yaml"));
+            QStringList out;
+            for (const Issue &issue : r.issues + PoolValidator::validate(r.config))
+                if (issue.severity == Issue::Error)
+                    out << issue.toString();
+            return out;
+        };
+        QCOMPARE(errors(seed), QStringList());
+        QCOMPARE(errors("# a comment first\n" + seed), QStringList());
+        QCOMPARE(errors(seed + "\n\n# and one last\n"), QStringList());
+        QCOMPARE(errors(QByteArray(seed).replace("\n", "\r\n")), QStringList());
     }
 
     void mutatedObjectsNeverCrash()
@@ -250,6 +292,8 @@ private Q_SLOTS:
         const QByteArray deep = QByteArray(5000, '[') + QByteArray(5000, ']');
         const PoolConfigReadResult r = PoolConfigReader::readYaml(deep, QStringLiteral("deep.yaml"));
         QVERIFY(!r.ok());
+        for (const Issue &issue : r.issues)
+            QVERIFY2(isGoodIssue(issue, QStringLiteral("deep.yaml")), qPrintable(issue.toString()));
     }
 };
 

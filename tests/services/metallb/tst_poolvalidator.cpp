@@ -243,6 +243,34 @@ private Q_SLOTS:
             = check(crdPool("a", { "10.0.0.0/16" }) + "---\n" + crdPool("b", { "10.0.1.0/24", "10.0.2.0/24" }));
         QCOMPARE(texts(issues, Issue::Error).size(), 2);
     }
+
+    // Overlaps are found by one sweep over sorted entries: N copies of one
+    // CIDR give N-1 findings (not N(N-1)/2), at most ten listed per pair of
+    // pools and the rest summed up; distinct addresses give none.
+    void overlapsScaleAndAreCapped()
+    {
+        QByteArray yaml = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: a\n"
+                          "  namespace: metallb-system\nspec:\n  addresses:\n";
+        for (int i = 0; i < 5000; ++i)
+            yaml += "  - 10.0.0.0/24\n";
+        yaml += "---\n" + crdPool("b", { "10.0.0.7/32" });
+        const QStringList errors = texts(check(yaml), Issue::Error);
+        QCOMPARE(errors.size(), 10 + 1 + 1);
+        QVERIFY2(
+            errors.filter(QStringLiteral("pool \"a\": … and 4,989 more overlapping entries within the pool")).size()
+                == 1,
+            qPrintable(errors.join(u'\n')));
+        QVERIFY2(
+            errors.filter(QStringLiteral("pool \"b\": entry \"10.0.0.7/32\": overlaps entry \"10.0.0.0/24\"")).size() == 1,
+            qPrintable(errors.join(u'\n')));
+
+        QByteArray distinct = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: many\n"
+                              "  namespace: metallb-system\nspec:\n  addresses:\n";
+        for (int i = 0; i < 60000; ++i)
+            distinct += "  - 10." + QByteArray::number(i >> 16) + '.' + QByteArray::number((i >> 8) & 255) + '.'
+                + QByteArray::number(i & 255) + "/32\n";
+        QVERIFY(texts(check(distinct), Issue::Error).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPoolValidator)

@@ -6,36 +6,102 @@
 
 namespace Bramble::Kube {
 
-NodeWatcher::NodeWatcher(KubeClient *client, QObject *parent)
+NodeWatcher::NodeWatcher(KubeClient *client, WatchHub *hub, QObject *parent)
     : QObject(parent)
-    , m_watch(new ListWatch(client, QString::fromUtf16(nodesPath), this))
+    , m_hub(hub ? hub : new WatchHub(client, this))
+    , m_watch(m_hub->watch(QString::fromUtf16(nodesPath)))
     , m_batchTimer(new QTimer(this))
 {
     m_batchTimer->setSingleShot(true);
     m_batchTimer->setInterval(0);
     connect(m_batchTimer, &QTimer::timeout, this, &NodeWatcher::flush);
     connect(m_watch, &ListWatch::eventsReady, this, [this](const WatchEvents &events) {
-        NodeEvents &nodes = m_pending;
-        for (const WatchEvent &e : events) {
-            QString error;
-            NodeEvent n = NodeEvent::fromWatchEvent(e, &error);
-            if (!n.node.isValid()) {
-                ++m_skipped;
-                qCWarning(lcKube).noquote() << "skipping an object that is not a node:" << error;
-                continue;
-            }
-            nodes.append(std::move(n));
-        }
-        if (m_batchTimer->interval() == 0)
-            flush();
-        else if (!m_batchTimer->isActive() && !m_pending.isEmpty())
-            m_batchTimer->start();
+        if (m_subscribed)
+            take(events);
     });
     connect(m_watch, &ListWatch::synced, this, [this] {
+        if (!m_subscribed)
+            return;
         flush(); // the list's difference first, then "synced"
         Q_EMIT synced();
     });
-    connect(m_watch, &ListWatch::statusChanged, this, &NodeWatcher::statusChanged);
+    connect(m_watch, &ListWatch::statusChanged, this, [this](const ConnectionStatus &status) {
+        if (m_subscribed)
+            Q_EMIT statusChanged(status);
+    });
+}
+
+void NodeWatcher::start()
+{
+    if (m_subscribed)
+        return;
+    m_subscribed = true;
+    const bool alreadyListed = m_watch->isRunning() && m_watch->listCount() > 0;
+    m_hub->subscribe(m_watch);
+    catchUp();
+    if (alreadyListed) {
+        flush();
+        Q_EMIT synced();
+    }
+    Q_EMIT statusChanged(m_watch->status());
+}
+
+void NodeWatcher::stop()
+{
+    if (!m_subscribed)
+        return;
+    flush(); // what was collected is still owed to the consumer
+    m_subscribed = false;
+    m_hub->unsubscribe(m_watch);
+}
+
+void NodeWatcher::take(const WatchEvents &events)
+{
+    NodeEvents &nodes = m_pending;
+    for (const WatchEvent &e : events) {
+        const QString key = ListWatch::keyOf(e.object);
+        if (e.type == WatchEvent::Deleted)
+            m_seen.remove(key);
+        else
+            m_seen.insert(key, e.object.value(u"metadata").toObject().value(u"resourceVersion").toString());
+        QString error;
+        NodeEvent n = NodeEvent::fromWatchEvent(e, &error);
+        if (!n.node.isValid()) {
+            ++m_skipped;
+            qCWarning(lcKube).noquote() << "skipping an object that is not a node:" << error;
+            continue;
+        }
+        nodes.append(std::move(n));
+    }
+    if (m_batchTimer->interval() == 0)
+        flush();
+    else if (!m_batchTimer->isActive() && !m_pending.isEmpty())
+        m_batchTimer->start();
+}
+
+// What the shared store holds that this consumer has not seen: objects it
+// lacks (ADDED), changed since (MODIFIED), gone (DELETED: only the name is
+// known by then, which is all a consumer needs to drop it; nodes are
+// cluster-scoped, so the key is the name).
+void NodeWatcher::catchUp()
+{
+    const QHash<QString, QJsonObject> &store = m_watch->objects();
+    WatchEvents events;
+    for (auto it = store.cbegin(); it != store.cend(); ++it) {
+        const auto seen = m_seen.constFind(it.key());
+        if (seen == m_seen.cend())
+            events.append({ WatchEvent::Added, it.value() });
+        else if (*seen != it.value().value(u"metadata").toObject().value(u"resourceVersion").toString())
+            events.append({ WatchEvent::Modified, it.value() });
+    }
+    for (auto it = m_seen.cbegin(); it != m_seen.cend(); ++it) {
+        if (store.contains(it.key()))
+            continue;
+        QJsonObject gone { { QStringLiteral("metadata"), QJsonObject { { QStringLiteral("name"), it.key() } } } };
+        events.append({ WatchEvent::Deleted, gone });
+    }
+    if (!events.isEmpty())
+        take(events);
 }
 
 void NodeWatcher::setBatchIntervalMs(int ms)

@@ -3,6 +3,7 @@
 #include "kube/kubeclient.h"
 #include "kube/listwatch.h"
 #include "kube/node.h"
+#include "kube/watchhub.h"
 
 #include <QObject>
 #include <QPointer>
@@ -12,20 +13,25 @@ namespace Bramble::Kube {
 
 inline constexpr char16_t nodesPath[] = u"/api/v1/nodes";
 
-// The cluster's nodes, live: a ListWatch on /api/v1/nodes whose events are
-// read into Node values. Objects that are not valid nodes are skipped with a
-// warning in the log (and counted), never passed on.
+// The cluster's nodes, live: the ListWatch on /api/v1/nodes (shared through
+// a WatchHub with every other consumer of the connection) read into Node
+// values. Objects that are not valid nodes are skipped with a warning in the
+// log (and counted), never passed on.
+//
+// start() subscribes: a consumer that joins a watch others keep running first
+// gets the difference between what it has seen and the watch's store, as
+// ordinary events (then synced() when the watch has listed already). stop()
+// unsubscribes; events that arrive meanwhile are caught up the same way.
 class NodeWatcher : public QObject {
     Q_OBJECT
 public:
-    explicit NodeWatcher(KubeClient *client, QObject *parent = nullptr);
+    // `hub`: the connection's shared watches; without one the watcher keeps
+    // a hub of its own (bramblectl, tests).
+    explicit NodeWatcher(KubeClient *client, WatchHub *hub = nullptr, QObject *parent = nullptr);
 
-    void start() { m_watch->start(); }
-    void stop()
-    {
-        m_watch->stop();
-        flush(); // what was collected is still owed to the consumer
-    }
+    void start();
+    void stop();
+    bool isStarted() const { return m_subscribed; }
     ListWatch *listWatch() const { return m_watch; }
     const ConnectionStatus &status() const { return m_watch->status(); }
     int skipped() const { return m_skipped; }
@@ -39,11 +45,16 @@ Q_SIGNALS:
     void statusChanged(const Bramble::Kube::ConnectionStatus &status);
 
 private:
+    void take(const WatchEvents &events);
+    void catchUp();
     void flush();
 
+    WatchHub *m_hub;
     ListWatch *m_watch;
     QTimer *m_batchTimer;
     NodeEvents m_pending;
+    QHash<QString, QString> m_seen; // key -> resourceVersion of what the consumer was given
+    bool m_subscribed = false;
     int m_skipped = 0;
 };
 

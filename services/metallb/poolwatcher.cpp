@@ -65,12 +65,14 @@ QList<NodeAddress> internalIps(const QJsonObject &node)
 
 } // namespace
 
-PoolWatcher::PoolWatcher(Kube::KubeClient *client, QObject *parent)
+PoolWatcher::PoolWatcher(Kube::KubeClient *client, Kube::WatchHub *hub, QObject *parent)
     : QObject(parent)
     , m_client(client)
+    , m_hub(hub ? hub : new Kube::WatchHub(client, this))
     , m_batch(new QTimer(this))
 {
     m_watches.resize(KindCount);
+    m_subscribed.fill(false, KindCount);
     m_listed.fill(false, KindCount);
     m_batch->setSingleShot(true);
     m_batch->setInterval(100);
@@ -104,9 +106,10 @@ void PoolWatcher::stop()
         return;
     m_running = false;
     ++m_generation;
-    for (QPointer<Kube::ListWatch> &w : m_watches) {
-        if (w)
-            w->stop();
+    for (int kind = 0; kind < KindCount; ++kind) {
+        if (m_watches[kind] && m_subscribed[kind])
+            m_hub->unsubscribe(m_watches[kind]);
+        m_subscribed[kind] = false;
     }
     onStatusChanged();
 }
@@ -123,15 +126,34 @@ void PoolWatcher::startWatch(Kind kind)
 {
     QPointer<Kube::ListWatch> &w = m_watches[kind];
     if (!w) {
-        w = new Kube::ListWatch(m_client, QString::fromUtf16(collections[kind].path), this);
-        connect(w, &Kube::ListWatch::eventsReady, this, &PoolWatcher::scheduleRebuild);
-        connect(w, &Kube::ListWatch::statusChanged, this, &PoolWatcher::onStatusChanged);
+        w = m_hub->watch(QString::fromUtf16(collections[kind].path));
+        // Shared watches signal for every consumer: only while subscribed.
+        connect(w, &Kube::ListWatch::eventsReady, this, [this, kind] {
+            if (m_subscribed[kind])
+                scheduleRebuild();
+        });
+        connect(w, &Kube::ListWatch::statusChanged, this, [this, kind] {
+            if (m_subscribed[kind])
+                onStatusChanged();
+        });
         connect(w, &Kube::ListWatch::synced, this, [this, kind] {
+            if (!m_subscribed[kind])
+                return;
             m_listed[kind] = true;
             scheduleRebuild();
         });
     }
-    w->start();
+    if (m_subscribed[kind])
+        return;
+    // A watch another consumer keeps running has listed already: its store
+    // is the picture to start from.
+    const bool alreadyListed = w->isRunning() && w->listCount() > 0;
+    m_subscribed[kind] = true;
+    m_hub->subscribe(w);
+    if (alreadyListed) {
+        m_listed[kind] = true;
+        scheduleRebuild();
+    }
 }
 
 // The metallb.io API is looked up before its collections are watched: a

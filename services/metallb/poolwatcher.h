@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kube/listwatch.h"
+#include "kube/watchhub.h"
 #include "metallb/allocation.h"
 #include "metallb/poolconfig.h"
 
@@ -37,7 +38,9 @@ public:
     // The collections it watches (for the table in poolwatcher.cpp).
     enum Kind { Services, Nodes, ConfigMaps, Pools, L2Ads, BgpAds, KindCount };
 
-    explicit PoolWatcher(Kube::KubeClient *client, QObject *parent = nullptr);
+    // `hub`: the connection's shared watches (the node watch is the Nodes
+    // pane's too); without one the watcher keeps a hub of its own.
+    explicit PoolWatcher(Kube::KubeClient *client, Kube::WatchHub *hub = nullptr, QObject *parent = nullptr);
     ~PoolWatcher() override;
 
     void start();
@@ -79,7 +82,9 @@ private:
     void onStatusChanged();
 
     QPointer<Kube::KubeClient> m_client;
-    QList<QPointer<Kube::ListWatch>> m_watches; // KindCount entries; null when not started
+    Kube::WatchHub *m_hub;
+    QList<QPointer<Kube::ListWatch>> m_watches; // KindCount entries; null until first started
+    QList<bool> m_subscribed;
     QList<bool> m_listed;
     bool m_running = false;
     bool m_crdApi = false;

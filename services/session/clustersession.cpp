@@ -3,6 +3,8 @@
 #include "kube/kubeclient.h"
 #include "kube/kubeconnection.h"
 #include "kube/nodeservice.h"
+#include "kube/watchhub.h"
+#include "metallb/poolwatcher.h"
 #include "session/connectioncatalog.h"
 
 #include <QCryptographicHash>
@@ -48,11 +50,25 @@ void ClusterSession::stop()
 
 void ClusterSession::relist()
 {
-    if (!m_started || !m_watcher)
+    if (!m_started || !m_hub)
         return;
-    // The watch's store survives stop(): the next list is compared with it.
-    m_watcher->stop();
-    m_watcher->start();
+    // Every running collection lists again; a watch's store survives the
+    // restart, so consumers get the difference.
+    m_hub->relist();
+}
+
+Kube::WatchHub *ClusterSession::watches() const
+{
+    return m_hub;
+}
+
+MetalLB::PoolWatcher *ClusterSession::poolWatcher()
+{
+    if (!m_client)
+        return nullptr;
+    if (!m_poolWatcher)
+        m_poolWatcher = new MetalLB::PoolWatcher(m_client, m_hub, m_client);
+    return m_poolWatcher;
 }
 
 Kube::KubeClient *ClusterSession::client() const
@@ -122,8 +138,10 @@ void ClusterSession::close()
 {
     if (m_watcher)
         m_watcher->disconnect(this);
-    delete m_client; // the watcher is its child
+    delete m_client; // the hub and the watchers are its children
     m_watcher = nullptr;
+    m_hub = nullptr;
+    m_poolWatcher = nullptr;
     m_client = nullptr;
     m_errors.clear();
     m_warnings.clear();
@@ -145,7 +163,8 @@ void ClusterSession::reopen()
             m_catalog->kube().config, m_context, m_catalog->environment(), &m_errors, &m_warnings);
         if (connection) {
             m_client = new Kube::KubeClient(std::move(*connection), m_catalog->environment(), this);
-            m_watcher = new Kube::NodeWatcher(m_client, m_client);
+            m_hub = new Kube::WatchHub(m_client, m_client);
+            m_watcher = new Kube::NodeWatcher(m_client, m_hub, m_client);
             // A watch burst becomes one model batch (one repaint) per 100 ms.
             m_watcher->setBatchIntervalMs(100);
             connect(m_watcher, &Kube::NodeWatcher::nodeEvents, this, &ClusterSession::nodeEvents);

@@ -13,15 +13,20 @@ namespace Bramble::Kube {
 class CordonJob;
 class KubeClient;
 class NodeWatcher;
+class WatchHub;
 } // namespace Bramble::Kube
+namespace Bramble::MetalLB {
+class PoolWatcher;
+}
 
 namespace Bramble::Session {
 
 class ConnectionCatalog;
 
 // The live connection to the cluster of the catalog's current Kubernetes
-// context: one KubeClient and one NodeWatcher on it, for the panes that show
-// that cluster.
+// context: one KubeClient, one WatchHub on it (one ListWatch per collection,
+// whoever asks: the Nodes and Load balancers panes share the node watch),
+// and the NodeWatcher and PoolWatcher the panes show.
 //
 // The client is opened as soon as a context is chosen (no network: it reads
 // the kubeconfig and certificates), so openErrors() can say at once why a
@@ -52,9 +57,9 @@ public:
     void stop();
     bool isStarted() const { return m_started; }
 
-    // Lists again and watches from there (F5). The consumer gets the
-    // difference between what it had and the new list as ordinary events.
-    // Does nothing when not started.
+    // Lists every running collection again and watches from there (F5).
+    // Consumers get the difference between what they had and the new list
+    // as ordinary events. Does nothing when not started.
     void relist();
 
     // The context in use; empty when the catalog has none (no kubeconfig, no
@@ -74,6 +79,13 @@ public:
     Kube::KubeClient *client() const;
     // The watcher on client(), or nullptr. For tuning in tests.
     Kube::NodeWatcher *watcher() const;
+    // The connection's shared watches, or nullptr without a client.
+    Kube::WatchHub *watches() const;
+    // The MetalLB pools and services of this cluster, made on first use (not
+    // started: the pane that shows it starts it); it subscribes to the same
+    // node watch as watcher(). nullptr without a client; like the client,
+    // replaced on connectionChanged().
+    MetalLB::PoolWatcher *poolWatcher();
 
     // The watch's state; Idle when not started or without a client.
     Kube::ConnectionStatus status() const;
@@ -109,6 +121,8 @@ private:
     Core::Errors m_warnings;
     QPointer<Kube::KubeClient> m_client;
     QPointer<Kube::NodeWatcher> m_watcher;
+    QPointer<Kube::WatchHub> m_hub;
+    QPointer<MetalLB::PoolWatcher> m_poolWatcher;
     bool m_started = false;
     bool m_synced = false;
 };

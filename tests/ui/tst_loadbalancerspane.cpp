@@ -4,8 +4,10 @@
 
 #include "fakes/fakekubeapiserver.h"
 #include "fakes/testpki.h"
+#include "kube/watchhub.h"
 #include "metallb/poolwatcher.h"
 #include "models/lbservicetablemodel.h"
+#include "models/nodemodel.h"
 #include "models/pooltablemodel.h"
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
@@ -17,6 +19,7 @@
 #include "ui/loadbalancers/loadbalancersview.h"
 #include "ui/loadbalancers/migrationdialog.h"
 #include "ui/loadbalancers/pooleditdialog.h"
+#include "ui/nodes/nodespane.h"
 
 #include <QAction>
 #include <QFile>
@@ -125,6 +128,45 @@ private Q_SLOTS:
         QString error;
         m_pki = Test::TestPki::generate(m_dir.filePath(text("pki")), &error);
         QVERIFY2(m_pki.isValid(), qPrintable(error));
+    }
+
+    // One window, one watch per collection: the Nodes pane joins the node
+    // watch the Load balancers pane already runs (and is caught up from its
+    // store), and the API server sees exactly one list and one watch on
+    // /api/v1/nodes for both.
+    void nodesAndLoadBalancersShareOneNodeWatch()
+    {
+        auto f = start(seedPools);
+        QVERIFY(f->pane->watcher()->isSynced());
+        auto countNodeRequests = [&](FakeKubeApiServer::RequestKinds kinds) {
+            int n = 0;
+            for (const FakeKubeApiServer::Request &r : f->server->requests())
+                n += (kinds & r.kind) && r.path == u"/api/v1/nodes" ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE(countNodeRequests(FakeKubeApiServer::Watch), 1); // the list first, then its watch
+
+        Ui::NodesPane nodes(f->catalog.get(), f->session.get());
+        nodes.resize(1200, 700);
+        nodes.show();
+        QTRY_COMPARE(nodes.model()->rowCount(), 2); // caught up from the shared store
+        QCOMPARE(f->session->watches()->subscribers(QStringLiteral("/api/v1/nodes")), 2);
+        // Every watch the server holds is one of the hub's: none per pane.
+        QTRY_COMPARE(f->server->activeWatchCount(), f->session->watches()->runningWatches());
+        QCOMPARE(countNodeRequests(FakeKubeApiServer::List), 1);
+        QCOMPARE(countNodeRequests(FakeKubeApiServer::Watch), 1);
+
+        // A change reaches both through the one watch.
+        QVERIFY(f->server->addNode(FakeKubeApiServer::makeNode(QStringLiteral("rpi-new"))));
+        QTRY_COMPARE(nodes.model()->rowCount(), 3);
+        QCOMPARE(f->session->watches()->watch(QStringLiteral("/api/v1/nodes"))->objects().size(), 3);
+        QCOMPARE(countNodeRequests(FakeKubeApiServer::Watch), 1);
+        QCOMPARE(f->server->activeWatchCount(), f->session->watches()->runningWatches());
+
+        // Hiding one consumer keeps the watch for the other.
+        f->pane->watcher()->stop();
+        QCOMPARE(f->session->watches()->subscribers(QStringLiteral("/api/v1/nodes")), 1);
+        QVERIFY(f->session->watches()->watch(QStringLiteral("/api/v1/nodes"))->isRunning());
     }
 
     void noKubeconfigShowsTheConnectionEmptyState()

@@ -113,12 +113,13 @@ void LoadBalancersPane::createActions()
 
 void LoadBalancersPane::openWatcher()
 {
-    delete m_watcher;
-    Kube::KubeClient *client = m_session->client();
-    if (!client)
+    if (m_watcher)
+        m_watcher->disconnect(this);
+    // The connection's watcher, on the same node watch as the Nodes pane; it
+    // goes with the connection.
+    m_watcher = m_session->poolWatcher();
+    if (!m_watcher)
         return;
-    // A child of the client: it goes when the connection does.
-    m_watcher = new MetalLB::PoolWatcher(client, client);
     connect(m_watcher, &MetalLB::PoolWatcher::reportChanged, this, [this] {
         m_view->setReport(m_watcher->report());
         updateSoon();

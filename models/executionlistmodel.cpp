@@ -135,8 +135,14 @@ void ExecutionListModel::setExecutions(const QList<ExecutionEntry> &executions)
 {
     QList<Row> next;
     next.reserve(executions.size());
-    for (const ExecutionEntry &e : executions)
-        next.append({ e, transactionOf(e) });
+    for (const ExecutionEntry &e : executions) {
+        // A listing sent before the execution ended keeps the ended row.
+        const int known = rowOf(e.executionArn);
+        if (known >= 0 && e.isStaleBeside(m_rows.at(known).entry))
+            next.append(m_rows.at(known));
+        else
+            next.append({ e, transactionOf(e) });
+    }
     syncRows<Row>(m_rows, m_order, next, &rowKey, &sameEntry);
     reindex();
 }
@@ -146,6 +152,8 @@ int ExecutionListModel::updateExecution(const ExecutionEntry &execution)
     const int row = rowOf(execution.executionArn);
     if (row < 0)
         return -1;
+    if (execution.isStaleBeside(m_rows.at(row).entry))
+        return row;
     Row next { execution, transactionOf(execution) };
     if (sameEntry(m_rows.at(row), next))
         return row;

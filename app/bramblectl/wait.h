@@ -29,17 +29,4 @@ std::unique_ptr<J> waitFor(J *job)
     return std::unique_ptr<J>(job);
 }
 
-// Deprecated shape, kept while the last callers move to waitFor(): runs a
-// local event loop until `job` emits `done`, calling `read()` in that slot.
-template<typename Job, typename Signal, typename Read>
-void waitUntil(Job *job, Signal done, Read read)
-{
-    QEventLoop loop;
-    QObject::connect(job, done, &loop, [&] {
-        read();
-        loop.quit();
-    });
-    loop.exec();
-}
-
 } // namespace Bramble::Cli

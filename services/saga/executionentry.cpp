@@ -1,5 +1,7 @@
 #include "saga/executionentry.h"
 
+#include "saga/executiontimeline.h"
+
 #include "aws/stepfunctionsclient.h"
 
 namespace Bramble::Saga {
@@ -12,6 +14,10 @@ void ExecutionEntry::setAnalysis(const SagaAnalysis &a)
     failedStep = a.failedStep;
     dangling = a.dangling;
     outcomeSentence = Saga::outcomeSentence(a);
+    // The history is the newer word: a followed execution whose last events
+    // ended it has ended, whatever the listing said when it was read.
+    if (isRunning() && a.executionStatus != ExecutionStatus::Running)
+        status = executionStatusName(a.executionStatus);
 }
 
 ExecutionEntry ExecutionEntry::fromJson(const QJsonObject &json)
@@ -29,6 +35,17 @@ ExecutionEntry ExecutionEntry::fromJson(const QJsonObject &json)
         e.input = json.value(QStringLiteral("input")).toString();
     }
     return e;
+}
+
+bool ExecutionEntry::isRunning() const
+{
+    return status == u"RUNNING" || status == u"PENDING_REDRIVE";
+}
+
+bool ExecutionEntry::isStaleBeside(const ExecutionEntry &known) const
+{
+    return executionArn == known.executionArn && isRunning() && !known.isRunning() && !known.status.isEmpty()
+        && redriveCount <= known.redriveCount;
 }
 
 QString executionNameProblem(const QString &name)

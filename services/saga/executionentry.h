@@ -41,6 +41,14 @@ struct ExecutionEntry {
     // Fills the outcome fields (outcomeLoaded, outcome, compensating,
     // failedStep, dangling, outcomeSentence) from an analysis.
     void setAnalysis(const SagaAnalysis &analysis);
+
+    bool isRunning() const;
+    // This is an older picture of the same execution than `known`: it runs
+    // (or waits for a redrive) where `known` has ended, at the same or an
+    // earlier redrive. An execution only runs again through a redrive, which
+    // counts up, so an answer that was on the wire while the execution ended
+    // must not bring it back to life in the list.
+    bool isStaleBeside(const ExecutionEntry &known) const;
 };
 
 // Step Functions' rule for an execution name (StartExecution "name"): 1 to

@@ -71,8 +71,9 @@ private Q_SLOTS:
         // QJsonDocument sorts them, a newline at the end; the libraries
         // built with, each with its licence.
         QVERIFY(j.out.startsWith("{\n    \"gitDescribe\": "));
-        QVERIFY(j.out.endsWith(
-            "    \"qt\": \"" + QByteArray(qVersion()) + "\",\n    \"version\": \"" BRAMBLE_VERSION "\"\n}\n"));
+        const QByteArray tail
+            = "    \"qt\": \"" + QByteArray(qVersion()) + "\",\n    \"version\": \"" BRAMBLE_VERSION "\"\n}\n";
+        QVERIFY(j.out.endsWith(tail));
         const QJsonObject o = QJsonDocument::fromJson(j.out).object();
         QCOMPARE(o.keys(),
             (QStringList { QStringLiteral("gitDescribe"), QStringLiteral("libraries"), QStringLiteral("qt"),

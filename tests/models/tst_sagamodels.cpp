@@ -106,6 +106,32 @@ class TestSagaModels : public QObject {
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(seedGraph().isValid(), "the seed definition parses"); }
 
+    // A listing that was on the wire while the execution ended must not
+    // bring it back to RUNNING; a redrive (which counts up) does.
+    void staleListingsDoNotReviveAnEndedExecution()
+    {
+        ExecutionListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ExecutionEntry running = execution(text("held"), text("RUNNING"));
+        model.setExecutions({ running });
+        ExecutionEntry done = running;
+        done.status = text("SUCCEEDED");
+        model.updateExecution(done);
+        QCOMPARE(model.entry(0).status, text("SUCCEEDED"));
+
+        model.updateExecution(running); // an older answer
+        QCOMPARE(model.entry(0).status, text("SUCCEEDED"));
+        model.setExecutions({ running }); // an older listing
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.entry(0).status, text("SUCCEEDED"));
+
+        ExecutionEntry redriven = running;
+        redriven.redriveCount = 1;
+        model.setExecutions({ redriven });
+        QCOMPARE(model.entry(0).status, text("RUNNING"));
+        QCOMPARE(model.entry(0).redriveCount, 1);
+    }
+
     // --- inputsearch -------------------------------------------------------
 
     void scalarTexts()

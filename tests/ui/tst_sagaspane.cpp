@@ -359,8 +359,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_server->execution(arn).redriveCount, 1, 10000);
         m_server->releaseEvents(arn); // it was started with its events held
         QCOMPARE(m_server->execution(arn).status, QStringLiteral("SUCCEEDED"));
-        QTRY_VERIFY_WITH_TIMEOUT(
-            m_pane->executionView()->bannerText().startsWith(QStringLiteral("Committed: ")), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(m_pane->executionView()->bannerText().startsWith(QStringLiteral("Committed: ")),
+            qPrintable(m_pane->executionView()->bannerText() + QStringLiteral(" | following: ")
+                + (m_pane->follower() ? QStringLiteral("yes") : QStringLiteral("no")) + QStringLiteral(" | message: ")
+                + m_pane->findChild<Ui::JobMessageBar *>()->text()),
+            10000);
         QTRY_COMPARE_WITH_TIMEOUT(entryOf(arn).redriveCount, 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(entryOf(arn).status, QStringLiteral("SUCCEEDED"), 10000);
     }

@@ -269,7 +269,7 @@ private Q_SLOTS:
         explorer.loadExecution(missing);
         QVERIFY(loaded.wait(10000));
         const Core::Error error = loaded.first().at(2).value<Core::Error>();
-        QCOMPARE(error.kind, Core::Error::Service);
+        QCOMPARE(error.kind, Core::Error::Kind::NotFound);
         QCOMPARE(error.reason, QStringLiteral("ExecutionDoesNotExist"));
         QCOMPARE(error.operation, QStringLiteral("DescribeExecution"));
         QCOMPARE(error.httpStatus, 400);

@@ -4,6 +4,15 @@
 
 namespace Bramble::Aws {
 
+QList<QJsonObject> objectItems(const QJsonArray &items)
+{
+    QList<QJsonObject> list;
+    list.reserve(items.size());
+    for (const QJsonValue &v : items)
+        list.append(v.toObject());
+    return list;
+}
+
 AwsPager::AwsPager(AwsTransport *transport, const ServiceInfo &service, PageSpec spec)
     : Core::ValueJob<QJsonArray>(transport)
     , m_transport(transport)

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 
@@ -34,6 +35,10 @@ struct PageSpec {
 // itself unless setAutoDelete(false). Each page is a call with the
 // transport's retries; cancel() from a pageReceived() slot asks for no
 // further page.
+// A page's items as the objects they are (history events, executions):
+// what the saga code keeps, instead of a QJsonArray of values.
+QList<QJsonObject> objectItems(const QJsonArray &items);
+
 class AwsPager : public Core::ValueJob<QJsonArray> {
     Q_OBJECT
 

@@ -11,15 +11,6 @@ namespace Bramble::Saga {
 
 namespace {
 
-QList<QJsonObject> objects(const QJsonArray &array)
-{
-    QList<QJsonObject> list;
-    list.reserve(array.size());
-    for (const QJsonValue &v : array)
-        list.append(v.toObject());
-    return list;
-}
-
 // "arn:aws:states:us-east-1:123:stateMachine:Name" -> "Name"
 QString machineName(const QString &machineArn)
 {
@@ -137,7 +128,7 @@ void ExecutionLoadJob::readHistory()
     m_inFlight = pager;
     reportProgress(0, -1, tr("reading the history"));
     connect(pager, &Aws::AwsPager::pageReceived, this, [this](const QJsonArray &items) {
-        m_analysis.append(objects(items));
+        m_analysis.append(Aws::objectItems(items));
         const int read = m_analysis.stats().eventCount;
         reportProgress(read, -1, tr("%1 events read").arg(read));
     });

@@ -20,15 +20,6 @@ bool isTerminalStatus(const QString &status)
         || status == QLatin1String("TIMED_OUT") || status == QLatin1String("ABORTED");
 }
 
-QList<QJsonObject> objects(const QJsonArray &array)
-{
-    QList<QJsonObject> list;
-    list.reserve(array.size());
-    for (const QJsonValue &v : array)
-        list.append(v.toObject());
-    return list;
-}
-
 Core::Error localError(const QString &operation, const QString &message)
 {
     Core::Error e(Core::Error::Kind::Server, message);
@@ -257,7 +248,7 @@ void SagaExplorer::pumpDetails()
             if (job->generation != m_generation)
                 return;
             if (history->error().isNull())
-                job->events = objects(history->items());
+                job->events = Aws::objectItems(history->items());
             else
                 job->error = history->error().toString();
             finishDetail(job);

@@ -52,8 +52,9 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY Bramble)
 
 # Debian: the standard file name (bramble_0.1.0-1_amd64.deb), Depends worked
-# out from the binaries by dpkg-shlibdeps, plus what they load at run time
-# that shlibdeps cannot see (reference: shared/reference/packaging.md 2.1).
+# out from the binaries by dpkg-shlibdeps (bramble links Qt Svg, so the SVG
+# icon plugin's package comes with it); Recommends what is loaded or run
+# without a link: the Wayland platform plugin, kubectl, the aws CLI.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
@@ -62,7 +63,6 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 if(BRAMBLE_HOMEPAGE_URL)
   set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${BRAMBLE_HOMEPAGE_URL}")
 endif()
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6svg6")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, kubernetes-client, awscli")
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 # Debug information stays in the build tree; the package ships stripped programs.

@@ -22,9 +22,8 @@ std::unique_ptr<J> waitFor(J *job)
     if (!job->isFinished()) {
         QEventLoop loop;
         QObject::connect(job, &Core::Job::finished, &loop, &QEventLoop::quit);
-        job->start();
-        if (!job->isFinished())
-            loop.exec();
+        job->start(); // finished() never comes from inside start()
+        loop.exec();
     }
     return std::unique_ptr<J>(job);
 }

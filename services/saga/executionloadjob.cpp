@@ -89,8 +89,7 @@ void ExecutionLoadJob::readRanDefinition()
         const QJsonObject ran = QJsonDocument::fromJson(text.toUtf8()).object();
         m_loaded.ranEarlierDefinition
             = !m_request.currentDefinition.isEmpty() && !ran.isEmpty() && ran != m_request.currentDefinition;
-        const QString name = r.json.value(QStringLiteral("name")).toString();
-        useDefinition(text, name.isEmpty() ? machineName(m_loaded.entry.stateMachineArn) : name);
+        useDefinition(text, r.json.value(QStringLiteral("name")).toString());
         readHistory();
     });
 }
@@ -106,15 +105,16 @@ void ExecutionLoadJob::readCurrentDefinition()
             fail(r.error);
             return;
         }
-        const QString name = r.json.value(QStringLiteral("name")).toString();
-        useDefinition(r.json.value(QStringLiteral("definition")).toString(),
-            name.isEmpty() ? machineName(m_loaded.entry.stateMachineArn) : name);
+        useDefinition(
+            r.json.value(QStringLiteral("definition")).toString(), r.json.value(QStringLiteral("name")).toString());
         readHistory();
     });
 }
 
-void ExecutionLoadJob::useDefinition(const QString &text, const QString &name)
+void ExecutionLoadJob::useDefinition(const QString &text, const QString &answeredName)
 {
+    // An answer without the machine's name: the name from its ARN.
+    const QString name = answeredName.isEmpty() ? machineName(m_loaded.entry.stateMachineArn) : answeredName;
     m_loaded.definitionText = text;
     m_loaded.graph = parseDefinition(text.toUtf8(), name);
     m_analysis = IncrementalAnalysis(m_loaded.graph, deriveRoles(m_loaded.graph, m_request.overrides));

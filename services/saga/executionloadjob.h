@@ -66,7 +66,7 @@ private:
     void describeExecution();
     void readRanDefinition();
     void readCurrentDefinition();
-    void useDefinition(const QString &text, const QString &name);
+    void useDefinition(const QString &text, const QString &answeredName); // empty: the name from the ARN
     void readHistory();
     void complete();
 

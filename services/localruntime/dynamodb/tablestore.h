@@ -1,0 +1,49 @@
+#pragma once
+
+#include "core/job.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+
+namespace Bramble::LocalRuntime {
+
+// The answer to one DynamoDB operation: the response body, or AWS's error
+// (`errorType` as the part of `__type` after '#': "ConditionalCheckFailedException",
+// "ResourceNotFoundException", "ValidationException", with its message and
+// HTTP status, 400 for client errors).
+struct DynamoAnswer {
+    QJsonObject body;
+    QString errorType;
+    QString message;
+    int httpStatus = 200;
+    QJsonObject errorExtra; // e.g. "Item" for ReturnValuesOnConditionCheckFailure=ALL_OLD
+
+    bool ok() const { return errorType.isEmpty(); }
+    static DynamoAnswer error(QString type, QString text, int status = 400);
+};
+
+// Local DynamoDB tables on SQLite (Qt SQL's QSQLITE): CreateTable,
+// DescribeTable, ListTables, DeleteTable, PutItem, GetItem, UpdateItem,
+// DeleteItem, Query, Scan, with ConditionExpression, UpdateExpression (SET,
+// REMOVE, ADD, DELETE), ProjectionExpression, KeyConditionExpression,
+// FilterExpression, ExpressionAttributeNames/Values and ReturnValues, answering
+// as DynamoDB's JSON 1.0 API does. One store per file; used from the thread
+// that opened it; each operation is one SQLite transaction.
+class TableStore {
+public:
+    // `path`: a file (created when missing) or ":memory:".
+    static Core::Result<std::unique_ptr<TableStore>> open(const QString &path);
+    ~TableStore();
+
+    // One operation by its API name ("UpdateItem") on its request body.
+    DynamoAnswer call(const QString &operation, const QJsonObject &request);
+
+private:
+    TableStore();
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace Bramble::LocalRuntime

@@ -1,0 +1,266 @@
+// The local runtime through Bramble's own AWS client (StepFunctionsClient,
+// AwsPager, SigV4 signing): the seed sample deployed and run both ways and
+// classified by the saga analysis; an execution that survives the runtime
+// being destroyed mid-run and continues in a new one on the same data
+// directory with a valid history.
+#include "aws/awspager.h"
+#include "aws/awstransport.h"
+#include "aws/credentialsprovider.h"
+#include "aws/dynamodbclient.h"
+#include "aws/endpoints.h"
+#include "aws/stepfunctionsclient.h"
+#include "runtime/localruntime.h"
+#include "saga/aslgraph.h"
+#include "saga/executiontimeline.h"
+#include "saga/sagaanalysis.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Bramble;
+using LocalRuntime::Runtime;
+
+namespace {
+
+const char kWaiting[] = R"({
+  "StartAt": "Before",
+  "States": {
+    "Before": {"Type": "Pass", "Result": "before", "ResultPath": "$.before", "Next": "LongWait"},
+    "LongWait": {"Type": "Wait", "Seconds": 1500, "Next": "After"},
+    "After": {"Type": "Pass", "Result": "after", "ResultPath": "$.after", "End": true}
+  }
+})";
+
+} // namespace
+
+class TestRuntime : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QNetworkAccessManager m_network;
+    Aws::StaticCredentialsProvider m_credentials { Aws::AwsCredentials {
+        QStringLiteral("testing"), QStringLiteral("testing"), {}, {}, QStringLiteral("test") } };
+
+    std::unique_ptr<Aws::AwsTransport> transport(const Runtime &runtime)
+    {
+        auto t = std::make_unique<Aws::AwsTransport>(&m_network, &m_credentials, QStringLiteral("us-east-1"));
+        t->setEndpoint(Aws::ServiceInfo::stepFunctions(), runtime.endpoint());
+        t->setEndpoint(Aws::ServiceInfo::dynamoDb(), runtime.endpoint());
+        return t;
+    }
+
+    // Waits for a call; returns its response body (empty on failure, with a warning).
+    static QJsonObject finish(Aws::AwsCall *call)
+    {
+        call->setAutoDelete(false);
+        std::unique_ptr<Aws::AwsCall> owner(call);
+        if (!call->isFinished()) {
+            QSignalSpy spy(call, &Core::Job::finished);
+            if (!spy.wait(20000))
+                return {};
+        }
+        if (!call->ok()) {
+            qWarning().noquote() << call->error().toString();
+            return {};
+        }
+        return call->response().json;
+    }
+
+    static QJsonArray finish(Aws::AwsPager *pager)
+    {
+        pager->setAutoDelete(false);
+        std::unique_ptr<Aws::AwsPager> owner(pager);
+        if (!pager->isFinished()) {
+            QSignalSpy spy(pager, &Core::Job::finished);
+            if (!spy.wait(20000))
+                return {};
+        }
+        if (!pager->ok())
+            qWarning().noquote() << pager->error().toString();
+        return pager->value();
+    }
+
+    static QString waitForEnd(Aws::StepFunctionsClient &sfn, const QString &executionArn, QJsonObject *described)
+    {
+        QString status;
+        (void)QTest::qWaitFor(
+            [&] {
+                *described = finish(sfn.describeExecution(executionArn));
+                status = described->value(QStringLiteral("status")).toString();
+                return !status.isEmpty() && status != QLatin1String("RUNNING");
+            },
+            60000);
+        return status;
+    }
+
+    // Ids 1..n without gaps or repeats, each previousEventId pointing back.
+    static void checkHistory(const QJsonArray &events)
+    {
+        QSet<int> seen;
+        for (int i = 0; i < events.size(); ++i) {
+            const QJsonObject event = events.at(i).toObject();
+            const int id = event.value(QStringLiteral("id")).toInt();
+            QCOMPARE(id, i + 1);
+            QVERIFY(!seen.contains(id));
+            seen.insert(id);
+            const int previous = event.value(QStringLiteral("previousEventId")).toInt();
+            QVERIFY2(previous >= 0 && previous < id, qPrintable(QString::number(id)));
+            QVERIFY(event.value(QStringLiteral("timestamp")).isDouble());
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void seedSampleEndToEnd()
+    {
+        Runtime runtime;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("seed"));
+        options.timeScale = 0.001;
+        Core::Error error = runtime.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        error = runtime.deploySeedSample();
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        error = runtime.deploySeedSample(); // idempotent
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+
+        auto t = transport(runtime);
+        Aws::StepFunctionsClient sfn(t.get());
+        const QJsonArray machines = finish(sfn.listStateMachines());
+        QCOMPARE(machines.size(), 1);
+        const auto summary = Aws::StateMachineSummary::fromJson(machines.first().toObject());
+        QCOMPARE(summary.name, QStringLiteral("seed-saga"));
+        QVERIFY(summary.creationDate.isValid());
+        const QJsonObject machine = finish(sfn.describeStateMachine(summary.stateMachineArn));
+        const Saga::StateGraph graph
+            = Saga::parseDefinition(machine.value(QStringLiteral("definition")).toString().toUtf8());
+        QVERIFY(graph.isValid());
+
+        QSignalSpy changed(&runtime, &Runtime::executionChanged);
+        struct Case {
+            QString id;
+            bool fail;
+            QString status;
+            Saga::SagaOutcome outcome;
+        };
+        for (const Case &c :
+            { Case { QStringLiteral("tx-fail"), true, QStringLiteral("FAILED"), Saga::SagaOutcome::Compensated },
+                Case { QStringLiteral("tx-ok"), false, QStringLiteral("SUCCEEDED"), Saga::SagaOutcome::Committed } }) {
+            const QJsonObject input { { QStringLiteral("Payload"),
+                QJsonObject { { QStringLiteral("TransactionDetails"),
+                    QJsonObject {
+                        { QStringLiteral("TransactionId"), c.id }, { QStringLiteral("simulateFail"), c.fail } } } } } };
+            const QJsonObject started = finish(sfn.startExecution(
+                summary.stateMachineArn, c.id, QString::fromUtf8(QJsonDocument(input).toJson(QJsonDocument::Compact))));
+            const QString arn = started.value(QStringLiteral("executionArn")).toString();
+            QVERIFY(!arn.isEmpty());
+            QJsonObject described;
+            QCOMPARE(waitForEnd(sfn, arn, &described), c.status);
+
+            Aws::ExecutionHistoryOptions paging;
+            paging.maxResults = 5; // several pages through nextToken
+            const QJsonArray events = finish(sfn.getExecutionHistory(arn, paging));
+            checkHistory(events);
+            const Saga::SagaAnalysis analysis
+                = Saga::analyzeSaga(graph, Saga::buildTimeline(Saga::parseHistory(events)));
+            QVERIFY2(analysis.outcome == c.outcome, qPrintable(Saga::sagaOutcomeName(analysis.outcome)));
+
+            const QJsonArray listed = finish(sfn.listExecutions(summary.stateMachineArn, c.status));
+            bool found = false;
+            for (const QJsonValue &item : listed)
+                found = found || item.toObject().value(QStringLiteral("executionArn")).toString() == arn;
+            QVERIFY(found);
+            const QJsonObject forExecution = finish(sfn.describeStateMachineForExecution(arn));
+            QCOMPARE(forExecution.value(QStringLiteral("name")).toString(), QStringLiteral("seed-saga"));
+        }
+        QVERIFY(changed.size() >= 4); // started and ended, twice
+
+        // The committed transaction left its item; the compensated one left none.
+        Aws::DynamoDbClient dynamo(t.get());
+        QJsonObject item = finish(dynamo.getItem(QStringLiteral("SagaTransactions"),
+            QJsonObject { { QStringLiteral("TransactionId"),
+                QJsonObject { { QStringLiteral("S"), QStringLiteral("tx-ok") } } } }));
+        QVERIFY2(item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
+        item = finish(dynamo.getItem(QStringLiteral("SagaTransactions"),
+            QJsonObject { { QStringLiteral("TransactionId"),
+                QJsonObject { { QStringLiteral("S"), QStringLiteral("tx-fail") } } } }));
+        QVERIFY2(!item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
+    }
+
+    void executionSurvivesARestart()
+    {
+        const QString data = m_dir.filePath(QStringLiteral("restart"));
+        Runtime::Options options;
+        options.dataDirectory = data;
+        options.timeScale = 0.002; // the Wait lasts 3 s
+        QString executionArn;
+        {
+            Runtime first;
+            Core::Error error = first.start(options);
+            QVERIFY2(error.isNull(), qPrintable(error.toString()));
+            auto t = transport(first);
+            QJsonObject body { { QStringLiteral("name"), QStringLiteral("waiting") },
+                { QStringLiteral("definition"), QString::fromUtf8(kWaiting) },
+                { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/test") } };
+            const QJsonObject created
+                = finish(t->callJson(Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"), body));
+            const QString machineArn = created.value(QStringLiteral("stateMachineArn")).toString();
+            QVERIFY(!machineArn.isEmpty());
+            Aws::StepFunctionsClient sfn(t.get());
+            executionArn = finish(sfn.startExecution(machineArn, QStringLiteral("survivor"), QStringLiteral("{}")))
+                               .value(QStringLiteral("executionArn"))
+                               .toString();
+            QVERIFY(!executionArn.isEmpty());
+            // Wait until it is inside the Wait state, then drop the runtime.
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    const QJsonArray events = finish(sfn.getExecutionHistory(executionArn));
+                    return !events.isEmpty()
+                        && events.last().toObject().value(QStringLiteral("type")).toString()
+                        == QLatin1String("WaitStateEntered");
+                },
+                20000));
+            QCOMPARE(finish(sfn.describeExecution(executionArn)).value(QStringLiteral("status")).toString(),
+                QStringLiteral("RUNNING"));
+        }
+
+        Runtime second;
+        Core::Error error = second.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        auto t = transport(second);
+        Aws::StepFunctionsClient sfn(t.get());
+        QJsonObject described;
+        QCOMPARE(waitForEnd(sfn, executionArn, &described), QStringLiteral("SUCCEEDED"));
+        QCOMPARE(QJsonDocument::fromJson(described.value(QStringLiteral("output")).toString().toUtf8()).object(),
+            QJsonObject({ { QStringLiteral("before"), QStringLiteral("before") },
+                { QStringLiteral("after"), QStringLiteral("after") } }));
+        const QJsonArray events = finish(sfn.getExecutionHistory(executionArn));
+        checkHistory(events);
+        QStringList types;
+        for (const QJsonValue &event : events)
+            types << event.toObject().value(QStringLiteral("type")).toString();
+        QCOMPARE(types.count(QStringLiteral("ExecutionStarted")), 1);
+        QCOMPARE(types.count(QStringLiteral("WaitStateEntered")), 1);
+        QCOMPARE(types.count(QStringLiteral("PassStateEntered")), 2);
+        QCOMPARE(types.last(), QStringLiteral("ExecutionSucceeded"));
+
+        // Newest first, and the reverse pages meet the forward ones.
+        Aws::ExecutionHistoryOptions reverse;
+        reverse.reverseOrder = true;
+        reverse.maxResults = 3;
+        const QJsonArray reversed = finish(sfn.getExecutionHistory(executionArn, reverse));
+        QCOMPARE(reversed.size(), events.size());
+        QCOMPARE(reversed.first().toObject().value(QStringLiteral("id")),
+            events.last().toObject().value(QStringLiteral("id")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRuntime)
+#include "tst_runtime.moc"

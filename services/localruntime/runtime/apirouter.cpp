@@ -117,8 +117,6 @@ HttpResponse ApiRouter::handle(const HttpRequest &request)
         }
         body = document.object();
     }
-    if (m_beforeCall)
-        m_beforeCall();
 
     if (sfn) {
         const ApiAnswer answer = m_sfn->call(operation, body);

@@ -5,8 +5,6 @@
 #include <QJsonObject>
 #include <QString>
 
-#include <functional>
-
 namespace Bramble::LocalRuntime {
 
 class SfnApi;
@@ -22,8 +20,6 @@ public:
     ApiRouter(SfnApi *sfn, TableStore *tables);
 
     HttpResponse handle(const HttpRequest &request);
-    // Called before each API call (the runtime commits or reads what it needs).
-    void setBeforeCall(std::function<void()> hook) { m_beforeCall = std::move(hook); }
 
     // The error answer of a JSON 1.0 service.
     static HttpResponse errorResponse(
@@ -32,7 +28,6 @@ public:
 private:
     SfnApi *m_sfn;
     TableStore *m_tables;
-    std::function<void()> m_beforeCall;
 };
 
 } // namespace Bramble::LocalRuntime

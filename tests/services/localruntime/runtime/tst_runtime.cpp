@@ -194,6 +194,46 @@ private Q_SLOTS:
         QVERIFY2(!item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
     }
 
+    void manyConcurrentExecutions()
+    {
+        // 300 executions started at once through the client (several
+        // connections, requests in flight together), all run concurrently
+        // and all listed afterwards, page by page.
+        Runtime runtime;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("many"));
+        options.timeScale = 0.001;
+        Core::Error error = runtime.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        auto t = transport(runtime);
+        const QJsonObject created
+            = finish(t->callJson(Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"),
+                QJsonObject { { QStringLiteral("name"), QStringLiteral("many") },
+                    { QStringLiteral("definition"),
+                        QString::fromUtf8(kWaiting).replace(QStringLiteral("1500"), QStringLiteral("50")) },
+                    { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/test") } }));
+        const QString machineArn = created.value(QStringLiteral("stateMachineArn")).toString();
+        QVERIFY(!machineArn.isEmpty());
+        Aws::StepFunctionsClient sfn(t.get());
+        const int count = 300;
+        int started = 0;
+        int failed = 0;
+        for (int i = 0; i < count; ++i) {
+            Aws::AwsCall *call = sfn.startExecution(machineArn, QStringLiteral("run-%1").arg(i), QStringLiteral("{}"));
+            connect(call, &Core::Job::finished, this, [call, &started, &failed] { call->ok() ? ++started : ++failed; });
+        }
+        QVERIFY(QTest::qWaitFor([&] { return started + failed == count; }, 60000));
+        QCOMPARE(failed, 0);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return finish(sfn.listExecutions(machineArn, QStringLiteral("RUNNING"))).isEmpty(); }, 60000));
+        const QJsonArray succeeded = finish(sfn.listExecutions(machineArn, QStringLiteral("SUCCEEDED")));
+        QCOMPARE(succeeded.size(), count);
+        QSet<QString> names;
+        for (const QJsonValue &item : succeeded)
+            names.insert(item.toObject().value(QStringLiteral("name")).toString());
+        QCOMPARE(names.size(), count);
+    }
+
     void executionSurvivesARestart()
     {
         const QString data = m_dir.filePath(QStringLiteral("restart"));

@@ -47,6 +47,10 @@ struct ExecutionSpec {
     std::optional<Checkpoint> resume;
     bool redrive = false;
     int redriveCount = 0;
+    // Redrive only: the id of the last event of the history being redriven
+    // (its ExecutionFailed/Aborted/TimedOut); ExecutionRedriven gets the next
+    // id. 0: resume->lastEventId is taken.
+    qint64 historyLastEventId = 0;
 };
 
 // How an execution ended, as DescribeExecution reports it.
@@ -85,7 +89,14 @@ Q_SIGNALS:
     // milliseconds), "type" and its "<type>EventDetails" member.
     void eventAppended(const QJsonObject &event);
     void checkpointReached(const Bramble::LocalRuntime::Checkpoint &checkpoint);
+    // Emitted from the event loop after the terminal event (the owner may
+    // delete the execution in its slot).
     void finished(const Bramble::LocalRuntime::ExecutionEnd &end);
+    // A Task/Parallel/Map failed and will be retried after `delaySeconds`
+    // (the Retry formula's value, with jitter, before timeScale applies);
+    // `retry` counts the retries of this visit from 1. No history event
+    // covers a backoff: this is for tests and progress displays.
+    void retryScheduled(const QString &state, int retry, double delaySeconds);
 
 private:
     class Private;
@@ -93,3 +104,6 @@ private:
 };
 
 } // namespace Bramble::LocalRuntime
+
+Q_DECLARE_METATYPE(Bramble::LocalRuntime::Checkpoint)
+Q_DECLARE_METATYPE(Bramble::LocalRuntime::ExecutionEnd)

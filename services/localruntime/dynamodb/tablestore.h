@@ -33,8 +33,11 @@ struct DynamoAnswer {
 // that opened it; each operation is one SQLite transaction.
 class TableStore {
 public:
-    // `path`: a file (created when missing) or ":memory:".
+    // `path`: a file (created when missing) or ":memory:". Table ARNs name
+    // region us-east-1 and account 000000000000 unless the overload sets them.
     static Core::Result<std::unique_ptr<TableStore>> open(const QString &path);
+    static Core::Result<std::unique_ptr<TableStore>> open(
+        const QString &path, const QString &region, const QString &account);
     ~TableStore();
 
     // One operation by its API name ("UpdateItem") on its request body.

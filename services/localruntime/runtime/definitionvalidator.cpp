@@ -2,42 +2,12 @@
 
 #include "saga/aslgraph.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
 namespace Bramble::LocalRuntime {
 
 namespace {
-
-bool isJsonata(const QJsonObject &object)
-{
-    return object.value(QStringLiteral("QueryLanguage")).toString() == QLatin1String("JSONata");
-}
-
-// The first state in JSONata mode inside `scope` (an object with "States"), depth first.
-QString findJsonataState(const QJsonObject &scope, int depth = 0)
-{
-    if (depth > 32)
-        return {};
-    const QJsonObject states = scope.value(QStringLiteral("States")).toObject();
-    for (auto it = states.begin(); it != states.end(); ++it) {
-        const QJsonObject state = it.value().toObject();
-        if (isJsonata(state))
-            return it.key();
-        for (const QJsonValue &branch : state.value(QStringLiteral("Branches")).toArray()) {
-            const QString found = findJsonataState(branch.toObject(), depth + 1);
-            if (!found.isNull())
-                return found;
-        }
-        for (const char *key : { "Iterator", "ItemProcessor" }) {
-            const QString found = findJsonataState(state.value(QLatin1String(key)).toObject(), depth + 1);
-            if (!found.isNull())
-                return found;
-        }
-    }
-    return {};
-}
 
 QString codeFor(const Core::Error &error)
 {
@@ -94,13 +64,6 @@ DefinitionReport validateDefinition(const QString &text)
         return report;
     }
     report.definition = document.object();
-    if (isJsonata(report.definition)) {
-        report.usesJsonata = true;
-        report.jsonataState = QLatin1String("");
-    } else {
-        report.jsonataState = findJsonataState(report.definition);
-        report.usesJsonata = !report.jsonataState.isNull();
-    }
 
     const Saga::StateGraph graph = Saga::parseDefinition(report.definition);
     for (const Core::Error &error : graph.errors)

@@ -19,10 +19,6 @@ struct DefinitionDiagnostic {
 struct DefinitionReport {
     QJsonObject definition; // the parsed document (empty when it is not JSON)
     QList<DefinitionDiagnostic> diagnostics;
-    // The first state (or "" for the whole machine) written in JSONata, which
-    // this runtime does not run; null when there is none.
-    QString jsonataState;
-    bool usesJsonata = false;
 
     bool hasErrors() const;
     // "Invalid State Machine Definition: 'CODE: message at /pointer'" for the first error.
@@ -30,8 +26,8 @@ struct DefinitionReport {
 };
 
 // Checks a definition as Step Functions does before creating a machine:
-// JSON, the ASL structure and graph (services/saga/aslgraph's checks), and
-// whether this runtime can run it.
+// JSON, the ASL structure and graph (services/saga/aslgraph's checks).
+// Whether this runtime can run it is asl/definitioncheck's checkRunnable().
 DefinitionReport validateDefinition(const QString &text);
 
 } // namespace Bramble::LocalRuntime

@@ -43,6 +43,9 @@ bool ExecutionRegistry::launch(
     spec.resume = std::move(resume);
     spec.redrive = redrive;
     spec.redriveCount = record.redriveCount;
+    // A redrive goes on after the event that ended the execution.
+    if (redrive)
+        spec.historyLastEventId = m_store->lastEventId(record.seq);
 
     auto *execution = new Execution(std::move(spec), m_runner, this);
     const qint64 seq = record.seq;

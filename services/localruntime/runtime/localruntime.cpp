@@ -100,7 +100,7 @@ Core::Error Runtime::start(const Options &options)
         close();
         return error;
     }
-    auto tables = TableStore::open(dir.filePath(QStringLiteral("tables.sqlite")));
+    auto tables = TableStore::open(dir.filePath(QStringLiteral("tables.sqlite")), options.region, options.account);
     if (!tables.ok()) {
         close();
         return tables.error();

@@ -314,9 +314,6 @@ ApiAnswer SfnApi::redriveExecution(const QJsonObject &request)
         return ApiAnswer::failure(QStringLiteral("ExecutionNotRedrivable"),
             QStringLiteral("Execution is not redrivable: '%1': %2").arg(record.arn, reason));
     std::optional<Checkpoint> checkpoint = Checkpoint::fromJson(record.checkpoint);
-    // The history goes on after the event that ended the execution.
-    checkpoint->lastEventId = m_store->lastEventId(record.seq);
-    record.checkpoint = checkpoint->toJson();
     record.status = QStringLiteral("RUNNING");
     record.output.clear();
     record.error.clear();

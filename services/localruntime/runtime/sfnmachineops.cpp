@@ -1,4 +1,5 @@
 // SfnApi: dispatch, and the state machine operations.
+#include "asl/definitioncheck.h"
 #include "runtime/definitionvalidator.h"
 #include "runtime/executionregistry.h"
 #include "runtime/pagetoken.h"
@@ -59,11 +60,12 @@ std::optional<ApiAnswer> definitionProblem(const QString &definition)
     const DefinitionReport report = validateDefinition(definition);
     if (report.hasErrors())
         return ApiAnswer::failure(QStringLiteral("InvalidDefinition"), report.invalidDefinitionMessage());
-    if (report.usesJsonata) {
-        const QString where = report.jsonataState.isEmpty()
-            ? QStringLiteral("the state machine sets QueryLanguage to JSONata")
-            : QStringLiteral("state '%1' sets QueryLanguage to JSONata").arg(report.jsonataState);
-        return validation(QStringLiteral("%1: the local runtime runs JSONPath definitions only").arg(where));
+    // Valid ASL this runtime cannot run (JSONata): refused, naming the state.
+    if (const Core::Error runnable = checkRunnable(report.definition); !runnable.isNull()) {
+        QString message = runnable.message;
+        if (!runnable.where.key.isEmpty())
+            message += QStringLiteral(" (at %1)").arg(runnable.where.key);
+        return validation(message);
     }
     return std::nullopt;
 }

@@ -14,6 +14,8 @@
 #include <memory>
 #include <optional>
 
+class QNetworkAccessManager;
+
 namespace Bramble::LocalRuntime {
 
 class TableStore;
@@ -92,7 +94,20 @@ public:
     const FunctionsConfig &functions() const;
     void setMockConfig(std::optional<MockConfig> mocks);
     void setOpenFaasInvoker(OpenFaasInvoker invoker);
+    // The manager http bindings post through (not owned; it must outlive the
+    // runner's jobs). Without one the runner makes its own on first use.
+    void setNetworkAccessManager(QNetworkAccessManager *network);
+    // Drops the mock invocation counts of an execution that ended.
+    void forgetExecution(const QString &executionArn);
 
+    // Returns at once a job that is not started (see TaskRunner). Mocked
+    // states (request.testCase, "Case" or "ARN#Case") answer from the mock
+    // config, counting invocations per (executionArn, stateName). Lambda
+    // tasks run their function's binding as it is at this call: a later
+    // setFunctions() does not change a task already made. Function failures
+    // follow functions/lambdaresource.h; a resource the runtime does not run
+    // (activities, other services, .sync, .waitForTaskToken) fails with
+    // States.Runtime naming it.
     TaskCall *call(const TaskRequest &request) override;
 
 private:

@@ -1,0 +1,3 @@
+#include "functions/logging.h"
+
+Q_LOGGING_CATEGORY(lcLocalFunctions, "bramble.localruntime.functions", QtInfoMsg)

@@ -132,6 +132,7 @@ void ExecutionRegistry::onFinished(Execution *execution, qint64 seq, const Execu
     record->stopDate = SfnNames::nowSeconds();
     m_store->updateExecution(*record);
     Q_EMIT executionChanged(arn);
+    Q_EMIT executionEnded(arn);
 }
 
 } // namespace Bramble::LocalRuntime

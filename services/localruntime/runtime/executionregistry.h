@@ -43,6 +43,8 @@ public:
 
 Q_SIGNALS:
     void executionChanged(const QString &executionArn);
+    // It ended (after its end was stored).
+    void executionEnded(const QString &executionArn);
 
 private:
     void onFinished(Execution *execution, qint64 seq, const ExecutionEnd &end);

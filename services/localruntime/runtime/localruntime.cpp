@@ -111,6 +111,8 @@ Core::Error Runtime::start(const Options &options)
 
     d->registry = new ExecutionRegistry(d->store, d->runner.get(), options.timeScale, this);
     connect(d->registry, &ExecutionRegistry::executionChanged, this, &Runtime::executionChanged);
+    connect(d->registry, &ExecutionRegistry::executionEnded, this,
+        [this](const QString &arn) { d->runner->forgetExecution(arn); });
     SfnApi::Context context;
     context.region = options.region;
     context.account = options.account;

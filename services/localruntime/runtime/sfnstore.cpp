@@ -54,6 +54,12 @@ QVariant dateOrNull(double date)
     return date > 0 ? QVariant(date) : QVariant(QMetaType(QMetaType::Double));
 }
 
+// For NOT NULL columns: a null QString binds as SQL NULL.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
 QVariant textOrNull(const QString &text)
 {
     return text.isNull() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(text);
@@ -126,10 +132,10 @@ SfnStore::~SfnStore()
     close();
 }
 
-Core::Error SfnStore::sqlError(const QString &what) const
+Core::Error SfnStore::sqlError(const QString &what, const QSqlQuery *query) const
 {
-    return Core::Error(
-        Core::Error::Kind::Server, QStringLiteral("%1: %2").arg(what, m_db.lastError().text()), fileLocation(m_path));
+    const QString text = query ? query->lastError().text() : m_db.lastError().text();
+    return Core::Error(Core::Error::Kind::Server, QStringLiteral("%1: %2").arg(what, text), fileLocation(m_path));
 }
 
 Core::Error SfnStore::open(const QString &path)
@@ -196,12 +202,12 @@ Core::Error SfnStore::insertMachine(StateMachineRecord &record)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO state_machines (arn, name, definition, role_arn, type, description,"
                              " revision_id, creation_date, update_date) VALUES (?,?,?,?,?,?,?,?,?)"));
-    for (const QVariant &v : { QVariant(record.arn), QVariant(record.name), QVariant(record.definition),
-             QVariant(record.roleArn), QVariant(record.type), QVariant(record.description), QVariant(record.revisionId),
-             QVariant(record.creationDate), QVariant(record.updateDate) })
+    for (const QVariant &v : { text(record.arn), text(record.name), text(record.definition), text(record.roleArn),
+             text(record.type), text(record.description), text(record.revisionId), QVariant(record.creationDate),
+             QVariant(record.updateDate) })
         q.addBindValue(v);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot store the state machine"));
+        return sqlError(QStringLiteral("cannot store the state machine"), &q);
     record.seq = q.lastInsertId().toLongLong();
     return {};
 }
@@ -213,11 +219,11 @@ Core::Error SfnStore::updateMachine(const StateMachineRecord &record)
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE state_machines SET definition=?, role_arn=?, description=?, revision_id=?,"
                              " update_date=? WHERE arn=?"));
-    for (const QVariant &v : { QVariant(record.definition), QVariant(record.roleArn), QVariant(record.description),
-             QVariant(record.revisionId), QVariant(record.updateDate), QVariant(record.arn) })
+    for (const QVariant &v : { text(record.definition), text(record.roleArn), text(record.description),
+             text(record.revisionId), QVariant(record.updateDate), text(record.arn) })
         q.addBindValue(v);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot update the state machine"));
+        return sqlError(QStringLiteral("cannot update the state machine"), &q);
     return {};
 }
 
@@ -229,7 +235,7 @@ Core::Error SfnStore::deleteMachine(const QString &arn)
     q.prepare(QStringLiteral("DELETE FROM state_machines WHERE arn=?"));
     q.addBindValue(arn);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot delete the state machine"));
+        return sqlError(QStringLiteral("cannot delete the state machine"), &q);
     return {};
 }
 
@@ -276,14 +282,13 @@ Core::Error SfnStore::insertExecution(ExecutionRecord &r)
         "INSERT INTO executions (arn, machine_arn, machine_name, name, status, input, output, error, cause,"
         " test_case, definition, role_arn, revision_id, start_date, stop_date, redrive_date, redrive_count,"
         " checkpoint) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    for (const QVariant &v : { QVariant(r.arn), QVariant(r.machineArn), QVariant(r.machineName), QVariant(r.name),
-             QVariant(r.status), QVariant(r.input), textOrNull(r.output), textOrNull(r.error), textOrNull(r.cause),
-             QVariant(r.testCase), QVariant(r.definition), QVariant(r.roleArn), QVariant(r.revisionId),
-             QVariant(r.startDate), dateOrNull(r.stopDate), dateOrNull(r.redriveDate), QVariant(r.redriveCount),
-             textOrNull(jsonText(r.checkpoint)) })
+    for (const QVariant &v : { text(r.arn), text(r.machineArn), text(r.machineName), text(r.name), text(r.status),
+             text(r.input), textOrNull(r.output), textOrNull(r.error), textOrNull(r.cause), text(r.testCase),
+             text(r.definition), text(r.roleArn), text(r.revisionId), QVariant(r.startDate), dateOrNull(r.stopDate),
+             dateOrNull(r.redriveDate), QVariant(r.redriveCount), textOrNull(jsonText(r.checkpoint)) })
         q.addBindValue(v);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot store the execution"));
+        return sqlError(QStringLiteral("cannot store the execution"), &q);
     r.seq = q.lastInsertId().toLongLong();
     return {};
 }
@@ -296,11 +301,11 @@ Core::Error SfnStore::updateExecution(const ExecutionRecord &r)
     q.prepare(QStringLiteral("UPDATE executions SET status=?, output=?, error=?, cause=?, stop_date=?,"
                              " redrive_date=?, redrive_count=?, checkpoint=? WHERE seq=?"));
     for (const QVariant &v :
-        { QVariant(r.status), textOrNull(r.output), textOrNull(r.error), textOrNull(r.cause), dateOrNull(r.stopDate),
+        { text(r.status), textOrNull(r.output), textOrNull(r.error), textOrNull(r.cause), dateOrNull(r.stopDate),
             dateOrNull(r.redriveDate), QVariant(r.redriveCount), textOrNull(jsonText(r.checkpoint)), QVariant(r.seq) })
         q.addBindValue(v);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot update the execution"));
+        return sqlError(QStringLiteral("cannot update the execution"), &q);
     return {};
 }
 
@@ -313,7 +318,7 @@ Core::Error SfnStore::setCheckpoint(qint64 executionSeq, const QJsonObject &chec
     q.addBindValue(jsonText(checkpoint));
     q.addBindValue(executionSeq);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot store the checkpoint"));
+        return sqlError(QStringLiteral("cannot store the checkpoint"), &q);
     return {};
 }
 
@@ -387,7 +392,7 @@ Core::Error SfnStore::appendEvent(qint64 executionSeq, qint64 id, const QJsonObj
     q.addBindValue(id);
     q.addBindValue(QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact)));
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot store a history event"));
+        return sqlError(QStringLiteral("cannot store a history event"), &q);
     return {};
 }
 
@@ -427,7 +432,7 @@ Core::Error SfnStore::deleteEventsAfter(qint64 executionSeq, qint64 id)
     q.addBindValue(executionSeq);
     q.addBindValue(id);
     if (!q.exec())
-        return sqlError(QStringLiteral("cannot truncate a history"));
+        return sqlError(QStringLiteral("cannot truncate a history"), &q);
     return {};
 }
 

@@ -10,6 +10,7 @@
 
 #include <optional>
 
+class QSqlQuery;
 class QTimer;
 
 namespace Bramble::LocalRuntime {
@@ -94,7 +95,7 @@ public:
 
 private:
     bool beginWrite();
-    Core::Error sqlError(const QString &what) const;
+    Core::Error sqlError(const QString &what, const QSqlQuery *query = nullptr) const;
 
     QString m_connection;
     QSqlDatabase m_db;

@@ -3,7 +3,9 @@
 // machines, executions, paged and reversed histories, status filters,
 // redrive, DynamoDB tables and items, and the errors botocore must parse.
 #include "runtime/localruntime.h"
+#include "support/testpaths.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,48 +30,14 @@ struct CliResult {
     }
 };
 
-const char kSimple[] = R"({
-  "Comment": "Pass, Wait, Choice; the input's go decides",
-  "StartAt": "Prepare",
-  "States": {
-    "Prepare": {"Type": "Pass", "Result": {"a": 1}, "ResultPath": "$.pass", "Next": "Pause"},
-    "Pause": {"Type": "Wait", "Seconds": 10, "Next": "Decide"},
-    "Decide": {"Type": "Choice",
-               "Choices": [{"Variable": "$.go", "BooleanEquals": true, "Next": "Done"}],
-               "Default": "Nope"},
-    "Done": {"Type": "Succeed"},
-    "Nope": {"Type": "Fail", "Error": "NoGo", "Cause": "go was false"}
-  }
-})";
+QByteArray fixture(const QString &name)
+{
+    QFile file(Bramble::Test::testData(QStringLiteral("localruntime/runtime/") + name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
 
-// Fails until the item Flags/{Id: "1"} exists (the condition), then succeeds.
-const char kFlaky[] = R"({
-  "StartAt": "Touch",
-  "States": {
-    "Touch": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::dynamodb:updateItem",
-      "Parameters": {
-        "TableName": "Flags",
-        "Key": {"Id": {"S": "1"}},
-        "UpdateExpression": "SET Seen = :t",
-        "ConditionExpression": "attribute_exists(Id)",
-           "ExpressionAttributeValues":
-{
-    ":t":
-    {
-        "BOOL" : true
-    }
-}
-}
-, "Next" : "Finished"
-}
-, "Finished":
-{
-    "Type" : "Succeed"
-}
-}
-})";
+const QByteArray kSimple = fixture(QStringLiteral("simple.asl.json"));
+const QByteArray kFlaky = fixture(QStringLiteral("flaky.asl.json"));
 
 const QString kRole = QStringLiteral("arn:aws:iam::123456789012:role/test");
 
@@ -121,7 +89,7 @@ private:
         return result;
     }
 
-    QString createMachine(const QString &name, const char *definition)
+    QString createMachine(const QString &name, const QByteArray &definition)
     {
         const QString file = m_dir.filePath(name + QStringLiteral(".json"));
         QFile f(file);

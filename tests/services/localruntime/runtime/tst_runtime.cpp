@@ -13,7 +13,9 @@
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
+#include "support/testpaths.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -27,14 +29,11 @@ using LocalRuntime::Runtime;
 
 namespace {
 
-const char kWaiting[] = R"({
-  "StartAt": "Before",
-  "States": {
-    "Before": {"Type": "Pass", "Result": "before", "ResultPath": "$.before", "Next": "LongWait"},
-    "LongWait": {"Type": "Wait", "Seconds": 1500, "Next": "After"},
-    "After": {"Type": "Pass", "Result": "after", "ResultPath": "$.after", "End": true}
-  }
-})";
+QByteArray fixture(const QString &name)
+{
+    QFile file(Test::testData(QStringLiteral("localruntime/runtime/") + name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
 
 } // namespace
 
@@ -185,12 +184,10 @@ private Q_SLOTS:
         // The committed transaction left its item; the compensated one left none.
         Aws::DynamoDbClient dynamo(t.get());
         QJsonObject item = finish(dynamo.getItem(QStringLiteral("SagaTransactions"),
-            QJsonObject { { QStringLiteral("TransactionId"),
-                QJsonObject { { QStringLiteral("S"), QStringLiteral("tx-ok") } } } }));
+            QJsonObject { { QStringLiteral("TransactionId"), QStringLiteral("tx-ok") } }));
         QVERIFY2(item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
         item = finish(dynamo.getItem(QStringLiteral("SagaTransactions"),
-            QJsonObject { { QStringLiteral("TransactionId"),
-                QJsonObject { { QStringLiteral("S"), QStringLiteral("tx-fail") } } } }));
+            QJsonObject { { QStringLiteral("TransactionId"), QStringLiteral("tx-fail") } }));
         QVERIFY2(!item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
     }
 
@@ -210,7 +207,8 @@ private Q_SLOTS:
             = finish(t->callJson(Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"),
                 QJsonObject { { QStringLiteral("name"), QStringLiteral("many") },
                     { QStringLiteral("definition"),
-                        QString::fromUtf8(kWaiting).replace(QStringLiteral("1500"), QStringLiteral("50")) },
+                        QString::fromUtf8(fixture(QStringLiteral("waiting.asl.json")))
+                            .replace(QStringLiteral("1500"), QStringLiteral("50")) },
                     { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/test") } }));
         const QString machineArn = created.value(QStringLiteral("stateMachineArn")).toString();
         QVERIFY(!machineArn.isEmpty());
@@ -247,7 +245,7 @@ private Q_SLOTS:
             QVERIFY2(error.isNull(), qPrintable(error.toString()));
             auto t = transport(first);
             QJsonObject body { { QStringLiteral("name"), QStringLiteral("waiting") },
-                { QStringLiteral("definition"), QString::fromUtf8(kWaiting) },
+                { QStringLiteral("definition"), QString::fromUtf8(fixture(QStringLiteral("waiting.asl.json"))) },
                 { QStringLiteral("roleArn"), QStringLiteral("arn:aws:iam::123456789012:role/test") } };
             const QJsonObject created
                 = finish(t->callJson(Aws::ServiceInfo::stepFunctions(), QStringLiteral("CreateStateMachine"), body));

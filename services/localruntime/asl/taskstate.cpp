@@ -18,7 +18,6 @@ QJsonObject truncatedFalse()
 void ScopeRun::runTask()
 {
     const PathEnv e = env(m_effective);
-    m_parameters = m_state.contains(u"Parameters") ? evalTemplate(m_state.value(u"Parameters"), e) : m_effective;
     m_timeoutSeconds = 0;
     for (const QString &field : { QStringLiteral("TimeoutSeconds"), QStringLiteral("HeartbeatSeconds") }) {
         QJsonValue v = m_state.value(field);
@@ -70,6 +69,15 @@ void ScopeRun::startAttempt()
 {
     if (m_cancelled || m_engine->halted())
         return;
+    // Evaluated for each attempt: $$.State.RetryCount changes.
+    try {
+        m_parameters = m_state.contains(u"Parameters") ? evalTemplate(m_state.value(u"Parameters"), env(m_effective))
+                                                       : m_effective;
+    } catch (const StatesFault &f) {
+        failState(f.error, f.cause, m_last);
+        resume();
+        return;
+    }
     const QString resource = m_state.value(u"Resource").toString();
     const QString input = jsonText(m_parameters);
     qint64 scheduled = 0;

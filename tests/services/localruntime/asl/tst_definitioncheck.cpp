@@ -71,6 +71,10 @@ private Q_SLOTS:
         row("no StartAt", R"({"States":{"A":{"Type":"Pass","End":true}}})");
         row("unknown Next", R"({"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}})");
         row("no states", R"({"StartAt":"A","States":{}})");
+        row("States.ALL not last",
+            R"({"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                "Catch":[{"ErrorEquals":["States.ALL"],"Next":"B"},{"ErrorEquals":["E"],"Next":"B"}]},
+                "B":{"Type":"Succeed"}}})");
     }
     void invalidDefinitions()
     {

@@ -43,7 +43,7 @@ private Q_SLOTS:
     {
         ScriptedRunner runner;
         const Run run = runDefinition(object(R"({"StartAt":"T","States":{
-            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,"HeartbeatSeconds":10,
                  "Parameters":{"FunctionName":"f","Payload.$":"$"},
                  "ResultSelector":{"p.$":"$.Payload"},"ResultPath":"$.r","End":true}}})"),
             value(R"({"k":"v"})"), &runner);
@@ -57,6 +57,7 @@ private Q_SLOTS:
         QCOMPARE(scheduled.value(u"resource").toString(), QStringLiteral("invoke"));
         QCOMPARE(scheduled.value(u"region").toString(), QStringLiteral("eu-west-1"));
         QCOMPARE(scheduled.value(u"timeoutInSeconds").toInt(), 30);
+        QCOMPARE(scheduled.value(u"heartbeatInSeconds").toInt(), 10);
         QCOMPARE(parsed(scheduled.value(u"parameters")), value(R"({"FunctionName":"f","Payload":{"k":"v"}})"));
         QCOMPARE(detailsValue(run.events.at(3), "resource").toString(), QStringLiteral("invoke"));
         QCOMPARE(linkProblem(run.events), QString());

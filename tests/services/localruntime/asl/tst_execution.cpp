@@ -4,8 +4,11 @@
 
 #include "asltest.h"
 
+#include "saga/executiontimeline.h"
+
 #include <QTest>
 
+using namespace Bramble;
 using namespace Bramble::Test::Asl;
 
 class TestExecution : public QObject {
@@ -240,6 +243,48 @@ private Q_SLOTS:
         QCOMPARE(runner.cancelled, 1);
         QCOMPARE(linkProblem(run.events), QString());
         QCOMPARE(execution.lastEventId(), run.events.last().value(u"id").toInt());
+    }
+
+    void stopDuringMapAndParallel()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) { return std::optional<TaskOutcome>(); }; // never ends
+        Run run;
+        Execution execution(specFor(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+              {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+              {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}]}}}}}})"),
+                                value("[1,2,3,4,5]")),
+            &runner);
+        record(execution, run);
+        execution.start();
+        QCOMPARE(runner.requests.size(), 2);
+        execution.stop({}, {});
+        QVERIFY(waitEnd(run));
+        QCOMPARE(run.end->status, QStringLiteral("ABORTED"));
+        QCOMPARE(runner.cancelled, 2);
+        QCOMPARE(linkProblem(run.events), QString());
+        QVERIFY(!run.events.last().contains(u"executionAbortedEventDetails")
+            || run.events.last().value(u"executionAbortedEventDetails").toObject().isEmpty());
+        const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
+        QCOMPARE(tl.status, Saga::ExecutionStatus::Aborted);
+        QVERIFY(tl.problems.isEmpty());
+        QTest::qWait(20); // deferred deletions of the scopes
+    }
+
+    void deletingARunningExecutionCancelsItsTasks()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) { return std::optional<TaskOutcome>(); };
+        auto *execution = new Execution(specFor(object(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+            "Branches":[{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+                        {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}]}}})")),
+            &runner);
+        execution->start();
+        QCOMPARE(runner.requests.size(), 2);
+        delete execution;
+        QCOMPARE(runner.cancelled, 2);
+        QTest::qWait(20);
     }
 
     void executionTimeout()

@@ -124,6 +124,55 @@ private Q_SLOTS:
         QCOMPARE(run.end->output, value(output.toUtf8().constData()));
     }
 
+    void queryPaths_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("expected");
+        const auto row = [](const char *path, const char *expected) {
+            QTest::newRow(path) << QString::fromUtf8(path) << QString::fromUtf8(expected);
+        };
+        row("$.items[*].id", R"(["a","b","c"])");
+        row("$.items[?(@.price < 10)].id", R"(["a","c"])");
+        row("$.items[?(@.price >= 10)]", R"([{"id":"b","price":12}])");
+        row("$.items[?(@.id == 'b')].price", "[12]");
+        row("$.items[?(@.note)].id", R"(["c"])");
+        row("$..id", R"(["a","b","c"])");
+        row("$.items[0:2].id", R"(["a","b"])");
+        row("$.items[::2].id", R"(["a","c"])");
+        row("$.items[0,2].id", R"(["a","c"])");
+        row("$.items[-1].id", R"(["c"])");
+        row("$.meta.*", R"([1,"x"])");
+        row("$['meta']['count']", "1");
+    }
+    void queryPaths()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, expected);
+        const QJsonObject def { { QStringLiteral("StartAt"), QStringLiteral("P") },
+            { QStringLiteral("States"),
+                QJsonObject { { QStringLiteral("P"),
+                    QJsonObject { { QStringLiteral("Type"), QStringLiteral("Pass") }, { QStringLiteral("End"), true },
+                        { QStringLiteral("Parameters"), QJsonObject { { QStringLiteral("r.$"), path } } } } } } } };
+        const Run run = runDefinition(
+            def, value(R"({"items":[{"id":"a","price":5},{"id":"b","price":12},{"id":"c","price":7,"note":"n"}],
+                      "meta":{"count":1,"name":"x"}})"));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output.toObject().value(u"r"), value(expected.toUtf8().constData()));
+    }
+
+    void mapOverAQueryPath()
+    {
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemsPath":"$.orders[?(@.open == true)].id",
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}})"),
+            value(R"({"orders":[{"id":1,"open":true},{"id":2,"open":false},{"id":3,"open":true}]})"));
+        QCOMPARE(run.end->output, value("[1,3]"));
+        const Run bad = runDefinition(object(R"({"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.a[?(x)]",
+            "End":true}}})"),
+            QJsonObject());
+        QCOMPARE(bad.end->error, QStringLiteral("States.Runtime"));
+    }
+
     void resultPathMatchFailure()
     {
         const Run run = runDefinition(object(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":1,

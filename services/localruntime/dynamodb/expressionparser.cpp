@@ -222,7 +222,9 @@ public:
                     "An expression attribute name used in the document path is not defined; attribute name: %1")
                                 .arg(t.text));
             path.append(PathElement { *name, -1 });
-        } else if (t.type == Token::Type::Identifier && !isReservedWord(t.text)) {
+        } else if (t.type == Token::Type::Identifier && !isGrammarKeyword(t.text)) {
+            if (isReservedWord(t.text))
+                return fail(QStringLiteral("Attribute name is a reserved keyword; reserved keyword: %1").arg(t.text));
             path.append(PathElement { t.text, -1 });
         } else {
             return syntaxError();
@@ -231,7 +233,7 @@ public:
         return true;
     }
 
-    static bool isReservedWord(const QString &word)
+    static bool isGrammarKeyword(const QString &word)
     {
         static const QStringList words = { QStringLiteral("AND"), QStringLiteral("OR"), QStringLiteral("NOT"),
             QStringLiteral("BETWEEN"), QStringLiteral("IN") };
@@ -258,6 +260,9 @@ public:
 
     bool functionArguments(const QString &name, QList<Operand> &args, bool update)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         ++m_pos; // name
         ++m_pos; // (
         while (true) {
@@ -368,8 +373,30 @@ public:
         return true;
     }
 
+    // Nesting (parentheses, NOT, function arguments) deeper than any real
+    // expression: refused before the recursion can exhaust the stack.
+    struct Nesting {
+        Parser &parser;
+        explicit Nesting(Parser &p)
+            : parser(p)
+        {
+            ++parser.m_depth;
+        }
+        ~Nesting() { --parser.m_depth; }
+        bool tooDeep() const
+        {
+            return parser.m_depth > kMaxDepth
+                && !parser.fail(
+                    QStringLiteral("The expression is nested too deeply; the limit is %1 levels").arg(kMaxDepth));
+        }
+    };
+    static constexpr int kMaxDepth = 64;
+
     bool parseNot(Condition &out)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         if (isKeyword("NOT")) {
             ++m_pos;
             Condition inner;
@@ -383,6 +410,9 @@ public:
 
     bool parsePrimary(Condition &out)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         if (isSymbol("(")) {
             ++m_pos;
             if (!parseOr(out))
@@ -616,6 +646,7 @@ public:
     QList<Token> m_tokens;
     int m_pos = 0;
     QString m_failure;
+    int m_depth = 0;
 };
 
 template<typename T, typename F>
@@ -625,6 +656,13 @@ Parsed<T> run(const QString &text, const QString &label, ExpressionContext &cont
     const QString prefix = QStringLiteral("Invalid %1: ").arg(label);
     if (text.trimmed().isEmpty()) {
         out.error = prefix + QStringLiteral("The expression can not be empty;");
+        return out;
+    }
+    // DynamoDB's limit on one expression string: 4 KB.
+    const qsizetype size = text.toUtf8().size();
+    if (size > 4096) {
+        out.error = prefix
+            + QStringLiteral("Expression size has exceeded the maximum allowed size; expression size: %1").arg(size);
         return out;
     }
     Parser parser(text, context);

@@ -34,7 +34,7 @@ std::unique_ptr<TableStore> numberStore()
             QJsonObject item { { QStringLiteral("h"), QJsonObject { { QStringLiteral("S"), QLatin1String(h) } } },
                 { QStringLiteral("r"), QJsonObject { { QStringLiteral("N"), n } } },
                 { QStringLiteral("even"), QJsonObject { { QStringLiteral("BOOL"), i % 2 == 0 } } },
-                { QStringLiteral("pad"), QJsonObject { { QStringLiteral("S"), QStringLiteral("x") } } } };
+                { QStringLiteral("padding"), QJsonObject { { QStringLiteral("S"), QStringLiteral("x") } } } };
             QJsonObject put { { QStringLiteral("TableName"), QStringLiteral("Events") },
                 { QStringLiteral("Item"), item } };
             if (!store->call(QStringLiteral("PutItem"), put).ok())
@@ -311,7 +311,7 @@ private Q_SLOTS:
         QTest::newRow("OR") << QStringLiteral("h = :h OR r = :v") << QByteArray("{':h': {'S': 'a'}, ':v': {'N': '1'}}")
                             << QStringLiteral("Invalid operator used in KeyConditionExpression: OR");
         QTest::newRow("non-key attribute")
-            << QStringLiteral("h = :h AND pad = :v") << QByteArray("{':h': {'S': 'a'}, ':v': {'S': 'x'}}")
+            << QStringLiteral("h = :h AND padding = :v") << QByteArray("{':h': {'S': 'a'}, ':v': {'S': 'x'}}")
             << QStringLiteral("Query key condition not supported");
         QTest::newRow("wrong type") << QStringLiteral("h = :h AND r < :v")
                                     << QByteArray("{':h': {'S': 'a'}, ':v': {'S': '1'}}")

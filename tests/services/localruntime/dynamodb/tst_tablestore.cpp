@@ -399,6 +399,28 @@ private Q_SLOTS:
             QJsonArray({ QStringLiteral("SagaTransactions") }));
     }
 
+    // The app and bramblectl may open one file at once: each sees the
+    // other's committed writes.
+    void twoStoresOnOneFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("shared.sqlite"));
+        auto first = TableStore::open(path).takeValue();
+        auto second = TableStore::open(path).takeValue();
+        QVERIFY(first->call(QStringLiteral("CreateTable"), j(kSagaTable)).ok());
+        const QJsonObject update = j("{'TableName': 'SagaTransactions', 'Key': {'TransactionId': {'S': 'c'}},"
+                                     " 'UpdateExpression': 'ADD n :one', 'ExpressionAttributeValues': {':one': {'N': "
+                                     "'1'}}, 'ReturnValues': 'UPDATED_NEW'}");
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(first->call(QStringLiteral("UpdateItem"), update).ok());
+            QVERIFY(second->call(QStringLiteral("UpdateItem"), update).ok());
+        }
+        const DynamoAnswer a = second->call(QStringLiteral("UpdateItem"), update);
+        QVERIFY2(a.ok(), why(a));
+        QCOMPARE(text(a.body.value(QStringLiteral("Attributes")).toObject()), text(j("{'n': {'N': '11'}}")));
+    }
+
     void openRefusesWhatIsNotAStore()
     {
         QTemporaryDir dir;

@@ -389,6 +389,8 @@ public:
             ++m_pos;
             if (!parseOperand(high, false))
                 return false;
+            if (!checkOrdered(QStringLiteral("BETWEEN"), { left, low, high }) || !checkBounds(low, high))
+                return false;
             out = Condition { Condition::Kind::Between, QStringLiteral("BETWEEN"), { left, low, high }, {} };
             return true;
         }
@@ -418,7 +420,47 @@ public:
         Operand right;
         if (!parseOperand(right, false))
             return false;
+        if (op != QLatin1String("=") && op != QLatin1String("<>") && !checkOrdered(op, { left, right }))
+            return false;
         out = Condition { Condition::Kind::Compare, op, { left, right }, {} };
+        return true;
+    }
+
+    // <, <=, >, >= and BETWEEN order numbers, strings and binary only: a
+    // literal of another type is refused before any item is read.
+    bool checkOrdered(const QString &op, const QList<Operand> &operands)
+    {
+        for (const Operand &o : operands) {
+            const QString type = o.kind == Operand::Kind::Value ? typeOf(o.value) : QString();
+            if (!type.isEmpty() && type != QLatin1String("N") && type != QLatin1String("S")
+                && type != QLatin1String("B"))
+                return fail(QStringLiteral("Incorrect operand type for operator or function; operator: %1, operand "
+                                           "type: %2")
+                                .arg(op, longTypeName(type)));
+        }
+        return true;
+    }
+
+    static QString valueText(const AttributeValue &v)
+    {
+        const QString type = typeOf(v);
+        return QStringLiteral("AttributeValue: {%1:%2}").arg(type, v.value(type).toString());
+    }
+
+    bool checkBounds(const Operand &low, const Operand &high)
+    {
+        if (low.kind != Operand::Kind::Value || high.kind != Operand::Kind::Value)
+            return true;
+        const QString operands
+            = QStringLiteral("lower operand: %1, upper operand: %2").arg(valueText(low.value), valueText(high.value));
+        if (typeOf(low.value) != typeOf(high.value))
+            return fail(
+                QStringLiteral("The BETWEEN operator requires same data type for lower and upper bounds; ") + operands);
+        const auto order = compareValues(low.value, high.value);
+        if (order && *order > 0)
+            return fail(QStringLiteral("The BETWEEN operator requires upper bound to be greater than or equal to lower "
+                                       "bound; ")
+                + operands);
         return true;
     }
 

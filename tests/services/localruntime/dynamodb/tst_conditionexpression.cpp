@@ -102,7 +102,6 @@ private Q_SLOTS:
         row("s < :z", true);
         row("s > :zz", false);
         row("n BETWEEN :nine AND :eleven", true);
-        row("n BETWEEN :eleven AND :nine", false);
         row("neg BETWEEN :neg AND :one", true);
         row("n IN (:one, :ten)", true);
         row("s IN (:one, :a)", false);
@@ -225,6 +224,20 @@ private Q_SLOTS:
             << QStringLiteral("m.Data = :one") << one
             << QStringLiteral("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: "
                               "Data");
+        QTest::newRow("BETWEEN bounds reversed")
+            << QStringLiteral("n BETWEEN :b AND :a") << QByteArray("{':a': {'N': '9'}, ':b': {'N': '11'}}")
+            << QStringLiteral("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater "
+                              "than or equal to lower bound; lower operand: AttributeValue: {N:11}, upper operand: "
+                              "AttributeValue: {N:9}");
+        QTest::newRow("BETWEEN bounds of two types")
+            << QStringLiteral("n BETWEEN :a AND :b") << QByteArray("{':a': {'N': '9'}, ':b': {'S': 'x'}}")
+            << QStringLiteral("Invalid ConditionExpression: The BETWEEN operator requires same data type for lower "
+                              "and upper bounds; lower operand: AttributeValue: {N:9}, upper operand: AttributeValue: "
+                              "{S:x}");
+        QTest::newRow("ordering a boolean")
+            << QStringLiteral("n < :t") << QByteArray("{':t': {'BOOL': true}}")
+            << QStringLiteral("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                              "operator: <, operand type: BOOLEAN");
         QTest::newRow("bad value")
             << QStringLiteral("n = :one") << QByteArray("{':one': {'N': 'one'}}")
             << QStringLiteral("ExpressionAttributeValues contains invalid value: A value provided cannot be "

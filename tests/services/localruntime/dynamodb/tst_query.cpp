@@ -321,6 +321,12 @@ private Q_SLOTS:
             << QStringLiteral("h = :h AND begins_with(r, :v)") << QByteArray("{':h': {'S': 'a'}, ':v': {'N': '1'}}")
             << QStringLiteral("Invalid KeyConditionExpression: Incorrect operand type for operator or function; "
                               "operator or function: begins_with, operand type: N");
+        QTest::newRow("BETWEEN reversed")
+            << QStringLiteral("h = :h AND r BETWEEN :hi AND :lo")
+            << QByteArray("{':h': {'S': 'a'}, ':lo': {'N': '-1'}, ':hi': {'N': '1'}}")
+            << QStringLiteral("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
+                              "greater than or equal to lower bound; lower operand: AttributeValue: {N:1}, upper "
+                              "operand: AttributeValue: {N:-1}");
         QTest::newRow("syntax") << QStringLiteral("h = :h AND AND") << QByteArray("{':h': {'S': 'a'}}")
                                 << QStringLiteral("Invalid KeyConditionExpression: Syntax error; token: \"AND\", "
                                                   "near: \"AND AND\"");

@@ -157,7 +157,7 @@ TaskCall *LocalTaskRunner::Private::function(
 {
     switch (binding.kind) {
     case FunctionBinding::Kind::Command:
-        return new CommandFunctionJob(name, binding.argv, jsonText(event));
+        return new CommandFunctionJob(name, binding.argv, binding.workingDirectory, jsonText(event));
     case FunctionBinding::Kind::Http: {
         const QString endpoint = binding.url.toString();
         return new MappedTaskCall<HttpAnswer>(new HttpPostJob(net(), binding.url, jsonText(event)),

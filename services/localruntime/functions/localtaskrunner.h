@@ -30,6 +30,9 @@ struct FunctionBinding {
     enum class Kind { Command, Http, OpenFaas, Builtin };
     Kind kind = Kind::Builtin;
     QStringList argv; // Command
+    // Command: where it runs, so that relative paths in argv are relative to
+    // the functions file (parse() sets the file's directory; empty: ours).
+    QString workingDirectory;
     QUrl url; // Http
     QString openFaasName; // OpenFaas
     QString openFaasNamespace = QStringLiteral("openfaas-fn");

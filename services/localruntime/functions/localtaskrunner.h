@@ -86,7 +86,9 @@ using OpenFaasInvoker
 // shaped {"ExecutedVersion", "Payload", "StatusCode", ...}; plain function
 // ARNs, the payload itself) by function name through the functions config;
 // `arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem` against
-// the TableStore (errors DynamoDB.<Code>); mock config test cases first.
+// the TableStore (errors DynamoDB.<Code>), and `aws-sdk:dynamodb:<action>`
+// for the store's operations (errors DynamoDb.<Code>); mock config test cases
+// first.
 // An unknown function fails with Lambda.ResourceNotFoundException.
 class LocalTaskRunner : public TaskRunner {
 public:

@@ -119,6 +119,8 @@ void CommandFunctionJob::onFinished(int exitCode, bool crashed)
         return;
     }
     if (!crashed && exitCode == 0) {
+        if (!m_stderr.isEmpty()) // a handler's logging, as Lambda sends it to CloudWatch
+            qCDebug(lcLocalFunctions).noquote() << m_function << "stderr:" << stderrTail(m_stderr);
         succeedWith(functionSucceeded(m_stdout));
         return;
     }

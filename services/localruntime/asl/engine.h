@@ -192,6 +192,7 @@ private:
     QPointer<TaskCall> m_job;
     QJsonValue m_parameters;
     int m_timeoutSeconds = 0;
+    int m_heartbeatSeconds = 0; // accepted and reported; nothing sends heartbeats
     QString m_eventPrefix; // "Task", "LambdaFunction", "Activity"
     QJsonObject m_resourceDetails; // resourceType/resource for Task* events
     qint64 m_attemptLast = 0;

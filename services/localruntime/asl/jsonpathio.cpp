@@ -1,6 +1,7 @@
 #include "asl/jsonpathio.h"
 
 #include "asl/intrinsics.h"
+#include "asl/jsonpathquery.h"
 #include "asl/statesfault.h"
 #include "saga/jsonpath.h"
 
@@ -68,6 +69,20 @@ QJsonValue writeSteps(
     return a;
 }
 
+// A path of the reference subset (Saga::jsonPathValue: one value or
+// nothing) or, failing its syntax, a query that selects many values (an
+// array of the matches). Throws States.Runtime when neither syntax fits.
+QJsonValue lookup(const QJsonValue &root, const QString &path, const QString &shown)
+{
+    if (Saga::isValidJsonPath(path))
+        return Saga::jsonPathValue(root, path);
+    QString error;
+    const std::optional<QJsonArray> all = selectAll(root, path, &error);
+    if (!all)
+        throw runtimeFault(QStringLiteral("Invalid path \"%1\": %2").arg(shown, error));
+    return *all;
+}
+
 } // namespace
 
 QString jsonText(const QJsonValue &value)
@@ -94,28 +109,18 @@ QJsonValue parseJsonText(const QString &text)
 QJsonValue readPath(const QString &rawPath, const PathEnv &env)
 {
     const QString path = rawPath.trimmed();
-    QString error;
-    if (path.startsWith(u"$$")) {
-        const QString rest = path.mid(1);
-        if (!Saga::isValidJsonPath(rest, &error))
-            throw runtimeFault(QStringLiteral("Invalid path \"%1\": %2").arg(path, error));
-        return Saga::jsonPathValue(env.context ? QJsonValue(env.context()) : QJsonValue(), rest);
-    }
+    if (path.startsWith(u"$$"))
+        return lookup(env.context ? QJsonValue(env.context()) : QJsonValue(), path.mid(1), path);
     if (path.size() > 1 && path.at(0) == u'$' && path.at(1) != u'.' && path.at(1) != u'[') {
         qsizetype end = 1;
         while (end < path.size() && path.at(end) != u'.' && path.at(end) != u'[')
             ++end;
         const QString name = path.mid(1, end - 1);
-        const QString rest = u'$' + path.mid(end);
-        if (!Saga::isValidJsonPath(rest, &error))
-            throw runtimeFault(QStringLiteral("Invalid path \"%1\": %2").arg(path, error));
         if (!env.variables || !env.variables->contains(name))
             throw runtimeFault(QStringLiteral("The variable \"$%1\" is not defined").arg(name));
-        return Saga::jsonPathValue(env.variables->value(name), rest);
+        return lookup(env.variables->value(name), u'$' + path.mid(end), path);
     }
-    if (!Saga::isValidJsonPath(path, &error))
-        throw runtimeFault(QStringLiteral("Invalid path \"%1\": %2").arg(path, error));
-    return Saga::jsonPathValue(env.input, path);
+    return lookup(env.input, path, path);
 }
 
 QJsonValue requirePath(const QString &path, const PathEnv &env, const QString &field)

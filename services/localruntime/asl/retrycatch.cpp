@@ -43,8 +43,10 @@ double RetryPolicy::nextDelay(const QString &error)
         if (!errorMatches(r.value(u"ErrorEquals").toArray(), error))
             continue;
         const int max = r.value(u"MaxAttempts").toInt(3);
-        if (m_used[i] >= max)
+        int &sameError = m_perError[qMakePair(i, error)];
+        if (sameError >= max)
             return -1;
+        ++sameError;
         ++m_used[i];
         ++m_retries;
         double delay = backoffDelay(r, m_used[i]);

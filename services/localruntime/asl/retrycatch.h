@@ -1,8 +1,10 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QString>
 
 namespace Bramble::LocalRuntime::Asl {
@@ -14,7 +16,11 @@ namespace Bramble::LocalRuntime::Asl {
 bool errorMatches(const QJsonArray &errorEquals, const QString &error);
 
 // The retry state of one visit of a Task/Parallel/Map: each retrier keeps
-// its own counter, reset when the state is left.
+// its own counter, reset when the state is left. As AWS's worked example
+// has it (local-runtime.md §3.1: errors A, B, C, B, B with
+// [{[A,B], 1 s, x2, MaxAttempts 2}, {[C], 5 s}] wait 1, 2, 5, 4 s, then the
+// fifth error is caught): the backoff grows with every retry the retrier
+// made, and MaxAttempts bounds the retries per error name.
 class RetryPolicy {
 public:
     explicit RetryPolicy(const QJsonArray &retriers);
@@ -28,6 +34,7 @@ public:
 private:
     QJsonArray m_retriers;
     QList<int> m_used;
+    QHash<QPair<qsizetype, QString>, int> m_perError;
     int m_retries = 0;
 };
 

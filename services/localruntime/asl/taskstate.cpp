@@ -18,8 +18,8 @@ QJsonObject truncatedFalse()
 void ScopeRun::runTask()
 {
     const PathEnv e = env(m_effective);
-    m_parameters = m_state.contains(u"Parameters") ? evalTemplate(m_state.value(u"Parameters"), e) : m_effective;
     m_timeoutSeconds = 0;
+    m_heartbeatSeconds = 0;
     for (const QString &field : { QStringLiteral("TimeoutSeconds"), QStringLiteral("HeartbeatSeconds") }) {
         QJsonValue v = m_state.value(field);
         if (v.isUndefined() && m_state.contains(field + QStringLiteral("Path")))
@@ -32,8 +32,7 @@ void ScopeRun::runTask()
             throw runtimeFault(
                 QStringLiteral("The %1 value must be a positive integer, got %2").arg(field, jsonText(v)));
         // Heartbeats are accepted; the task runner has no way to send them.
-        if (field == u"TimeoutSeconds")
-            m_timeoutSeconds = int(d);
+        (field == u"TimeoutSeconds" ? m_timeoutSeconds : m_heartbeatSeconds) = int(d);
     }
 
     const QString resource = m_state.value(u"Resource").toString();
@@ -70,6 +69,15 @@ void ScopeRun::startAttempt()
 {
     if (m_cancelled || m_engine->halted())
         return;
+    // Evaluated for each attempt: $$.State.RetryCount changes.
+    try {
+        m_parameters = m_state.contains(u"Parameters") ? evalTemplate(m_state.value(u"Parameters"), env(m_effective))
+                                                       : m_effective;
+    } catch (const StatesFault &f) {
+        failState(f.error, f.cause, m_last);
+        resume();
+        return;
+    }
     const QString resource = m_state.value(u"Resource").toString();
     const QString input = jsonText(m_parameters);
     qint64 scheduled = 0;
@@ -79,6 +87,8 @@ void ScopeRun::startAttempt()
         d.insert(QStringLiteral("parameters"), input);
         if (m_timeoutSeconds > 0)
             d.insert(QStringLiteral("timeoutInSeconds"), m_timeoutSeconds);
+        if (m_heartbeatSeconds > 0)
+            d.insert(QStringLiteral("heartbeatInSeconds"), m_heartbeatSeconds);
         scheduled = m_engine->append(QStringLiteral("TaskScheduled"), m_last, d);
         m_attemptLast = m_engine->append(QStringLiteral("TaskStarted"), scheduled, m_resourceDetails);
     } else {
@@ -86,6 +96,8 @@ void ScopeRun::startAttempt()
             { QStringLiteral("inputDetails"), truncatedFalse() } };
         if (m_timeoutSeconds > 0)
             d.insert(QStringLiteral("timeoutInSeconds"), m_timeoutSeconds);
+        if (m_heartbeatSeconds > 0 && m_eventPrefix == u"Activity")
+            d.insert(QStringLiteral("heartbeatInSeconds"), m_heartbeatSeconds);
         scheduled = m_engine->append(m_eventPrefix + QStringLiteral("Scheduled"), m_last, d);
         m_attemptLast = m_engine->append(m_eventPrefix + QStringLiteral("Started"), scheduled);
     }

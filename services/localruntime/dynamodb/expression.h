@@ -70,6 +70,10 @@ private:
     QSet<QString> m_usedValues;
 };
 
+// DynamoDB's reserved words ("status", "name", "data", ...), in any case:
+// an expression must name such an attribute through a #placeholder.
+bool isReservedWord(const QString &word);
+
 // A tree, or DynamoDB's ValidationException message
 // ("Invalid UpdateExpression: Syntax error; token: ...").
 template<typename T>

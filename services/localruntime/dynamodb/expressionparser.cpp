@@ -1,76 +1,9 @@
+// The tokenizer and the recursive-descent parser of DynamoDB's expressions.
 #include "dynamodb/expression.h"
 
 #include <QStringList>
 
 namespace Bramble::LocalRuntime::Dynamo {
-
-QString pathText(const Path &path)
-{
-    QString out;
-    for (const PathElement &e : path) {
-        if (e.index >= 0)
-            out += QLatin1Char('[') + QString::number(e.index) + QLatin1Char(']');
-        else
-            out += (out.isEmpty() ? QString() : QStringLiteral(".")) + e.name;
-    }
-    return out;
-}
-
-ExpressionContext::ExpressionContext(QJsonObject names, QJsonObject values)
-    : m_names(std::move(names))
-    , m_values(std::move(values))
-{
-}
-
-QString ExpressionContext::validatePlaceholders() const
-{
-    for (auto it = m_names.begin(); it != m_names.end(); ++it) {
-        if (!it.key().startsWith(QLatin1Char('#')) || !it.value().isString())
-            return QStringLiteral("ExpressionAttributeNames contains invalid key: Syntax error; key: \"%1\"")
-                .arg(it.key());
-    }
-    for (auto it = m_values.begin(); it != m_values.end(); ++it) {
-        if (!it.key().startsWith(QLatin1Char(':')))
-            return QStringLiteral("ExpressionAttributeValues contains invalid key: Syntax error; key: \"%1\"")
-                .arg(it.key());
-        const QString error = validate(it.value());
-        if (!error.isEmpty())
-            return QStringLiteral("ExpressionAttributeValues contains invalid value: %1 for key %2")
-                .arg(error, it.key());
-    }
-    return {};
-}
-
-QString ExpressionContext::unusedError() const
-{
-    for (auto it = m_names.begin(); it != m_names.end(); ++it) {
-        if (!m_usedNames.contains(it.key()))
-            return QStringLiteral("Value provided in ExpressionAttributeNames unused in expressions: keys: {%1}")
-                .arg(it.key());
-    }
-    for (auto it = m_values.begin(); it != m_values.end(); ++it) {
-        if (!m_usedValues.contains(it.key()))
-            return QStringLiteral("Value provided in ExpressionAttributeValues unused in expressions: keys: {%1}")
-                .arg(it.key());
-    }
-    return {};
-}
-
-std::optional<QString> ExpressionContext::name(const QString &placeholder)
-{
-    if (!m_names.contains(placeholder))
-        return std::nullopt;
-    m_usedNames.insert(placeholder);
-    return m_names.value(placeholder).toString();
-}
-
-std::optional<AttributeValue> ExpressionContext::value(const QString &placeholder)
-{
-    if (!m_values.contains(placeholder))
-        return std::nullopt;
-    m_usedValues.insert(placeholder);
-    return m_values.value(placeholder).toObject();
-}
 
 namespace {
 
@@ -222,7 +155,9 @@ public:
                     "An expression attribute name used in the document path is not defined; attribute name: %1")
                                 .arg(t.text));
             path.append(PathElement { *name, -1 });
-        } else if (t.type == Token::Type::Identifier && !isReservedWord(t.text)) {
+        } else if (t.type == Token::Type::Identifier && !isGrammarKeyword(t.text)) {
+            if (isReservedWord(t.text))
+                return fail(QStringLiteral("Attribute name is a reserved keyword; reserved keyword: %1").arg(t.text));
             path.append(PathElement { t.text, -1 });
         } else {
             return syntaxError();
@@ -231,7 +166,7 @@ public:
         return true;
     }
 
-    static bool isReservedWord(const QString &word)
+    static bool isGrammarKeyword(const QString &word)
     {
         static const QStringList words = { QStringLiteral("AND"), QStringLiteral("OR"), QStringLiteral("NOT"),
             QStringLiteral("BETWEEN"), QStringLiteral("IN") };
@@ -258,6 +193,9 @@ public:
 
     bool functionArguments(const QString &name, QList<Operand> &args, bool update)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         ++m_pos; // name
         ++m_pos; // (
         while (true) {
@@ -368,8 +306,30 @@ public:
         return true;
     }
 
+    // Nesting (parentheses, NOT, function arguments) deeper than any real
+    // expression: refused before the recursion can exhaust the stack.
+    struct Nesting {
+        Parser &parser;
+        explicit Nesting(Parser &p)
+            : parser(p)
+        {
+            ++parser.m_depth;
+        }
+        ~Nesting() { --parser.m_depth; }
+        bool tooDeep() const
+        {
+            return parser.m_depth > kMaxDepth
+                && !parser.fail(
+                    QStringLiteral("The expression is nested too deeply; the limit is %1 levels").arg(kMaxDepth));
+        }
+    };
+    static constexpr int kMaxDepth = 64;
+
     bool parseNot(Condition &out)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         if (isKeyword("NOT")) {
             ++m_pos;
             Condition inner;
@@ -383,6 +343,9 @@ public:
 
     bool parsePrimary(Condition &out)
     {
+        const Nesting nesting(*this);
+        if (nesting.tooDeep())
+            return false;
         if (isSymbol("(")) {
             ++m_pos;
             if (!parseOr(out))
@@ -426,6 +389,8 @@ public:
             ++m_pos;
             if (!parseOperand(high, false))
                 return false;
+            if (!checkOrdered(QStringLiteral("BETWEEN"), { left, low, high }) || !checkBounds(low, high))
+                return false;
             out = Condition { Condition::Kind::Between, QStringLiteral("BETWEEN"), { left, low, high }, {} };
             return true;
         }
@@ -455,7 +420,47 @@ public:
         Operand right;
         if (!parseOperand(right, false))
             return false;
+        if (op != QLatin1String("=") && op != QLatin1String("<>") && !checkOrdered(op, { left, right }))
+            return false;
         out = Condition { Condition::Kind::Compare, op, { left, right }, {} };
+        return true;
+    }
+
+    // <, <=, >, >= and BETWEEN order numbers, strings and binary only: a
+    // literal of another type is refused before any item is read.
+    bool checkOrdered(const QString &op, const QList<Operand> &operands)
+    {
+        for (const Operand &o : operands) {
+            const QString type = o.kind == Operand::Kind::Value ? typeOf(o.value) : QString();
+            if (!type.isEmpty() && type != QLatin1String("N") && type != QLatin1String("S")
+                && type != QLatin1String("B"))
+                return fail(QStringLiteral("Incorrect operand type for operator or function; operator: %1, operand "
+                                           "type: %2")
+                                .arg(op, longTypeName(type)));
+        }
+        return true;
+    }
+
+    static QString valueText(const AttributeValue &v)
+    {
+        const QString type = typeOf(v);
+        return QStringLiteral("AttributeValue: {%1:%2}").arg(type, v.value(type).toString());
+    }
+
+    bool checkBounds(const Operand &low, const Operand &high)
+    {
+        if (low.kind != Operand::Kind::Value || high.kind != Operand::Kind::Value)
+            return true;
+        const QString operands
+            = QStringLiteral("lower operand: %1, upper operand: %2").arg(valueText(low.value), valueText(high.value));
+        if (typeOf(low.value) != typeOf(high.value))
+            return fail(
+                QStringLiteral("The BETWEEN operator requires same data type for lower and upper bounds; ") + operands);
+        const auto order = compareValues(low.value, high.value);
+        if (order && *order > 0)
+            return fail(QStringLiteral("The BETWEEN operator requires upper bound to be greater than or equal to lower "
+                                       "bound; ")
+                + operands);
         return true;
     }
 
@@ -616,6 +621,7 @@ public:
     QList<Token> m_tokens;
     int m_pos = 0;
     QString m_failure;
+    int m_depth = 0;
 };
 
 template<typename T, typename F>
@@ -625,6 +631,13 @@ Parsed<T> run(const QString &text, const QString &label, ExpressionContext &cont
     const QString prefix = QStringLiteral("Invalid %1: ").arg(label);
     if (text.trimmed().isEmpty()) {
         out.error = prefix + QStringLiteral("The expression can not be empty;");
+        return out;
+    }
+    // DynamoDB's limit on one expression string: 4 KB.
+    const qsizetype size = text.toUtf8().size();
+    if (size > 4096) {
+        out.error = prefix
+            + QStringLiteral("Expression size has exceeded the maximum allowed size; expression size: %1").arg(size);
         return out;
     }
     Parser parser(text, context);

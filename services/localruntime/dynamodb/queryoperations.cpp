@@ -77,12 +77,6 @@ QString keyConditions(const Condition &c, QList<KeyCondition> &out)
             || c.operands.at(2).kind != Operand::Kind::Value)
             return QStringLiteral("Invalid KeyConditionExpression: BETWEEN compares a key attribute with two "
                                   "expression attribute values");
-        const auto order = compareValues(c.operands.at(1).value, c.operands.at(2).value);
-        if (order && *order > 0)
-            return QStringLiteral("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be "
-                                  "greater than or equal to lower bound; lower operand: %1, upper operand: %2")
-                .arg(QString::fromUtf8(QJsonDocument(c.operands.at(1).value).toJson(QJsonDocument::Compact)),
-                    QString::fromUtf8(QJsonDocument(c.operands.at(2).value).toJson(QJsonDocument::Compact)));
         out.append({ a.path.at(0).name, c.op, { c.operands.at(1).value, c.operands.at(2).value } });
         return {};
     }

@@ -94,6 +94,9 @@ Core::Result<std::unique_ptr<TableStore>> TableStore::open(
     p.connectionName = QStringLiteral("bramble.localdynamo.%1").arg(connectionCounter.fetchAndAddRelaxed(1));
     p.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), p.connectionName);
     p.db.setDatabaseName(path);
+    // Another store on the same file (the app and bramblectl) holds the
+    // write lock only for one operation: wait for it rather than fail.
+    p.db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     const auto failure = [&](const QString &what) {
         return Core::Error(Core::Error::Kind::Input, QStringLiteral("DynamoDB table store: %1").arg(what),
             Core::SourceLocation { path, 0, 0, {} });
@@ -104,6 +107,7 @@ Core::Result<std::unique_ptr<TableStore>> TableStore::open(
         return failure(p.db.lastError().text());
     QString error;
     const bool ok = exec(p.db, QStringLiteral("PRAGMA journal_mode=WAL"), error)
+        && exec(p.db, QStringLiteral("PRAGMA synchronous=NORMAL"), error)
         && exec(p.db,
             QStringLiteral("CREATE TABLE IF NOT EXISTS dynamo_tables (name TEXT PRIMARY KEY, definition TEXT "
                            "NOT NULL, created REAL NOT NULL)"),
@@ -139,17 +143,20 @@ DynamoAnswer TableStore::call(const QString &operation, const QJsonObject &reque
     if (!handler)
         return DynamoAnswer::error(QStringLiteral("UnknownOperationException"),
             QStringLiteral("The operation %1 is not supported by the local DynamoDB").arg(Core::oneLine(operation)));
-    if (!d->db.transaction())
-        return internalError(d->db.lastError().text());
+    // IMMEDIATE: an operation that reads and then writes takes the write
+    // lock first, so two stores on one file cannot deadlock upgrading it.
+    QString error;
+    if (!exec(d->db, QStringLiteral("BEGIN IMMEDIATE"), error))
+        return internalError(error);
     DynamoAnswer answer = (d.get()->*handler)(request);
     if (answer.ok()) {
-        if (!d->db.commit()) {
-            const QString error = d->db.lastError().text();
-            d->db.rollback();
+        if (!exec(d->db, QStringLiteral("COMMIT"), error)) {
+            QString ignored;
+            exec(d->db, QStringLiteral("ROLLBACK"), ignored);
             return internalError(error);
         }
     } else {
-        d->db.rollback();
+        exec(d->db, QStringLiteral("ROLLBACK"), error);
     }
     return answer;
 }

@@ -30,7 +30,22 @@ struct DynamoAnswer {
 // REMOVE, ADD, DELETE), ProjectionExpression, KeyConditionExpression,
 // FilterExpression, ExpressionAttributeNames/Values and ReturnValues, answering
 // as DynamoDB's JSON 1.0 API does. One store per file; used from the thread
-// that opened it; each operation is one SQLite transaction.
+// that opened it; each operation is one SQLite transaction (BEGIN IMMEDIATE),
+// so a refused or failed operation changes nothing. Several stores may live
+// in one process (each has its own Qt SQL connection) and several may open
+// one file (they wait up to 5 s for each other's write lock).
+//
+// Storage: one SQL table of table definitions and one of items for all
+// DynamoDB tables (no SQL identifiers made from untrusted table names; a
+// DeleteTable is one DELETE), items as typed AttributeValue JSON, keyed by
+// (table, hash key, range key) where each key is a byte string whose memcmp
+// order is DynamoDB's order (numbers numerically, strings and binary by
+// bytes), so Query ranges and paging are index range scans.
+//
+// Not supported (a ValidationException says so): secondary indexes, the
+// legacy parameters (Expected, AttributeUpdates, KeyConditions, QueryFilter,
+// ScanFilter, ConditionalOperator). Other operations answer
+// UnknownOperationException; SQLite failures InternalServerError (500).
 class TableStore {
 public:
     // `path`: a file (created when missing) or ":memory:". Table ARNs name

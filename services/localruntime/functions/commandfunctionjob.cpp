@@ -28,10 +28,12 @@ QString stderrTail(const QByteArray &err)
 
 } // namespace
 
-CommandFunctionJob::CommandFunctionJob(QString functionName, QStringList argv, QByteArray event, QObject *parent)
+CommandFunctionJob::CommandFunctionJob(
+    QString functionName, QStringList argv, QString workingDirectory, QByteArray event, QObject *parent)
     : TaskCall(parent)
     , m_function(std::move(functionName))
     , m_argv(std::move(argv))
+    , m_workingDirectory(std::move(workingDirectory))
     , m_event(std::move(event))
 {
 }
@@ -65,6 +67,8 @@ void CommandFunctionJob::begin()
     m_process->setProgram(program);
     m_process->setArguments(m_argv.mid(1));
     m_process->setProcessEnvironment(childEnv);
+    if (!m_workingDirectory.isEmpty())
+        m_process->setWorkingDirectory(m_workingDirectory);
     connect(m_process, &QProcess::readyReadStandardOutput, this, [this] {
         m_stdout += m_process->readAllStandardOutput();
         if (m_stdout.size() > MaxPayloadBytes) {
@@ -115,6 +119,8 @@ void CommandFunctionJob::onFinished(int exitCode, bool crashed)
         return;
     }
     if (!crashed && exitCode == 0) {
+        if (!m_stderr.isEmpty()) // a handler's logging, as Lambda sends it to CloudWatch
+            qCDebug(lcLocalFunctions).noquote() << m_function << "stderr:" << stderrTail(m_stderr);
         succeedWith(functionSucceeded(m_stdout));
         return;
     }

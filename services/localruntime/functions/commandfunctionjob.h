@@ -22,7 +22,9 @@ namespace Bramble::LocalRuntime {
 //    the end of stderr;
 //  - stdout past Lambda's 6 MB payload limit: the command is killed and the
 //    task fails with Function.ResponseSizeTooLarge.
-// The command's environment is ours plus AWS_LAMBDA_FUNCTION_NAME.
+// The command's environment is ours plus AWS_LAMBDA_FUNCTION_NAME; it runs
+// in `workingDirectory` (ours when empty), where a relative program path
+// ("./process.py") is found too.
 // A command that cannot be started fails the job (Core::Error naming it).
 //
 // A Core::Job on its thread: start() returns at once; cancel() (and deleting
@@ -31,7 +33,8 @@ class CommandFunctionJob : public TaskCall {
     Q_OBJECT
 
 public:
-    CommandFunctionJob(QString functionName, QStringList argv, QByteArray event, QObject *parent = nullptr);
+    CommandFunctionJob(
+        QString functionName, QStringList argv, QString workingDirectory, QByteArray event, QObject *parent = nullptr);
     ~CommandFunctionJob() override;
 
 protected:
@@ -44,6 +47,7 @@ private:
 
     QString m_function;
     QStringList m_argv;
+    QString m_workingDirectory;
     QByteArray m_event;
     QProcess *m_process = nullptr;
     QByteArray m_stdout;

@@ -79,3 +79,23 @@ TaskOutcome runDynamoDbTask(TableStore &tables, const QString &action, const QJs
 }
 
 } // namespace Bramble::LocalRuntime
+
+namespace Bramble::LocalRuntime {
+
+TaskOutcome runDynamoDbSdkTask(TableStore &tables, const QString &action, const QJsonValue &parameters)
+{
+    if (!parameters.isObject())
+        return TaskOutcome::failure(QStringLiteral("States.Runtime"),
+            QStringLiteral("The parameters of arn:aws:states:::aws-sdk:dynamodb:%1 must be a JSON object").arg(action));
+    const DynamoAnswer answer = tables.call(action.at(0).toUpper() + action.mid(1), parameters.toObject());
+    if (answer.ok())
+        return TaskOutcome::success(answer.body);
+    const QString code = answer.errorType.isEmpty() ? QStringLiteral("DynamoDbException") : answer.errorType;
+    return TaskOutcome::failure(QStringLiteral("DynamoDb.") + code,
+        QStringLiteral("%1 (Service: DynamoDb, Status Code: %2, Request ID: %3)")
+            .arg(answer.message)
+            .arg(answer.httpStatus >= 400 ? answer.httpStatus : 400)
+            .arg(dynamoRequestId()));
+}
+
+} // namespace Bramble::LocalRuntime

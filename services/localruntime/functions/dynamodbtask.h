@@ -20,6 +20,15 @@ struct DynamoAnswer;
 // dynamoDbFailure().
 TaskOutcome runDynamoDbTask(TableStore &tables, const QString &action, const QJsonValue &parameters);
 
+// An AWS SDK integration task (`arn:aws:states:::aws-sdk:dynamodb:<action>`,
+// any operation the TableStore has: createTable, describeTable, listTables,
+// deleteTable, putItem, getItem, updateItem, deleteItem, query, scan): the
+// parameters are the API request as written, the result its response. Errors
+// are named as Step Functions names SDK errors, "DynamoDb.<Code>" (service
+// and error in PascalCase), with the SDK's cause "<message> (Service:
+// DynamoDb, Status Code: 400, Request ID: <id>)".
+TaskOutcome runDynamoDbSdkTask(TableStore &tables, const QString &action, const QJsonValue &parameters);
+
 // Error "DynamoDB.<Code>", cause "<message> (Service: AmazonDynamoDBv2; Status
 // Code: 400; Error Code: <Code>; Request ID: <id>; Proxy: null)". An answer
 // without a code is DynamoDB.AmazonDynamoDBException.

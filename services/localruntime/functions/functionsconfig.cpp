@@ -4,6 +4,7 @@
 #include "core/boundedfile.h"
 #include "functions/seedsaga.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -222,6 +223,8 @@ Core::Result<FunctionsConfig> FunctionsConfig::parse(const QByteArray &yaml, con
                 r.fail(it->first, key, QStringLiteral("function %1 is bound twice").arg(name));
             seen.insert(name);
             FunctionBinding binding = r.binding(it->second, key);
+            if (binding.kind == FunctionBinding::Kind::Command && !file.isEmpty())
+                binding.workingDirectory = QFileInfo(file).absolutePath();
             if (binding.kind == FunctionBinding::Kind::Builtin && !isSeedSagaFunction(name))
                 r.fail(it->second, key + QStringLiteral(".builtin"),
                     QStringLiteral("builtin seed-saga serves the seed saga's functions (%1), not %2")

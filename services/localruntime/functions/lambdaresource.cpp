@@ -114,6 +114,15 @@ TaskResource classifyResource(const QString &resource)
             || rest == u"dynamodb:deleteItem") {
             r.kind = TaskResource::Kind::DynamoDb;
             r.action = rest.mid(9);
+        } else if (rest.startsWith(u"aws-sdk:dynamodb:") && !rest.contains(u'.')) {
+            static const QStringList actions { QStringLiteral("createTable"), QStringLiteral("describeTable"),
+                QStringLiteral("listTables"), QStringLiteral("deleteTable"), QStringLiteral("putItem"),
+                QStringLiteral("getItem"), QStringLiteral("updateItem"), QStringLiteral("deleteItem"),
+                QStringLiteral("query"), QStringLiteral("scan") };
+            if (actions.contains(rest.mid(17))) {
+                r.kind = TaskResource::Kind::DynamoDbSdk;
+                r.action = rest.mid(17);
+            }
         }
         return r;
     }

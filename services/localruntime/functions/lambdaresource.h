@@ -36,10 +36,11 @@ struct TaskResource {
         LambdaInvoke, // arn:aws:states:::lambda:invoke (the result is shaped as Invoke's response)
         LambdaArn, // arn:aws:lambda:REGION:ACCOUNT:function:NAME (the result is the payload)
         DynamoDb, // arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem
+        DynamoDbSdk, // arn:aws:states:::aws-sdk:dynamodb:<action> (the TableStore's operations)
         Unsupported, // any other resource: an activity, another service, .sync / .waitForTaskToken
     };
     Kind kind = Kind::Unsupported;
-    QString action; // DynamoDb: "getItem"...; LambdaInvoke: "invoke"
+    QString action; // DynamoDb, DynamoDbSdk: "getItem"...; LambdaInvoke: "invoke"
 };
 TaskResource classifyResource(const QString &resource);
 

@@ -157,7 +157,7 @@ TaskCall *LocalTaskRunner::Private::function(
 {
     switch (binding.kind) {
     case FunctionBinding::Kind::Command:
-        return new CommandFunctionJob(name, binding.argv, jsonText(event));
+        return new CommandFunctionJob(name, binding.argv, binding.workingDirectory, jsonText(event));
     case FunctionBinding::Kind::Http: {
         const QString endpoint = binding.url.toString();
         return new MappedTaskCall<HttpAnswer>(new HttpPostJob(net(), binding.url, jsonText(event)),
@@ -242,22 +242,25 @@ TaskCall *LocalTaskRunner::call(const TaskRequest &request)
     case TaskResource::Kind::LambdaInvoke:
     case TaskResource::Kind::LambdaArn:
         return d->lambda(request, resource);
-    case TaskResource::Kind::DynamoDb: {
+    case TaskResource::Kind::DynamoDb:
+    case TaskResource::Kind::DynamoDbSdk: {
         TableStore *store = d->tables;
         const QString action = resource.action;
         const QJsonValue parameters = request.parameters;
-        return new ReadyTaskCall([store, action, parameters] {
+        const bool sdk = resource.kind == TaskResource::Kind::DynamoDbSdk;
+        return new ReadyTaskCall([store, action, parameters, sdk] {
             if (!store)
                 return runtimeError(QStringLiteral("No DynamoDB table store is open for dynamodb:") + action);
-            return runDynamoDbTask(*store, action, parameters);
+            return sdk ? runDynamoDbSdkTask(*store, action, parameters) : runDynamoDbTask(*store, action, parameters);
         });
     }
     case TaskResource::Kind::Unsupported:
         break;
     }
     return ready(runtimeError(QStringLiteral("The resource %1 (state %2) is not supported by the local runtime; it "
-                                             "runs arn:aws:states:::lambda:invoke, Lambda function ARNs and "
-                                             "arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem")
+                                             "runs arn:aws:states:::lambda:invoke, Lambda function ARNs, "
+                                             "arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem and "
+                                             "arn:aws:states:::aws-sdk:dynamodb:<the table store's operations>")
                                   .arg(request.resource, request.stateName)));
 }
 

@@ -30,6 +30,9 @@ struct FunctionBinding {
     enum class Kind { Command, Http, OpenFaas, Builtin };
     Kind kind = Kind::Builtin;
     QStringList argv; // Command
+    // Command: where it runs, so that relative paths in argv are relative to
+    // the functions file (parse() sets the file's directory; empty: ours).
+    QString workingDirectory;
     QUrl url; // Http
     QString openFaasName; // OpenFaas
     QString openFaasNamespace = QStringLiteral("openfaas-fn");
@@ -83,7 +86,9 @@ using OpenFaasInvoker
 // shaped {"ExecutedVersion", "Payload", "StatusCode", ...}; plain function
 // ARNs, the payload itself) by function name through the functions config;
 // `arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem` against
-// the TableStore (errors DynamoDB.<Code>); mock config test cases first.
+// the TableStore (errors DynamoDB.<Code>), and `aws-sdk:dynamodb:<action>`
+// for the store's operations (errors DynamoDb.<Code>); mock config test cases
+// first.
 // An unknown function fails with Lambda.ResourceNotFoundException.
 class LocalTaskRunner : public TaskRunner {
 public:

@@ -4,8 +4,11 @@
 
 #include "asltest.h"
 
+#include "saga/executiontimeline.h"
+
 #include <QTest>
 
+using namespace Bramble;
 using namespace Bramble::Test::Asl;
 
 class TestExecution : public QObject {
@@ -43,7 +46,7 @@ private Q_SLOTS:
     {
         ScriptedRunner runner;
         const Run run = runDefinition(object(R"({"StartAt":"T","States":{
-            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,"HeartbeatSeconds":10,
                  "Parameters":{"FunctionName":"f","Payload.$":"$"},
                  "ResultSelector":{"p.$":"$.Payload"},"ResultPath":"$.r","End":true}}})"),
             value(R"({"k":"v"})"), &runner);
@@ -57,6 +60,7 @@ private Q_SLOTS:
         QCOMPARE(scheduled.value(u"resource").toString(), QStringLiteral("invoke"));
         QCOMPARE(scheduled.value(u"region").toString(), QStringLiteral("eu-west-1"));
         QCOMPARE(scheduled.value(u"timeoutInSeconds").toInt(), 30);
+        QCOMPARE(scheduled.value(u"heartbeatInSeconds").toInt(), 10);
         QCOMPARE(parsed(scheduled.value(u"parameters")), value(R"({"FunctionName":"f","Payload":{"k":"v"}})"));
         QCOMPARE(detailsValue(run.events.at(3), "resource").toString(), QStringLiteral("invoke"));
         QCOMPARE(linkProblem(run.events), QString());
@@ -239,6 +243,48 @@ private Q_SLOTS:
         QCOMPARE(runner.cancelled, 1);
         QCOMPARE(linkProblem(run.events), QString());
         QCOMPARE(execution.lastEventId(), run.events.last().value(u"id").toInt());
+    }
+
+    void stopDuringMapAndParallel()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) { return std::optional<TaskOutcome>(); }; // never ends
+        Run run;
+        Execution execution(specFor(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"End":true,
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+              {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+              {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}]}}}}}})"),
+                                value("[1,2,3,4,5]")),
+            &runner);
+        record(execution, run);
+        execution.start();
+        QCOMPARE(runner.requests.size(), 2);
+        execution.stop({}, {});
+        QVERIFY(waitEnd(run));
+        QCOMPARE(run.end->status, QStringLiteral("ABORTED"));
+        QCOMPARE(runner.cancelled, 2);
+        QCOMPARE(linkProblem(run.events), QString());
+        QVERIFY(!run.events.last().contains(u"executionAbortedEventDetails")
+            || run.events.last().value(u"executionAbortedEventDetails").toObject().isEmpty());
+        const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
+        QCOMPARE(tl.status, Saga::ExecutionStatus::Aborted);
+        QVERIFY(tl.problems.isEmpty());
+        QTest::qWait(20); // deferred deletions of the scopes
+    }
+
+    void deletingARunningExecutionCancelsItsTasks()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) { return std::optional<TaskOutcome>(); };
+        auto *execution = new Execution(specFor(object(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+            "Branches":[{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}},
+                        {"StartAt":"B","States":{"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}]}}})")),
+            &runner);
+        execution->start();
+        QCOMPARE(runner.requests.size(), 2);
+        delete execution;
+        QCOMPARE(runner.cancelled, 2);
+        QTest::qWait(20);
     }
 
     void executionTimeout()

@@ -64,7 +64,7 @@ std::unique_ptr<TableStore> storeWithItem()
     const DynamoAnswer put = store->call(QStringLiteral("PutItem"),
         j("{'TableName': 'Things', 'Item': {'pk': {'S': 'k'}, 's': {'S': 'hello'}, 'n': {'N': '10'},"
           " 'n2': {'N': '9.5'}, 'neg': {'N': '-3.5'}, 'b': {'BOOL': false}, 'l': {'L': [{'N': '1'}, {'S': 'x'}]},"
-          " 'm': {'M': {'inner': {'S': 'v'}}}, 'a-b': {'N': '1'}, 'ss': {'SS': ['a', 'b']},"
+          " 'm': {'M': {'inside': {'S': 'v'}}}, 'a-b': {'N': '1'}, 'ss': {'SS': ['a', 'b']},"
           " 'ns': {'NS': ['1', '2']}, 'nul': {'NULL': true}, 'status': {'S': 'he'}, 'bin': {'B': 'AAECAw=='}}}"));
     if (!put.ok())
         qFatal("cannot put the fixture item: %s", qPrintable(put.message));
@@ -97,18 +97,17 @@ private Q_SLOTS:
         row("n = :s", false); // N and S never equal
         row("n < :s", false);
         row("n <> :s", true);
-        row("missing = :one", false);
-        row("missing <> :one", true);
+        row("absent = :one", false);
+        row("absent <> :one", true);
         row("s < :z", true);
         row("s > :zz", false);
         row("n BETWEEN :nine AND :eleven", true);
-        row("n BETWEEN :eleven AND :nine", false);
         row("neg BETWEEN :neg AND :one", true);
         row("n IN (:one, :ten)", true);
         row("s IN (:one, :a)", false);
-        row("attribute_exists(m.inner)", true);
+        row("attribute_exists(m.inside)", true);
         row("attribute_exists(m.nope)", false);
-        row("attribute_not_exists(missing)", true);
+        row("attribute_not_exists(absent)", true);
         row("attribute_not_exists(pk)", false);
         row("attribute_type(ss, :SS)", true);
         row("attribute_type(n, :S)", false);
@@ -217,6 +216,28 @@ private Q_SLOTS:
         QTest::newRow("path index not a number")
             << QStringLiteral("l[x] = :one") << one
             << QStringLiteral("Invalid ConditionExpression: Syntax error; token: \"x\", near: \"[x]\"");
+        QTest::newRow("reserved word")
+            << QStringLiteral("status = :one") << one
+            << QStringLiteral("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: "
+                              "status");
+        QTest::newRow("reserved word inside a path")
+            << QStringLiteral("m.Data = :one") << one
+            << QStringLiteral("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: "
+                              "Data");
+        QTest::newRow("BETWEEN bounds reversed")
+            << QStringLiteral("n BETWEEN :b AND :a") << QByteArray("{':a': {'N': '9'}, ':b': {'N': '11'}}")
+            << QStringLiteral("Invalid ConditionExpression: The BETWEEN operator requires upper bound to be greater "
+                              "than or equal to lower bound; lower operand: AttributeValue: {N:11}, upper operand: "
+                              "AttributeValue: {N:9}");
+        QTest::newRow("BETWEEN bounds of two types")
+            << QStringLiteral("n BETWEEN :a AND :b") << QByteArray("{':a': {'N': '9'}, ':b': {'S': 'x'}}")
+            << QStringLiteral("Invalid ConditionExpression: The BETWEEN operator requires same data type for lower "
+                              "and upper bounds; lower operand: AttributeValue: {N:9}, upper operand: AttributeValue: "
+                              "{S:x}");
+        QTest::newRow("ordering a boolean")
+            << QStringLiteral("n < :t") << QByteArray("{':t': {'BOOL': true}}")
+            << QStringLiteral("Invalid ConditionExpression: Incorrect operand type for operator or function; "
+                              "operator: <, operand type: BOOLEAN");
         QTest::newRow("bad value")
             << QStringLiteral("n = :one") << QByteArray("{':one': {'N': 'one'}}")
             << QStringLiteral("ExpressionAttributeValues contains invalid value: A value provided cannot be "
@@ -239,6 +260,47 @@ private Q_SLOTS:
         // Nothing was deleted.
         QVERIFY(store->call(QStringLiteral("GetItem"), j("{'TableName': 'Things', 'Key': {'pk': {'S': 'k'}}}"))
                     .body.contains(QStringLiteral("Item")));
+    }
+
+    // Untrusted input: deep nesting and huge expressions are refused, not a crash.
+    void refusesHugeExpressions_data()
+    {
+        QTest::addColumn<QString>("condition");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("parentheses") << QString(QString(2000, u'(') + QStringLiteral("n = :one") + QString(2000, u')'))
+                                     << QStringLiteral("Invalid ConditionExpression: The expression is nested too "
+                                                       "deeply; the limit is 64 levels");
+        QString nots;
+        for (int i = 0; i < 500; ++i)
+            nots += QStringLiteral("NOT ");
+        QTest::newRow("NOT") << QString(nots + QStringLiteral("n = :one"))
+                             << QStringLiteral("Invalid ConditionExpression: The expression is nested too deeply; the "
+                                               "limit is 64 levels");
+        QString ors = QStringLiteral("n = :one");
+        for (int i = 0; i < 400; ++i)
+            ors += QStringLiteral(" OR n = :one");
+        QTest::newRow("size") << ors
+                              << QStringLiteral("Invalid ConditionExpression: Expression size has exceeded the maximum "
+                                                "allowed size; expression size: %1")
+                                     .arg(ors.size());
+    }
+
+    void refusesHugeExpressions()
+    {
+        QFETCH(QString, condition);
+        QFETCH(QString, message);
+        auto store = storeWithItem();
+        const DynamoAnswer a = conditionalUpdate(*store, condition, {}, j("{':one': {'N': '1'}}"));
+        QCOMPARE(a.errorType, QStringLiteral("ValidationException"));
+        QCOMPARE(a.message, message);
+        // Long but flat and shallow enough: fine.
+        QString ors = QStringLiteral("n = :one");
+        for (int i = 0; i < 200; ++i)
+            ors += QStringLiteral(" OR n = :one");
+        QVERIFY(conditionalUpdate(
+                    *store, QStringLiteral("((((") + ors + QStringLiteral("))))"), {}, j("{':one': {'N': '1'}}"))
+                    .errorType
+            == QStringLiteral("ConditionalCheckFailedException"));
     }
 
     void placeholdersWithoutExpressions()

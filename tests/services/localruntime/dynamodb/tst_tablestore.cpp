@@ -165,19 +165,19 @@ private Q_SLOTS:
             text(j("{'m': {'M': {'x': {'L': [{'BOOL': true}]}}}, 'n': {'N': '42'}}")));
 
         // A second put replaces the whole item; ALL_OLD returns the first.
-        put.insert(QStringLiteral("Item"), j("{'TransactionId': {'S': 't1'}, 'other': {'NULL': true}}"));
+        put.insert(QStringLiteral("Item"), j("{'TransactionId': {'S': 't1'}, 'extra': {'NULL': true}}"));
         put.insert(QStringLiteral("ReturnValues"), QStringLiteral("ALL_OLD"));
         const DynamoAnswer replaced = store->call(QStringLiteral("PutItem"), put);
         QVERIFY2(replaced.ok(), why(replaced));
         QCOMPARE(replaced.body.value(QStringLiteral("Attributes")).toObject(), item);
         QCOMPARE(store->call(QStringLiteral("GetItem"), key).body.value(QStringLiteral("Item")).toObject().keys(),
-            QStringList({ QStringLiteral("TransactionId"), QStringLiteral("other") }));
+            QStringList({ QStringLiteral("TransactionId"), QStringLiteral("extra") }));
 
         QJsonObject del = key;
         del.insert(QStringLiteral("ReturnValues"), QStringLiteral("ALL_OLD"));
         const DynamoAnswer deleted = store->call(QStringLiteral("DeleteItem"), del);
         QVERIFY2(deleted.ok(), why(deleted));
-        QVERIFY(deleted.body.value(QStringLiteral("Attributes")).toObject().contains(QStringLiteral("other")));
+        QVERIFY(deleted.body.value(QStringLiteral("Attributes")).toObject().contains(QStringLiteral("extra")));
         got = store->call(QStringLiteral("GetItem"), key);
         QVERIFY2(got.ok(), why(got));
         QVERIFY(!got.body.contains(QStringLiteral("Item"))); // no "Item" member at all
@@ -397,6 +397,28 @@ private Q_SLOTS:
             text(j("{'TransactionId': {'S': 'kept'}, 'n': {'N': '7'}}")));
         QCOMPARE(store->call(QStringLiteral("ListTables"), {}).body.value(QStringLiteral("TableNames")).toArray(),
             QJsonArray({ QStringLiteral("SagaTransactions") }));
+    }
+
+    // The app and bramblectl may open one file at once: each sees the
+    // other's committed writes.
+    void twoStoresOnOneFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("shared.sqlite"));
+        auto first = TableStore::open(path).takeValue();
+        auto second = TableStore::open(path).takeValue();
+        QVERIFY(first->call(QStringLiteral("CreateTable"), j(kSagaTable)).ok());
+        const QJsonObject update = j("{'TableName': 'SagaTransactions', 'Key': {'TransactionId': {'S': 'c'}},"
+                                     " 'UpdateExpression': 'ADD n :one', 'ExpressionAttributeValues': {':one': {'N': "
+                                     "'1'}}, 'ReturnValues': 'UPDATED_NEW'}");
+        for (int i = 0; i < 5; ++i) {
+            QVERIFY(first->call(QStringLiteral("UpdateItem"), update).ok());
+            QVERIFY(second->call(QStringLiteral("UpdateItem"), update).ok());
+        }
+        const DynamoAnswer a = second->call(QStringLiteral("UpdateItem"), update);
+        QVERIFY2(a.ok(), why(a));
+        QCOMPARE(text(a.body.value(QStringLiteral("Attributes")).toObject()), text(j("{'n': {'N': '11'}}")));
     }
 
     void openRefusesWhatIsNotAStore()

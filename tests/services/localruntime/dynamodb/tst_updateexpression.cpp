@@ -12,7 +12,7 @@ using namespace Bramble::Test::Dynamo;
 namespace {
 
 const char *kFixture = "{'pk': {'S': 'k'}, 'n': {'N': '5'}, 's': {'S': 'x'}, 'l': {'L': [{'S': 'a'}, {'S': 'b'},"
-                       " {'S': 'c'}]}, 'm': {'M': {'inner': {'N': '1'}}}, 'ss': {'SS': ['a', 'b']},"
+                       " {'S': 'c'}]}, 'm': {'M': {'inside': {'N': '1'}}}, 'ss': {'SS': ['a', 'b']},"
                        " 'ns': {'NS': ['1', '2']}, 'gone': {'S': 'y'}}";
 
 std::unique_ptr<TableStore> storeWithItem()
@@ -91,10 +91,10 @@ private Q_SLOTS:
             << QStringLiteral("NONE") << QByteArray()
             << QByteArray("{'l': {'L': [{'S': 'd'}, {'S': 'a'}, {'S': 'b'}, {'S': 'c'}]}}");
         QTest::newRow("nested map paths")
-            << QStringLiteral("SET m.inner = :two, m.added = :s")
+            << QStringLiteral("SET m.inside = :two, m.added = :s")
             << QByteArray("{':two': {'N': '2'}, ':s': {'S': 'z'}}") << QStringLiteral("UPDATED_OLD")
-            << QByteArray("{'m': {'M': {'inner': {'N': '1'}}}}")
-            << QByteArray("{'m': {'M': {'inner': {'N': '2'}, 'added': {'S': 'z'}}}}");
+            << QByteArray("{'m': {'M': {'inside': {'N': '1'}}}}")
+            << QByteArray("{'m': {'M': {'inside': {'N': '2'}, 'added': {'S': 'z'}}}}");
         QTest::newRow("list index replaced")
             << QStringLiteral("SET l[1] = :s") << QByteArray("{':s': {'S': 'z'}}") << QStringLiteral("UPDATED_NEW")
             << QByteArray("{'l': {'L': [{'S': 'z'}]}}")
@@ -103,9 +103,9 @@ private Q_SLOTS:
             << QStringLiteral("SET l[10] = :s") << QByteArray("{':s': {'S': 'z'}}") << QString() << QByteArray()
             << QByteArray("{'l': {'L': [{'S': 'a'}, {'S': 'b'}, {'S': 'c'}, {'S': 'z'}]}}");
         QTest::newRow("operands read before the update")
-            << QStringLiteral("SET copy = n, n = :one") << QByteArray("{':one': {'N': '1'}}")
-            << QStringLiteral("UPDATED_NEW") << QByteArray("{'copy': {'N': '5'}, 'n': {'N': '1'}}")
-            << QByteArray("{'copy': {'N': '5'}, 'n': {'N': '1'}}");
+            << QStringLiteral("SET dup = n, n = :one") << QByteArray("{':one': {'N': '1'}}")
+            << QStringLiteral("UPDATED_NEW") << QByteArray("{'dup': {'N': '5'}, 'n': {'N': '1'}}")
+            << QByteArray("{'dup': {'N': '5'}, 'n': {'N': '1'}}");
         QTest::newRow("REMOVE") << QStringLiteral("REMOVE gone, l[0], l[2]") << QByteArray()
                                 << QStringLiteral("UPDATED_OLD")
                                 << QByteArray("{'gone': {'S': 'y'}, 'l': {'L': [{'S': 'a'}, {'S': 'c'}]}}")
@@ -188,7 +188,7 @@ private Q_SLOTS:
             << QStringLiteral("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or "
                               "function: list_append, operand type: S");
         QTest::newRow("missing operand")
-            << QStringLiteral("SET x = missing") << QByteArray()
+            << QStringLiteral("SET x = absent") << QByteArray()
             << QStringLiteral("The provided expression refers to an attribute that does not exist in the item");
         QTest::newRow("ADD a number to a string")
             << QStringLiteral("ADD s :one") << QByteArray("{':one': {'N': '1'}}")
@@ -205,9 +205,9 @@ private Q_SLOTS:
             << QStringLiteral("DELETE ss :ns") << QByteArray("{':ns': {'NS': ['1']}}")
             << QStringLiteral("An operand in the update expression has an incorrect data type");
         QTest::newRow("overlapping paths")
-            << QStringLiteral("SET m.inner = :one REMOVE m") << QByteArray("{':one': {'N': '1'}}")
+            << QStringLiteral("SET m.inside = :one REMOVE m") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral("Invalid UpdateExpression: Two document paths overlap with each other; must remove or "
-                              "rewrite one of these paths; path one: [m, inner], path two: [m]");
+                              "rewrite one of these paths; path one: [m, inside], path two: [m]");
         QTest::newRow("SET twice")
             << QStringLiteral("SET a = :one SET b = :one") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral("Invalid UpdateExpression: The \"SET\" section can only be used once in an update "
@@ -234,6 +234,10 @@ private Q_SLOTS:
         QTest::newRow("no clause") << QStringLiteral("n = :one") << QByteArray("{':one': {'N': '1'}}")
                                    << QStringLiteral("Invalid UpdateExpression: Syntax error; token: \"n\", near: \"n "
                                                      "=\"");
+        QTest::newRow("reserved word")
+            << QStringLiteral("SET m.inner = :one") << QByteArray("{':one': {'N': '1'}}")
+            << QStringLiteral(
+                   "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: inner");
         QTest::newRow("unused value")
             << QStringLiteral("REMOVE gone") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral("Value provided in ExpressionAttributeValues unused in expressions: keys: {:one}");

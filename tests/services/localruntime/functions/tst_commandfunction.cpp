@@ -229,6 +229,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!alive(pid), 5000);
     }
 
+    void relativePathsAreRelativeToTheFunctionsFile()
+    {
+        const QString tool
+            = Test::writeFile(m_dir.filePath(S("tool.sh")), "#!/bin/sh\ncat >/dev/null\necho '[\"tool\"]'\n");
+        QVERIFY(QFile::setPermissions(tool, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QString file = Test::writeFile(m_dir.filePath(S("functions.yaml")),
+            "functions:\n  Relative: {command: [python3, echo.py, rel]}\n  Tool: {command: [./tool.sh]}\n");
+        const Core::Result<FunctionsConfig> loaded = FunctionsConfig::load(file);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.error().toString()));
+        QCOMPARE(loaded.value().find(S("Relative"))->workingDirectory, QDir(m_dir.path()).absolutePath());
+        LocalTaskRunner runner(loaded.value(), nullptr);
+        auto r = Test::runTask(runner.call(invoke(S("Relative"), QJsonObject())));
+        QVERIFY2(r.ok() && r.value().ok, qPrintable(r.ok() ? r.value().cause : r.error().toString()));
+        QCOMPARE(
+            r.value().output.toObject().value(u"Payload").toObject().value(u"args").toArray(), QJsonArray { S("rel") });
+        r = Test::runTask(runner.call(invoke(S("Tool"), QJsonObject())));
+        QVERIFY2(r.ok() && r.value().ok, qPrintable(r.ok() ? r.value().cause : r.error().toString()));
+        QCOMPARE(r.value().output.toObject().value(u"Payload").toArray(), QJsonArray { S("tool") });
+    }
+
     void deletingARunningJobKillsTheCommand()
     {
         QFile::remove(m_dir.filePath(S("pid")));

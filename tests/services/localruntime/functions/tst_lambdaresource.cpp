@@ -90,7 +90,11 @@ private Q_SLOTS:
         QTest::newRow("invoke.waitForTaskToken")
             << S("arn:aws:states:::lambda:invoke.waitForTaskToken") << int(K::Unsupported) << QString();
         QTest::newRow("dynamodb query") << S("arn:aws:states:::dynamodb:query") << int(K::Unsupported) << QString();
-        QTest::newRow("aws-sdk") << S("arn:aws:states:::aws-sdk:dynamodb:query") << int(K::Unsupported) << QString();
+        QTest::newRow("aws-sdk query") << S("arn:aws:states:::aws-sdk:dynamodb:query") << int(K::DynamoDbSdk)
+                                       << S("query");
+        QTest::newRow("aws-sdk batch") << S("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem") << int(K::Unsupported)
+                                       << QString();
+        QTest::newRow("aws-sdk s3") << S("arn:aws:states:::aws-sdk:s3:getObject") << int(K::Unsupported) << QString();
         QTest::newRow("sqs") << S("arn:aws:states:::sqs:sendMessage") << int(K::Unsupported) << QString();
         QTest::newRow("activity") << S("arn:aws:states:eu-west-1:123456789012:activity:a") << int(K::Unsupported)
                                   << QString();

@@ -268,6 +268,34 @@ private Q_SLOTS:
         QVERIFY(!item("m2").contains(u"CommitRecords"));
     }
 
+    void awsSdkDynamoDbIntegrations()
+    {
+        for (const char *id : { "q1", "q2" })
+            QVERIFY(outcomeOf(
+                m_runner->call(dynamo("putItem",
+                    QJsonObject { { S("TableName"), S("SagaTransactions") },
+                        { S("Item"), QJsonObject { { S("TransactionId"), QJsonObject { { S("S"), S(id) } } } } } })))
+                        .ok);
+        TaskRequest scan = dynamo("scan", j("{'TableName': 'SagaTransactions'}"));
+        scan.resource = S("arn:aws:states:::aws-sdk:dynamodb:scan");
+        TaskOutcome o = outcomeOf(m_runner->call(scan));
+        QVERIFY2(o.ok, qPrintable(o.cause));
+        QCOMPARE(o.output.toObject().value(u"Count").toInt(), 2);
+        TaskRequest put = dynamo("putItem",
+            j("{'TableName': 'SagaTransactions', 'Item': {'TransactionId': {'S': 'q1'}},"
+              " 'ConditionExpression': 'attribute_not_exists(TransactionId)'}"));
+        put.resource = S("arn:aws:states:::aws-sdk:dynamodb:putItem");
+        o = outcomeOf(m_runner->call(put));
+        // SDK integrations name errors <Service>.<Error> in PascalCase.
+        QCOMPARE(o.error, S("DynamoDb.ConditionalCheckFailedException"));
+        static const QRegularExpression cause(
+            S("^The conditional request failed \\(Service: DynamoDb, Status Code: 400, Request ID: [A-Z0-9]{52}\\)$"));
+        QVERIFY2(cause.match(o.cause).hasMatch(), qPrintable(o.cause));
+        TaskRequest batch = scan;
+        batch.resource = S("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem");
+        QCOMPARE(outcomeOf(m_runner->call(batch)).error, S("States.Runtime"));
+    }
+
     void dynamoDbErrors()
     {
         TaskOutcome o = outcomeOf(

@@ -365,6 +365,75 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("ResourceNotFoundException"), r.describe());
     }
 
+    void stopUpdateAndDelete()
+    {
+        const QString machine = createMachine(QStringLiteral("forever"), fixture(QStringLiteral("forever.asl.json")));
+        QVERIFY(!machine.isEmpty());
+        const QString execution = start(machine, QStringLiteral("stopped"), QStringLiteral(R"({"keep": 1})"));
+        QVERIFY(!execution.isEmpty());
+        CliResult r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("describe-execution"),
+            QStringLiteral("--execution-arn"), execution });
+        QCOMPARE(r.json().value(QStringLiteral("status")).toString(), QStringLiteral("RUNNING"));
+        QVERIFY(!r.json().contains(QStringLiteral("stopDate")));
+
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("stop-execution"), QStringLiteral("--execution-arn"),
+            execution, QStringLiteral("--error"), QStringLiteral("Operator.Stop"), QStringLiteral("--cause"),
+            QStringLiteral("enough") });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        QVERIFY(r.json().contains(QStringLiteral("stopDate")));
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("describe-execution"),
+            QStringLiteral("--execution-arn"), execution });
+        QCOMPARE(r.json().value(QStringLiteral("status")).toString(), QStringLiteral("ABORTED"));
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("Operator.Stop"));
+        QCOMPARE(r.json().value(QStringLiteral("cause")).toString(), QStringLiteral("enough"));
+        QCOMPARE(r.json().value(QStringLiteral("redriveStatus")).toString(), QStringLiteral("REDRIVABLE"));
+
+        // Without execution data: the structure, not the payloads.
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("get-execution-history"),
+            QStringLiteral("--execution-arn"), execution, QStringLiteral("--no-include-execution-data") });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        const QJsonArray events = r.json().value(QStringLiteral("events")).toArray();
+        QCOMPARE(events.last().toObject().value(QStringLiteral("type")).toString(), QStringLiteral("ExecutionAborted"));
+        const QJsonObject startedDetails
+            = events.first().toObject().value(QStringLiteral("executionStartedEventDetails")).toObject();
+        QVERIFY(!startedDetails.contains(QStringLiteral("input")));
+        QVERIFY(startedDetails.contains(QStringLiteral("roleArn")));
+
+        // The machine changes; the execution keeps the definition it ran.
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("update-state-machine"),
+            QStringLiteral("--state-machine-arn"), machine, QStringLiteral("--definition"),
+            QString::fromUtf8(fixture(QStringLiteral("simple.asl.json"))) });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        QVERIFY(!r.json().value(QStringLiteral("revisionId")).toString().isEmpty());
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("describe-state-machine-for-execution"),
+            QStringLiteral("--execution-arn"), execution });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        QCOMPARE(QJsonDocument::fromJson(r.json().value(QStringLiteral("definition")).toString().toUtf8()),
+            QJsonDocument::fromJson(fixture(QStringLiteral("forever.asl.json"))));
+
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("delete-state-machine"),
+            QStringLiteral("--state-machine-arn"), machine });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("describe-state-machine"),
+            QStringLiteral("--state-machine-arn"), machine });
+        QVERIFY2(r.err.contains("StateMachineDoesNotExist"), r.describe());
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("describe-state-machine"),
+            QStringLiteral("--state-machine-arn"),
+            QStringLiteral("arn:aws:states:us-east-1:123456789012:activity:x") });
+        QVERIFY2(r.err.contains("InvalidArn"), r.describe());
+
+        // JSONata is valid ASL but not run here: refused, naming the state.
+        const QString file = m_dir.filePath(QStringLiteral("jsonata.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(fixture(QStringLiteral("jsonata.asl.json")));
+        f.close();
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("create-state-machine"), QStringLiteral("--name"),
+            QStringLiteral("modern"), QStringLiteral("--definition"), QStringLiteral("file://") + file,
+            QStringLiteral("--role-arn"), kRole });
+        QVERIFY2(r.err.contains("ValidationException") && r.err.contains("Modern"), r.describe());
+    }
+
     void unsignedRequestsAreRefused()
     {
         QProcess curl;

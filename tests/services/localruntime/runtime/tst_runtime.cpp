@@ -191,6 +191,56 @@ private Q_SLOTS:
         QVERIFY2(!item.contains(QStringLiteral("Item")), QJsonDocument(item).toJson().constData());
     }
 
+    void mockTestCases()
+    {
+        // "<machine ARN>#<case>" picks a test case of the mock config: the
+        // mocked CommitRecords throws, the saga compensates. A case the
+        // config lacks is refused.
+        Runtime runtime;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("mock"));
+        options.mockConfigFile = Test::testData(QStringLiteral("localruntime/runtime/seed-mock-config.json"));
+        options.timeScale = 0.001;
+        Core::Error error = runtime.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        QVERIFY(runtime.deploySeedSample().isNull());
+        auto t = transport(runtime);
+        Aws::StepFunctionsClient sfn(t.get());
+        const QString machineArn = QStringLiteral("arn:aws:states:us-east-1:123456789012:stateMachine:seed-saga");
+        const QString input
+            = QStringLiteral(R"({"Payload":{"TransactionDetails":{"TransactionId":"m1","simulateFail":false}}})");
+
+        Aws::AwsCall *refused = sfn.startExecution(machineArn + QStringLiteral("#NoSuchCase"), {}, input);
+        refused->setAutoDelete(false);
+        std::unique_ptr<Aws::AwsCall> owner(refused);
+        QSignalSpy done(refused, &Core::Job::finished);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(refused->error().reason, QStringLiteral("InvalidName"));
+
+        const QString arn
+            = finish(sfn.startExecution(machineArn + QStringLiteral("#CommitFails"), QStringLiteral("mocked"), input))
+                  .value(QStringLiteral("executionArn"))
+                  .toString();
+        QCOMPARE(arn, QStringLiteral("arn:aws:states:us-east-1:123456789012:execution:seed-saga:mocked"));
+        QJsonObject described;
+        QCOMPARE(waitForEnd(sfn, arn, &described), QStringLiteral("FAILED"));
+        const QJsonArray events = finish(sfn.getExecutionHistory(arn));
+        bool mockedFailure = false;
+        for (const QJsonValue &event : events) {
+            const QJsonObject details = event.toObject().value(QStringLiteral("taskFailedEventDetails")).toObject();
+            mockedFailure
+                = mockedFailure || details.value(QStringLiteral("error")).toString() == QLatin1String("Mock.Boom");
+        }
+        QVERIFY(mockedFailure);
+        const QJsonObject machine = finish(sfn.describeStateMachine(machineArn));
+        const Saga::StateGraph graph
+            = Saga::parseDefinition(machine.value(QStringLiteral("definition")).toString().toUtf8());
+        const Saga::SagaAnalysis analysis = Saga::analyzeSaga(graph, Saga::buildTimeline(Saga::parseHistory(events)));
+        QVERIFY2(
+            analysis.outcome == Saga::SagaOutcome::Compensated, qPrintable(Saga::sagaOutcomeName(analysis.outcome)));
+        QCOMPARE(analysis.failedStep, QStringLiteral("CommitRecords"));
+    }
+
     void manyConcurrentExecutions()
     {
         // 300 executions started at once through the client (several

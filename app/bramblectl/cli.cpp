@@ -76,7 +76,7 @@ QString commandHelp(const Command &c)
 QList<Command> commandTable()
 {
     return { versionCommand(), contextsCommand(), nodesCommand(), aslCommand(), poolsCommand(), awsCommand(),
-        sagasCommand(), logsCommand(), completionCommand(), completeValuesCommand(), manPageCommand() };
+        sagasCommand(), localCommand(), logsCommand(), completionCommand(), completeValuesCommand(), manPageCommand() };
 }
 
 QList<QCommandLineOption> globalOptionTable()

@@ -74,6 +74,7 @@ Command contextsCommand();
 Command awsCommand();
 Command sagasCommand();
 Command logsCommand();
+Command localCommand();
 Command nodesCommand();
 Command aslCommand();
 Command completionCommand();

@@ -29,9 +29,6 @@ namespace Bramble::Cli {
 
 namespace {
 
-// Step Functions' own limit on an execution's input (UTF-8 bytes).
-constexpr qsizetype MaxInputBytes = 256 * 1024;
-
 const QStringList &executionStatuses()
 {
     static const QStringList statuses { QStringLiteral("RUNNING"), QStringLiteral("SUCCEEDED"),
@@ -145,27 +142,6 @@ QString stopCell(const Saga::ExecutionEntry &execution)
 {
     const QString stop = isoTime(execution.stopDate);
     return stop.isEmpty() ? QStringLiteral("-") : stop;
-}
-
-int exitCodeOf(Saga::SagaOutcome outcome)
-{
-    switch (outcome) {
-    case Saga::SagaOutcome::Committed:
-        return ExitCommitted;
-    case Saga::SagaOutcome::Compensated:
-        return ExitCompensated;
-    case Saga::SagaOutcome::CompensationFailed:
-        return ExitCompensationFailed;
-    case Saga::SagaOutcome::FailedUncompensated:
-        return ExitFailedUncompensated;
-    case Saga::SagaOutcome::TimedOut:
-        return ExitTimedOut;
-    case Saga::SagaOutcome::Aborted:
-        return ExitAborted;
-    case Saga::SagaOutcome::Running:
-        break;
-    }
-    return ExitFailed;
 }
 
 bool isThrottling(const Core::Error &error)
@@ -320,7 +296,7 @@ int runSagasWatch(Invocation &inv)
     // later events, and the analysis reads only those (IncrementalAnalysis).
     QList<Saga::StepStatus> printed;
     if (printChanges(inv, e->loaded.analysis, printed))
-        return exitCodeOf(e->loaded.analysis.outcome);
+        return sagaExitCode(e->loaded.analysis.outcome);
     const QString arn = e->loaded.entry.executionArn;
     Saga::ExecutionFollower follower(e->sfn.client.get(), arn);
     follower.setRetainEvents(false);
@@ -336,7 +312,7 @@ int runSagasWatch(Invocation &inv)
         printHistoryProblems(inv, e->analysis, arn);
         const Saga::SagaAnalysis analysis = e->analysis.analysis();
         if (printChanges(inv, analysis, printed))
-            done(exitCodeOf(analysis.outcome));
+            done(sagaExitCode(analysis.outcome));
     });
     QObject::connect(&follower, &Saga::ExecutionFollower::error, &loop, [&](const Core::Error &error) {
         if (!isThrottling(error))
@@ -361,16 +337,9 @@ int runSagasStart(Invocation &inv)
     QString machine;
     if (!oneArgument(inv, QStringLiteral("STATE_MACHINE (a name or an ARN)"), &machine, &code))
         return code;
-    if (!inv.parser->isSet(QStringLiteral("input")))
-        return inv.usage(QStringLiteral("sagas start needs --input JSON (the execution's input, e.g. '{}')"));
-    const QByteArray input = inv.parser->value(QStringLiteral("input")).toUtf8();
-    QJsonParseError pe;
-    QJsonDocument::fromJson(input, &pe);
-    if (pe.error != QJsonParseError::NoError)
-        return inv.usage(QStringLiteral("--input: invalid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
-    if (input.size() > MaxInputBytes)
-        return inv.usage(
-            QStringLiteral("--input: %1 bytes; Step Functions takes at most %2").arg(input.size()).arg(MaxInputBytes));
+    const std::optional<QByteArray> input = executionInput(inv, QStringLiteral("sagas start"), &code);
+    if (!input)
+        return code;
     const QString name = inv.parser->value(QStringLiteral("name"));
     // The service's rules for execution names, checked before anything is sent.
     const QString nameProblem = Saga::executionNameProblem(name);
@@ -381,7 +350,7 @@ int runSagasStart(Invocation &inv)
     if (!sfn)
         return ExitFailed;
     const Aws::AwsResponse started
-        = waitFor(sfn->client->startExecution(sfn->machineArn, name, QString::fromUtf8(input)));
+        = waitFor(sfn->client->startExecution(sfn->machineArn, name, QString::fromUtf8(*input)));
     if (!started.ok())
         return inv.fail(started.error.toString());
     const QString executionArn = started.json.value(QStringLiteral("executionArn")).toString();
@@ -394,6 +363,52 @@ int runSagasStart(Invocation &inv)
     }
     inv.out << executionArn << Qt::endl;
     return ExitOk;
+}
+
+int sagaExitCode(Saga::SagaOutcome outcome)
+{
+    switch (outcome) {
+    case Saga::SagaOutcome::Committed:
+        return ExitCommitted;
+    case Saga::SagaOutcome::Compensated:
+        return ExitCompensated;
+    case Saga::SagaOutcome::CompensationFailed:
+        return ExitCompensationFailed;
+    case Saga::SagaOutcome::FailedUncompensated:
+        return ExitFailedUncompensated;
+    case Saga::SagaOutcome::TimedOut:
+        return ExitTimedOut;
+    case Saga::SagaOutcome::Aborted:
+        return ExitAborted;
+    case Saga::SagaOutcome::Running:
+        break;
+    }
+    return ExitFailed;
+}
+
+std::optional<QByteArray> executionInput(const Invocation &inv, const QString &command, int *code)
+{
+    // Step Functions' limit on an execution's input.
+    constexpr qsizetype MaxInputBytes = 256 * 1024;
+    *code = ExitUsage;
+    if (!inv.parser->isSet(QStringLiteral("input"))) {
+        inv.usage(QStringLiteral("%1 needs --input JSON (the execution's input, e.g. '{}')").arg(command));
+        return std::nullopt;
+    }
+    const QByteArray input = inv.parser->value(QStringLiteral("input")).toUtf8();
+    QJsonParseError pe;
+    QJsonDocument::fromJson(input, &pe);
+    if (pe.error != QJsonParseError::NoError) {
+        inv.usage(QStringLiteral("--input: invalid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()));
+        return std::nullopt;
+    }
+    if (input.size() > MaxInputBytes) {
+        inv.usage(
+            QStringLiteral("--input: %1 bytes; Step Functions takes at most %2").arg(input.size()).arg(MaxInputBytes));
+        return std::nullopt;
+    }
+    *code = ExitOk;
+    return input;
 }
 
 } // namespace Bramble::Cli

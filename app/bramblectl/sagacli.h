@@ -16,7 +16,8 @@ class AwsSession;
 }
 namespace Bramble::Saga {
 struct SagaAnalysis;
-}
+enum class SagaOutcome;
+} // namespace Bramble::Saga
 
 namespace Bramble::Cli {
 
@@ -41,6 +42,13 @@ std::optional<Saga::StateGraph> checkDefinition(const Invocation &inv, const QBy
 // The analysis as `sagas analyze` prints it: SagaAnalysis::toJson() with
 // --json, else outcome lines and a step table. Flushes.
 void printSagaAnalysis(const Invocation &inv, const Saga::SagaAnalysis &analysis);
+
+// The exit code of `sagas watch` (and `local run`) for an outcome.
+int sagaExitCode(Saga::SagaOutcome outcome);
+
+// --input, checked as Step Functions would (JSON, at most 256 KiB); nullopt
+// after a usage error, with `code` set.
+std::optional<QByteArray> executionInput(const Invocation &inv, const QString &command, int *code);
 
 // "850 ms", "12.3 s"; "-" for a negative duration (not ended).
 QString stepDuration(qint64 ms);

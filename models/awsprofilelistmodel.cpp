@@ -7,10 +7,18 @@ AwsProfileListModel::AwsProfileListModel(QObject *parent)
 {
 }
 
-void AwsProfileListModel::setProfiles(const QList<Aws::AwsProfile> &profiles)
+void AwsProfileListModel::setProfiles(
+    const QList<Aws::AwsProfile> &profiles, const QString &localName, const QString &localTitle)
 {
     beginResetModel();
     m_profiles = profiles;
+    m_localName = localName;
+    m_localTitle = localTitle;
+    if (!localName.isEmpty()) {
+        Aws::AwsProfile local;
+        local.name = localName;
+        m_profiles.prepend(local);
+    }
     endResetModel();
 }
 
@@ -45,6 +53,23 @@ QVariant AwsProfileListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Aws::AwsProfile &p = m_profiles.at(index.row());
+    if (isLocal(index.row())) {
+        switch (role) {
+        case Qt::DisplayRole:
+            return m_localTitle;
+        case NameRole:
+            return p.name;
+        case Qt::ToolTipRole:
+            return tr("%1\nStep Functions and DynamoDB served on this machine: no AWS account needed")
+                .arg(m_localTitle);
+        case KindRole:
+            return tr("local runtime");
+        case HasStaticCredentialsRole:
+            return false;
+        default:
+            return {};
+        }
+    }
     switch (role) {
     case Qt::DisplayRole:
     case NameRole:

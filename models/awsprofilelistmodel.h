@@ -22,7 +22,9 @@ public:
 
     explicit AwsProfileListModel(QObject *parent = nullptr);
 
-    void setProfiles(const QList<Aws::AwsProfile> &profiles);
+    // `localName` non-empty: a first row for the local runtime, shown as `localTitle`.
+    void setProfiles(
+        const QList<Aws::AwsProfile> &profiles, const QString &localName = {}, const QString &localTitle = {});
     int rowOf(const QString &profileName) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -32,7 +34,11 @@ public:
     static QString kindOf(const Aws::AwsProfile &profile);
 
 private:
+    bool isLocal(int row) const { return !m_localName.isEmpty() && row == 0; }
+
     QList<Aws::AwsProfile> m_profiles;
+    QString m_localName;
+    QString m_localTitle;
 };
 
 } // namespace Bramble::Models

@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -87,17 +88,21 @@ int main(int argc, char **argv)
     options.context = parser.value(gui.context);
     options.profile = parser.value(gui.profile);
     options.region = parser.value(gui.region);
-    Session::Workspace workspace(Core::Environment::fromSystem(), options);
 
-    // A screenshot must not read or change the user's remembered settings.
+    // A screenshot must not read or change the user's remembered settings,
+    // nor the local runtime's data.
     std::unique_ptr<QTemporaryDir> scratch;
     std::unique_ptr<QSettings> settings;
     if (parser.isSet(gui.screenshot)) {
         scratch = std::make_unique<QTemporaryDir>();
         settings = std::make_unique<QSettings>(scratch->filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+        options.localDataDirectory = scratch->filePath(QStringLiteral("local-runtime"));
     } else {
         settings = std::make_unique<QSettings>();
+        options.localDataDirectory
+            = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/local-runtime");
     }
+    Session::Workspace workspace(Core::Environment::fromSystem(), options);
 
     Ui::MainWindow window(&workspace, settings.get());
 

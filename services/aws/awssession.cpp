@@ -30,6 +30,8 @@ AwsSession::AwsSession(const Core::Environment &env, const AwsSessionOptions &op
     AwsConfigLoadResult loaded = AwsConfigLoader::load(env);
     m_config = std::move(loaded.config);
     m_errors = std::move(loaded.errors);
+    if (!options.unusable.isEmpty())
+        m_errors << Core::Error(Core::Error::Kind::Network, options.unusable);
     m_profile = AwsConfigLoader::selectedProfile(env, options.profile);
     m_region = AwsConfigLoader::selectedRegion(env, m_config, m_profile, options.region);
 

@@ -21,6 +21,9 @@ struct AwsSessionOptions {
     QString profile; // --profile
     QString region; // --region
     QString endpointUrl; // --endpoint-url: every service of this session goes there
+    // Set when the session cannot be used for a reason known before it is
+    // made (the local runtime did not start): isValid() is false, errors() says it.
+    QString unusable;
 };
 
 // One profile + region, wired: the shared files read once, the credential

@@ -4,14 +4,16 @@
 #include "aws/awssession.h"
 #include "core/boundedfile.h"
 #include "session/connectioncatalog.h"
+#include "session/localruntimehost.h"
 
 #include <QCryptographicHash>
 
 namespace Bramble::Session {
 
-AwsSessions::AwsSessions(ConnectionCatalog *catalog, QObject *parent)
+AwsSessions::AwsSessions(ConnectionCatalog *catalog, LocalRuntimeHost *local, QObject *parent)
     : QObject(parent)
     , m_catalog(catalog)
+    , m_local(local)
 {
     m_fingerprint = filesFingerprint();
     connect(catalog, &ConnectionCatalog::reloaded, this, &AwsSessions::onCatalogReloaded);
@@ -31,9 +33,15 @@ Aws::AwsSession *AwsSessions::current()
 
 Aws::AwsSession *AwsSessions::session(const QString &profile, const QString &region)
 {
-    const QString key = profile + u'\n' + region;
+    const bool local = profile == localProfileName();
+    const QString key = local ? profile : profile + u'\n' + region;
     if (Aws::AwsSession *existing = m_sessions.value(key))
         return existing;
+    if (local) {
+        Aws::AwsSession *created = makeLocalSession();
+        m_sessions.insert(key, created);
+        return created;
+    }
     Aws::AwsSessionOptions options;
     options.profile = profile;
     options.region = region;
@@ -42,6 +50,21 @@ Aws::AwsSession *AwsSessions::session(const QString &profile, const QString &reg
         created->credentials()->setMfaPrompt(m_mfaPrompt);
     m_sessions.insert(key, created);
     return created;
+}
+
+Aws::AwsSession *AwsSessions::makeLocalSession()
+{
+    Aws::AwsSessionOptions options;
+    options.region = LocalRuntimeHost::region();
+    if (!m_local || !m_local->isAvailable())
+        options.unusable = tr("the local runtime is not available in this window");
+    const Core::Result<QUrl> endpoint
+        = m_local ? m_local->ensureStarted() : Core::Result<QUrl>(Core::Error(options.unusable));
+    if (endpoint.ok())
+        options.endpointUrl = endpoint.value().toString();
+    else if (options.unusable.isEmpty())
+        options.unusable = tr("the local runtime did not start: %1").arg(endpoint.error().toString());
+    return new Aws::AwsSession(m_local ? m_local->sessionEnvironment() : m_catalog->environment(), options);
 }
 
 void AwsSessions::setMfaPrompt(Aws::ProfileCredentialsProvider::MfaPrompt prompt)

@@ -16,6 +16,7 @@ class AwsSession;
 namespace Bramble::Session {
 
 class ConnectionCatalog;
+class LocalRuntimeHost;
 
 // One AWS session per (profile, region) for the whole window, shared by
 // every pane that needs AWS (Sagas, Logs...): the shared files are read
@@ -32,13 +33,16 @@ class ConnectionCatalog;
 class AwsSessions : public QObject {
     Q_OBJECT
 public:
-    explicit AwsSessions(ConnectionCatalog *catalog, QObject *parent = nullptr);
+    // `local` (may be null) serves the profile localProfileName(): the local
+    // runtime, started on first use.
+    explicit AwsSessions(ConnectionCatalog *catalog, LocalRuntimeHost *local = nullptr, QObject *parent = nullptr);
     ~AwsSessions() override;
 
     // The session of the catalog's current profile and region. Never null;
     // check isValid() (the profile may not be usable, and errors() says why).
     Aws::AwsSession *current();
     // The session of a given profile and region (empty: the files' defaults).
+    // localProfileName(): the local runtime's, whatever the region.
     Aws::AwsSession *session(const QString &profile, const QString &region);
     // Sessions made so far, for tests ("one per profile and region").
     int sessionCount() const { return int(m_sessions.size()); }
@@ -60,7 +64,10 @@ private:
     void onCatalogReloaded();
     QByteArray filesFingerprint() const;
 
+    Aws::AwsSession *makeLocalSession();
+
     ConnectionCatalog *m_catalog;
+    LocalRuntimeHost *m_local;
     QByteArray m_fingerprint;
     QHash<QString, Aws::AwsSession *> m_sessions; // "profile\nregion" -> owned
     Aws::ProfileCredentialsProvider::MfaPrompt m_mfaPrompt;

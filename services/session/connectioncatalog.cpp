@@ -1,5 +1,7 @@
 #include "session/connectioncatalog.h"
 
+#include "session/localruntimehost.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
@@ -40,8 +42,29 @@ QString ConnectionCatalog::effectiveContext() const
     return m_kube.config.currentContext;
 }
 
+// The aws CLI's choice (--profile, AWS_PROFILE, "default"), except that with
+// nothing chosen, no profile in the files and no keys in the environment,
+// the local runtime is the default: a new user sees a saga run at once.
+QString ConnectionCatalog::effectiveProfile() const
+{
+    const QString selected = Aws::AwsConfigLoader::selectedProfile(m_env, m_chosenProfile);
+    if (!m_localAvailable || !m_chosenProfile.isEmpty() || m_aws.config.profile(selected)
+        || m_env.contains(QStringLiteral("AWS_PROFILE")) || m_env.contains(QStringLiteral("AWS_DEFAULT_PROFILE"))
+        || m_env.contains(QStringLiteral("AWS_ACCESS_KEY_ID")))
+        return selected;
+    return localProfileName();
+}
+
+void ConnectionCatalog::setLocalProfileAvailable(bool available)
+{
+    m_localAvailable = available;
+    setCurrentProfile(m_chosenProfile);
+}
+
 QString ConnectionCatalog::effectiveRegion() const
 {
+    if (m_profile == localProfileName())
+        return LocalRuntimeHost::region();
     return Aws::AwsConfigLoader::selectedRegion(m_env, m_aws.config, m_profile, m_chosenRegion);
 }
 
@@ -52,7 +75,7 @@ void ConnectionCatalog::reload()
     watchFiles();
 
     const QString context = effectiveContext();
-    const QString profile = Aws::AwsConfigLoader::selectedProfile(m_env, m_chosenProfile);
+    const QString profile = effectiveProfile();
     const bool contextMoved = context != m_context;
     const bool profileMoved = profile != m_profile;
     m_context = context;
@@ -83,7 +106,7 @@ void ConnectionCatalog::setCurrentContext(const QString &name)
 void ConnectionCatalog::setCurrentProfile(const QString &name)
 {
     m_chosenProfile = name;
-    const QString profile = Aws::AwsConfigLoader::selectedProfile(m_env, m_chosenProfile);
+    const QString profile = effectiveProfile();
     if (profile != m_profile) {
         m_profile = profile;
         Q_EMIT currentProfileChanged(m_profile);

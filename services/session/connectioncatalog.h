@@ -47,6 +47,11 @@ public:
     QString chosenProfile() const { return m_chosenProfile; }
     QString chosenRegion() const { return m_chosenRegion; }
 
+    // The local runtime is offered (localProfileName()); it is the default
+    // profile when the files hold none and nothing else was chosen.
+    void setLocalProfileAvailable(bool available);
+    bool isLocalProfileAvailable() const { return m_localAvailable; }
+
     // Empty restores the default (kubeconfig current-context, AWS_PROFILE...).
     void setCurrentContext(const QString &name);
     void setCurrentProfile(const QString &name);
@@ -61,6 +66,7 @@ Q_SIGNALS:
 private:
     void watchFiles();
     QString effectiveContext() const;
+    QString effectiveProfile() const;
     QString effectiveRegion() const;
 
     Core::Environment m_env;
@@ -73,6 +79,7 @@ private:
     QString m_context; // in force
     QString m_profile;
     QString m_region;
+    bool m_localAvailable = false;
     QFileSystemWatcher *m_watcher;
     QTimer *m_reloadTimer;
 };

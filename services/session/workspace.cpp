@@ -3,13 +3,16 @@
 #include "session/awssessions.h"
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
+#include "session/localruntimehost.h"
 
 namespace Bramble::Session {
 
 Workspace::Workspace(const Core::Environment &env, const WorkspaceOptions &options, QObject *parent)
     : QObject(parent)
     , m_catalog(new ConnectionCatalog(env, this))
+    , m_local(new LocalRuntimeHost(env, options.localDataDirectory, this))
 {
+    m_catalog->setLocalProfileAvailable(m_local->isAvailable());
     // The command line's choices first, so the cluster opens on them.
     if (!options.kubeconfig.isEmpty())
         m_catalog->setKubeconfigOverride(options.kubeconfig);
@@ -20,7 +23,7 @@ Workspace::Workspace(const Core::Environment &env, const WorkspaceOptions &optio
     if (!options.region.isEmpty())
         m_catalog->setCurrentRegion(options.region);
     m_cluster = new ClusterSession(m_catalog, this);
-    m_aws = new AwsSessions(m_catalog, this);
+    m_aws = new AwsSessions(m_catalog, m_local, this);
 }
 
 Workspace::~Workspace()
@@ -28,6 +31,7 @@ Workspace::~Workspace()
     // Users of the sessions go first, then the catalog they read.
     delete m_aws;
     delete m_cluster;
+    delete m_local;
 }
 
 } // namespace Bramble::Session

@@ -10,6 +10,7 @@ namespace Bramble::Session {
 class AwsSessions;
 class ClusterSession;
 class ConnectionCatalog;
+class LocalRuntimeHost;
 
 // What the user chose on the command line; empty fields leave the
 // catalog's own choice (the kubeconfig's current context, AWS_PROFILE...).
@@ -18,6 +19,8 @@ struct WorkspaceOptions {
     QString context; // --context
     QString profile; // --profile
     QString region; // --region
+    // Where the local runtime keeps its data; empty: no local runtime (tests).
+    QString localDataDirectory;
 };
 
 // Everything one window is connected to, composed once in app/ and handed
@@ -29,7 +32,9 @@ struct WorkspaceOptions {
 //    per resource that every pane subscribes to (Nodes and Load balancers
 //    see the same node watch);
 //  - aws(): one AWS session per profile and region, shared by every pane
-//    that needs AWS (one credential refresh, one MFA prompt).
+//    that needs AWS (one credential refresh, one MFA prompt);
+//  - local(): the local Step Functions + DynamoDB runtime, the AWS profile
+//    "Local (this machine)", started on first use.
 //
 // bramblectl composes the same services from the same options, one command
 // at a time. GUI thread; owns everything it hands out.
@@ -42,10 +47,12 @@ public:
     ConnectionCatalog *catalog() const { return m_catalog; }
     ClusterSession *cluster() const { return m_cluster; }
     AwsSessions *aws() const { return m_aws; }
+    LocalRuntimeHost *local() const { return m_local; }
 
 private:
     ConnectionCatalog *m_catalog;
     ClusterSession *m_cluster;
+    LocalRuntimeHost *m_local;
     AwsSessions *m_aws;
 };
 

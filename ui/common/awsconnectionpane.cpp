@@ -1,8 +1,11 @@
 #include "ui/common/awsconnectionpane.h"
 
 #include "session/connectioncatalog.h"
+#include "session/localruntimehost.h"
 #include "ui/common/connectionsummary.h"
 #include "ui/common/emptystate.h"
+
+#include <QPushButton>
 
 namespace Bramble::Ui {
 
@@ -40,6 +43,11 @@ bool AwsConnectionPane::showUnusableProfile()
     const auto &aws = m_catalog->aws();
     EmptyState *empty = emptyState();
     empty->clearActions();
+    // The local runtime needs neither the files nor keys.
+    if (m_catalog->currentProfile() == Session::localProfileName()) {
+        setSubtitle(tr("%1 · Step Functions and DynamoDB on this machine").arg(Session::localProfileTitle()));
+        return false;
+    }
     if (!aws.ok()) {
         empty->setIcon(QStringLiteral("error"));
         empty->setTitle(tr("The AWS configuration could not be read"));
@@ -55,6 +63,9 @@ bool AwsConnectionPane::showUnusableProfile()
     if (aws.config.profiles.isEmpty() && !envKeys) {
         empty->setIcon(QStringLiteral("cloud"));
         empty->setTitle(tr("No AWS profile found"));
+        if (m_catalog->isLocalProfileAvailable())
+            connect(empty->addAction(tr("Use Local (this machine)")), &QPushButton::clicked, this,
+                [catalog = m_catalog] { catalog->setCurrentProfile(Session::localProfileName()); });
         empty->setBody(tr("<p>Bramble finds credentials the way the AWS CLI does. Add a profile with "
                           "<code>aws configure --profile NAME</code> (or <code>aws configure sso</code>), "
                           "or set <code>AWS_CONFIG_FILE</code> / <code>AWS_SHARED_CREDENTIALS_FILE</code> "

@@ -3,6 +3,7 @@
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
 #include "session/connectioncatalog.h"
+#include "session/localruntimehost.h"
 #include "ui/common/text.h"
 #include "ui/common/theme.h"
 
@@ -126,7 +127,11 @@ ConnectionBar::ConnectionBar(Session::ConnectionCatalog *catalog, Models::KubeCo
 void ConnectionBar::reloadModels()
 {
     m_contexts->setKubeconfig(m_catalog->kube().config);
-    m_profiles->setProfiles(m_catalog->aws().config.profiles);
+    if (m_catalog->isLocalProfileAvailable())
+        m_profiles->setProfiles(
+            m_catalog->aws().config.profiles, Session::localProfileName(), Session::localProfileTitle());
+    else
+        m_profiles->setProfiles(m_catalog->aws().config.profiles);
     syncFromCatalog();
 }
 
@@ -140,6 +145,7 @@ void ConnectionBar::syncFromCatalog()
     m_profile->setEnabled(m_profiles->rowCount() > 0);
     m_profile->setPlaceholderText(tr("no AWS profile"));
     m_region->setEditText(m_catalog->currentRegion());
+    m_region->setEnabled(m_catalog->currentProfile() != Session::localProfileName()); // the runtime has one region
     m_syncing = false;
     updateProblems();
 }

@@ -3,10 +3,12 @@
 #include "core/buildinfo.h"
 #include "models/awsprofilelistmodel.h"
 #include "models/kubecontextlistmodel.h"
+#include "runtime/localruntime.h"
 #include "saga/sagaexplorer.h"
 #include "session/awssessions.h"
 #include "session/clustersession.h"
 #include "session/connectioncatalog.h"
+#include "session/localruntimehost.h"
 #include "session/workspace.h"
 #include "ui/common/kubeconnectionpane.h"
 #include "ui/common/mfaprompt.h"
@@ -14,6 +16,7 @@
 #include "ui/common/text.h"
 #include "ui/common/theme.h"
 #include "ui/loadbalancers/loadbalancerspane.h"
+#include "ui/local/functionsdialog.h"
 #include "ui/logs/logspane.h"
 #include "ui/nodes/nodespane.h"
 #include "ui/provision/provisionpane.h"
@@ -22,8 +25,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QListWidget>
@@ -153,6 +158,27 @@ void MainWindow::createActions()
         if (!refreshKeys.contains(k))
             refreshKeys << k;
     refreshAction->setShortcuts(refreshKeys);
+
+    // The local runtime (the AWS profile "Local (this machine)").
+    Session::LocalRuntimeHost *local = m_workspace->local();
+    if (local->isAvailable()) {
+        QMenu *localMenu = menuBar()->addMenu(tr("&Local"));
+        QAction *functions = localMenu->addAction(tr("&Functions…"), this, [this, local] {
+            FunctionsDialog dialog(local, this);
+            dialog.exec();
+        });
+        QAction *copyEndpoint = localMenu->addAction(tr("&Copy endpoint URL"), this,
+            [local] { QGuiApplication::clipboard()->setText(local->runtime()->endpoint().toString()); });
+        copyEndpoint->setToolTip(tr("For aws --endpoint-url and bramblectl --endpoint-url"));
+        // Both need the runtime, which starts when Local is chosen.
+        connect(localMenu, &QMenu::aboutToShow, this, [local, functions, copyEndpoint] {
+            functions->setEnabled(local->isRunning());
+            copyEndpoint->setEnabled(local->isRunning());
+            copyEndpoint->setText(local->isRunning()
+                    ? tr("&Copy endpoint URL (%1)").arg(local->runtime()->endpoint().toString())
+                    : tr("&Copy endpoint URL"));
+        });
+    }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts)
@@ -286,7 +312,13 @@ void MainWindow::restoreSettings()
         m_catalog->setCurrentProfile(m_settings->value(Keys::profile).toString());
     if (m_catalog->chosenRegion().isEmpty())
         m_catalog->setCurrentRegion(m_settings->value(Keys::region).toString());
-    if (!showPane(m_settings->value(Keys::pane).toString()))
+    if (showPane(m_settings->value(Keys::pane).toString()))
+        return;
+    // First launch without a cluster and without an AWS profile: the local
+    // runtime is what works, and the Sagas pane shows its sample saga.
+    if (m_catalog->kube().config.contexts.isEmpty() && m_catalog->currentProfile() == Session::localProfileName())
+        showPane(QStringLiteral("sagas"));
+    else
         m_sidebar->setCurrentRow(0);
 }
 

@@ -6,6 +6,8 @@
 
 #include "core/buildinfo.h"
 #include "core/environment.h"
+#include "saga/sagasettings.h"
+#include "session/localruntimehost.h"
 #include "session/workspace.h"
 #include "ui/common/theme.h"
 #include "ui/shell/mainwindow.h"
@@ -103,6 +105,19 @@ int main(int argc, char **argv)
             = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/local-runtime");
     }
     Session::Workspace workspace(Core::Environment::fromSystem(), options);
+
+    // The sample saga's Lambdas write its transaction record; its definition
+    // cannot say where, so say it once for the Record tab (the user may change it).
+    QObject::connect(workspace.local(), &Session::LocalRuntimeHost::started, settings.get(), [&] {
+        Saga::SagaSettingsStore store(settings.get());
+        const QString arn = workspace.local()->seedSampleArn();
+        Saga::MachineSettings machine = store.load(arn);
+        if (!machine.recordTable.isEmpty())
+            return;
+        machine.recordTable = QStringLiteral("SagaTransactions");
+        machine.recordKeyAttribute = QStringLiteral("TransactionId");
+        store.save(arn, machine);
+    });
 
     Ui::MainWindow window(&workspace, settings.get());
 

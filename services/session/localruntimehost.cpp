@@ -99,6 +99,12 @@ Core::Result<QUrl> LocalRuntimeHost::ensureStarted()
     return m_runtime->endpoint();
 }
 
+QString LocalRuntimeHost::seedSampleArn() const
+{
+    const QString account = m_runtime ? m_runtime->options().account : LocalRuntime::Runtime::Options().account;
+    return QStringLiteral("arn:aws:states:%1:%2:stateMachine:seed-saga").arg(region(), account);
+}
+
 QString LocalRuntimeHost::functionsFile() const
 {
     return QDir(m_dataDirectory).filePath(QStringLiteral("functions.yaml"));

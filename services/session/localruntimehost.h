@@ -52,6 +52,8 @@ public:
     // keys (the runtime checks no signature), no profile, no shared files.
     Core::Environment sessionEnvironment() const;
     static QString region();
+    // The seed sample's state machine (deployed when the runtime starts).
+    QString seedSampleArn() const;
 
 Q_SIGNALS:
     void started(const QUrl &endpoint);

@@ -102,7 +102,10 @@ void FunctionsDialog::check()
     else if (!m_host->isRunning())
         m_status->setText(tr("The local runtime is not running: choose Local (this machine) as the AWS profile."));
     else
-        m_status->setText(tr("%n function(s)", nullptr, int(parsed.value().functions.size())));
+        m_status->setText(parsed.value().functions.size() == 1
+                ? tr("1 function bound; Save applies it from the next task on")
+                : tr("%1 functions bound; Save applies them from the next task on")
+                      .arg(parsed.value().functions.size()));
 }
 
 void FunctionsDialog::save()

@@ -1,5 +1,6 @@
 #include "runtime/executionregistry.h"
 
+#include "runtime/runtimelogging.h"
 #include "runtime/sfnnames.h"
 
 #include <QDateTime>
@@ -51,10 +52,14 @@ bool ExecutionRegistry::launch(
     const qint64 seq = record.seq;
     const QString arn = record.arn;
     connect(execution, &Execution::eventAppended, this, [this, seq](const QJsonObject &event) {
-        m_store->appendEvent(seq, event.value(QStringLiteral("id")).toInteger(), event);
+        const Core::Error failure = m_store->appendEvent(seq, event.value(QStringLiteral("id")).toInteger(), event);
+        if (!failure.isNull())
+            qCWarning(lcServer).noquote() << failure.toString();
     });
-    connect(execution, &Execution::checkpointReached, this,
-        [this, seq](const Checkpoint &checkpoint) { m_store->setCheckpoint(seq, checkpoint.toJson()); });
+    connect(execution, &Execution::checkpointReached, this, [this, seq](const Checkpoint &checkpoint) {
+        if (const Core::Error failure = m_store->setCheckpoint(seq, checkpoint.toJson()); !failure.isNull())
+            qCWarning(lcServer).noquote() << failure.toString();
+    });
     connect(execution, &Execution::finished, this,
         [this, execution, seq](const ExecutionEnd &end) { onFinished(execution, seq, end); });
     m_running.insert(arn, execution);
@@ -130,7 +135,8 @@ void ExecutionRegistry::onFinished(Execution *execution, qint64 seq, const Execu
     record->error = end.error.isEmpty() ? QString() : end.error;
     record->cause = end.cause.isEmpty() ? QString() : end.cause;
     record->stopDate = SfnNames::nowSeconds();
-    m_store->updateExecution(*record);
+    if (const Core::Error error = m_store->updateExecution(*record); !error.isNull())
+        qCWarning(lcServer).noquote() << error.toString();
     Q_EMIT executionChanged(arn);
     Q_EMIT executionEnded(arn);
 }

@@ -117,6 +117,46 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
+    void startErrors()
+    {
+        Runtime first;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("errors"));
+        Core::Error error = first.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        QVERIFY(first.endpoint().toString().startsWith(QStringLiteral("http://127.0.0.1:")));
+
+        // The port is taken.
+        Runtime second;
+        Runtime::Options taken = options;
+        taken.dataDirectory = m_dir.filePath(QStringLiteral("errors2"));
+        taken.port = quint16(first.endpoint().port());
+        error = second.start(taken);
+        QVERIFY(error.is(Core::Error::Kind::Network));
+        QVERIFY(!second.isListening());
+
+        // A functions file or mock config that does not read names itself.
+        Runtime::Options badFunctions = taken;
+        badFunctions.port = 0;
+        badFunctions.functionsFile = m_dir.filePath(QStringLiteral("missing-functions.yaml"));
+        error = second.start(badFunctions);
+        QVERIFY(!error.isNull());
+        QVERIFY2(error.toString().contains(QStringLiteral("missing-functions.yaml")), qPrintable(error.toString()));
+        Runtime::Options badMocks = taken;
+        badMocks.port = 0;
+        badMocks.mockConfigFile = Test::testData(QStringLiteral("localruntime/runtime/forever.asl.json"));
+        error = second.start(badMocks);
+        QVERIFY(!error.isNull());
+        QVERIFY(!second.isListening());
+        QVERIFY(second.deploySeedSample().is(Core::Error::Kind::Usage));
+
+        // A data directory that cannot be made.
+        Runtime::Options badDir = taken;
+        badDir.port = 0;
+        badDir.dataDirectory = QStringLiteral("/proc/bramble-cannot-be-here");
+        QVERIFY(!second.start(badDir).isNull());
+    }
+
     void seedSampleEndToEnd()
     {
         Runtime runtime;

@@ -13,6 +13,7 @@
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
+#include "saga/sagaexplorer.h"
 #include "support/testpaths.h"
 
 #include <QFile>
@@ -26,6 +27,8 @@
 
 using namespace Bramble;
 using LocalRuntime::Runtime;
+
+Q_DECLARE_METATYPE(Bramble::Core::Error)
 
 namespace {
 
@@ -220,6 +223,29 @@ private Q_SLOTS:
             QCOMPARE(forExecution.value(QStringLiteral("name")).toString(), QStringLiteral("seed-saga"));
         }
         QVERIFY(changed.size() >= 4); // started and ended, twice
+
+        // The Sagas pane's explorer reads the listing and each outcome unchanged.
+        qRegisterMetaType<Core::Error>();
+        Saga::SagaExplorer explorer(t.get());
+        QSignalSpy listed(&explorer, &Saga::SagaExplorer::executionsListed);
+        QSignalSpy updated(&explorer, &Saga::SagaExplorer::executionUpdated);
+        explorer.listExecutions(summary.stateMachineArn);
+        QVERIFY(listed.wait(20000));
+        const auto entries = listed.first().at(1).value<QList<Saga::ExecutionEntry>>();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries.at(0).name, QStringLiteral("tx-ok")); // newest first
+        QCOMPARE(entries.at(0).status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(entries.at(1).status, QStringLiteral("FAILED"));
+        QVERIFY(entries.at(1).stopDate.isValid());
+        QVERIFY(QTest::qWaitFor([&] { return updated.size() >= 2 && !explorer.isLoadingDetails(); }, 20000));
+        QHash<QString, Saga::SagaOutcome> outcomes;
+        for (const QList<QVariant> &signal : std::as_const(updated)) {
+            const auto entry = signal.first().value<Saga::ExecutionEntry>();
+            if (entry.outcomeLoaded)
+                outcomes.insert(entry.name, entry.outcome);
+        }
+        QCOMPARE(outcomes.value(QStringLiteral("tx-ok"), Saga::SagaOutcome::Running), Saga::SagaOutcome::Committed);
+        QCOMPARE(outcomes.value(QStringLiteral("tx-fail"), Saga::SagaOutcome::Running), Saga::SagaOutcome::Compensated);
 
         // The committed transaction left its item; the compensated one left none.
         Aws::DynamoDbClient dynamo(t.get());

@@ -7,6 +7,7 @@
 #include <QDateTime>
 
 #include <cmath>
+#include <limits>
 
 namespace Bramble::LocalRuntime::Asl {
 
@@ -55,6 +56,10 @@ ScopeRun::ScopeRun(Engine *engine, QJsonObject states, QString start, QJsonValue
     m_timer.setSingleShot(true);
     m_taskTimer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_waitLeftMs > 0) {
+            armWait();
+            return;
+        }
         auto then = std::move(m_afterWait);
         m_afterWait = nullptr;
         if (then && !m_cancelled)
@@ -86,13 +91,22 @@ void ScopeRun::resume()
 
 void ScopeRun::wait(double seconds, std::function<void()> then)
 {
-    const double ms = seconds * m_engine->spec.timeScale * 1000.0;
-    if (ms <= 0) {
+    const double ms = seconds * std::max(0.0, m_engine->spec.timeScale) * 1000.0;
+    if (ms < 1) {
         then();
         return;
     }
     m_afterWait = std::move(then);
-    m_timer.start(int(std::min(ms, 2.0e9)));
+    m_waitLeftMs = qint64(std::min(ms, 9.0e15));
+    armWait();
+}
+
+void ScopeRun::armWait()
+{
+    // QTimer takes an int of milliseconds: longer waits go in slices.
+    const qint64 slice = std::min<qint64>(m_waitLeftMs, std::numeric_limits<int>::max());
+    m_waitLeftMs -= slice;
+    m_timer.start(int(slice));
 }
 
 QJsonObject ScopeRun::contextObject(const std::optional<MapItem> &item) const

@@ -137,9 +137,24 @@ private Q_SLOTS:
         QCOMPARE(detailsValue(run.ofType(QStringLiteral("MapIterationStarted")).at(2), "name").toString(),
             QStringLiteral("M"));
         QCOMPARE(linkProblem(run.events), QString());
+        if (maxConcurrency == 1) {
+            // One at a time: each MapIterationStarted follows the previous iteration's last
+            // inner event, as that iteration's MapIterationSucceeded does.
+            const QList<QJsonObject> started = run.ofType(QStringLiteral("MapIterationStarted"));
+            const QList<QJsonObject> succeeded = run.ofType(QStringLiteral("MapIterationSucceeded"));
+            for (int i = 1; i < 4; ++i)
+                QCOMPARE(started.at(i).value(u"previousEventId"), succeeded.at(i - 1).value(u"previousEventId"));
+            QCOMPARE(run.ofType(QStringLiteral("MapStateSucceeded")).first().value(u"previousEventId"),
+                succeeded.last().value(u"previousEventId"));
+            QCOMPARE(run.ofType(QStringLiteral("MapStateExited")).first().value(u"previousEventId"),
+                succeeded.last().value(u"previousEventId"));
+        }
         const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
         QVERIFY(tl.problems.isEmpty());
         QCOMPARE(tl.status, Saga::ExecutionStatus::Succeeded);
+        QCOMPARE(tl.steps.first().state, QStringLiteral("M"));
+        for (int i = 1; i < tl.steps.size(); ++i)
+            QCOMPARE(tl.steps.at(i).parent, 0);
     }
 
     void mapFailureAndTolerance_data()

@@ -13,6 +13,9 @@ namespace Bramble::LocalRuntime::Asl {
 
 namespace {
 
+// A state's input or output (262,144 bytes of UTF-8 on AWS).
+constexpr qsizetype MaxPayloadBytes = 262144;
+
 QJsonObject truncatedFalse()
 {
     return QJsonObject { { QStringLiteral("truncated"), false } };
@@ -202,7 +205,18 @@ QJsonObject ScopeRun::assign(const QJsonValue &assignSpec, const QJsonValue &inp
 
 void ScopeRun::leave(const QJsonValue &output, qint64 last, const QString &next, const QJsonObject &assigned)
 {
-    QJsonObject details { { QStringLiteral("name"), m_name }, { QStringLiteral("output"), jsonText(output) },
+    const QString text = jsonText(output);
+    if (text.size() > MaxPayloadBytes / 4 && text.toUtf8().size() > MaxPayloadBytes) {
+        // Terminal, as on AWS: no Catch applies.
+        finishScope(Flow { false, {}, QStringLiteral("States.DataLimitExceeded"),
+            QStringLiteral("The state/task '%1' returned a result with a size exceeding the maximum number of "
+                           "bytes service limit (%2 bytes).")
+                .arg(m_name)
+                .arg(MaxPayloadBytes),
+            last });
+        return;
+    }
+    QJsonObject details { { QStringLiteral("name"), m_name }, { QStringLiteral("output"), text },
         { QStringLiteral("outputDetails"), truncatedFalse() } };
     if (!assigned.isEmpty()) {
         QJsonObject texts;

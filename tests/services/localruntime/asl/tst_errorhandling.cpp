@@ -221,6 +221,29 @@ private Q_SLOTS:
         QCOMPARE(run.types(), list({ "ExecutionStarted", "TaskStateEntered", "ExecutionFailed" }));
     }
 
+    void outputOverThePayloadLimit()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) -> std::optional<TaskOutcome> {
+            return TaskOutcome::success(QString(262145, u'x'));
+        };
+        const Run run = runDefinition(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}]},"C":{"Type":"Pass","End":true}}})"),
+            QJsonObject(), &runner);
+        QCOMPARE(run.end->error, QStringLiteral("States.DataLimitExceeded"));
+        QCOMPARE(run.types().mid(run.types().size() - 2), list({ "TaskSucceeded", "ExecutionFailed" }));
+
+        runner.script = [](const TaskRequest &) -> std::optional<TaskOutcome> {
+            return TaskOutcome::success(QString(262000, u'x'));
+        };
+        QCOMPARE(runDefinition(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}})"),
+                     QJsonObject(), &runner)
+                     .end->status,
+            QStringLiteral("SUCCEEDED"));
+    }
+
     void parameterPathFailureIsCatchable()
     {
         ScriptedRunner runner;

@@ -63,6 +63,24 @@ private Q_SLOTS:
             QCOMPARE(scheduled.at(i).value(u"previousEventId"), failed.at(i - 1).value(u"id"));
     }
 
+    void backoffWaitsScaled()
+    {
+        ScriptedRunner runner = failingWith(list({ "E", "E" }));
+        ExecutionSpec spec = specFor(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":2}]}}})"));
+        spec.timeScale = 0.01; // 2 s and 4 s become 20 ms and 40 ms
+        Run run;
+        Bramble::LocalRuntime::Execution execution(spec, &runner);
+        record(execution, run);
+        execution.start();
+        QCOMPARE(run.types().last(), QStringLiteral("TaskStarted"));
+        QVERIFY(waitEnd(run));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.retryDelays, QList<double>({ 2, 4 }));
+        QCOMPARE(runner.requests.size(), 3);
+    }
+
     void backoffFormula()
     {
         const QJsonObject r

@@ -197,6 +197,34 @@ private Q_SLOTS:
         QCOMPARE(linkProblem(run.events), QString());
     }
 
+    void failingIterationAbortsTheOthers()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &r) -> std::optional<TaskOutcome> {
+            if (r.parameters.toInt() == 2)
+                return TaskOutcome::failure(QStringLiteral("Two"), QStringLiteral("item 2"));
+            return std::nullopt; // the others never end
+        };
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "Catch":[{"ErrorEquals":["Two"],"Next":"Caught"}],
+            "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}},
+            "Caught":{"Type":"Pass","End":true}}})"),
+            value("[0,1,2,3]"), &runner);
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output.toObject().value(u"Error").toString(), QStringLiteral("Two"));
+        QCOMPARE(runner.cancelled, 3);
+        QCOMPARE(run.ofType(QStringLiteral("MapIterationAborted")).size(), 3);
+        QCOMPARE(run.ofType(QStringLiteral("TaskStateAborted")).size(), 3);
+        const QJsonObject iterationFailed = run.ofType(QStringLiteral("MapIterationFailed")).first();
+        QCOMPARE(detailsValue(iterationFailed, "index").toInt(), 2);
+        QCOMPARE(run.ofType(QStringLiteral("MapStateFailed")).first().value(u"previousEventId"),
+            iterationFailed.value(u"previousEventId"));
+        QCOMPARE(linkProblem(run.events), QString());
+        const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
+        QVERIFY(tl.problems.isEmpty());
+        QCOMPARE(tl.steps.first().status, Saga::StepStatus::Caught);
+    }
+
     void mapItemsPathMustBeArray()
     {
         const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,

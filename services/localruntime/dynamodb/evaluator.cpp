@@ -109,6 +109,15 @@ bool compareWith(const QString &op, const std::optional<AttributeValue> &a, cons
     return *c >= 0; // ">="
 }
 
+const QString kNumberOverflow
+    = QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported range");
+
+// A sum past DynamoDB's 38 digits of precision or its largest magnitude.
+bool overflows(const Decimal &d)
+{
+    return d.digits.size() > 38 || d.exponent > 126;
+}
+
 // The value a SET operand computes, or the error message.
 struct Computed {
     std::optional<AttributeValue> value;
@@ -165,10 +174,8 @@ Computed compute(const Operand &o, const Item &item)
             numbers[i] = Decimal::parse(part.value->value(QStringLiteral("N")).toString());
         }
         const Decimal sum = add(*numbers[0], o.kind == Operand::Kind::Plus ? *numbers[1] : numbers[1]->negated());
-        if (sum.digits.size() > 38 || sum.exponent > 126)
-            return { std::nullopt,
-                QStringLiteral("Number overflow. Attempting to store a number with magnitude larger "
-                               "than supported range") };
+        if (overflows(sum))
+            return { std::nullopt, kNumberOverflow };
         return { AttributeValue { { QStringLiteral("N"), sum.toString() } }, {} };
     }
     case Operand::Kind::Size:
@@ -358,12 +365,13 @@ QString applyUpdate(const QList<UpdateAction> &actions, Item &item)
             if (a.kind == UpdateAction::Kind::Add) {
                 if (!existing)
                     value = operand;
-                else if (type == QLatin1String("N"))
-                    value = AttributeValue { { type,
-                        add(*Decimal::parse(existing->value(type).toString()),
-                            *Decimal::parse(operand.value(type).toString()))
-                            .toString() } };
-                else
+                else if (type == QLatin1String("N")) {
+                    const Decimal sum = add(*Decimal::parse(existing->value(type).toString()),
+                        *Decimal::parse(operand.value(type).toString()));
+                    if (overflows(sum))
+                        return kNumberOverflow;
+                    value = AttributeValue { { type, sum.toString() } };
+                } else
                     value = setUnion(*existing, operand);
             } else {
                 if (!existing)

@@ -231,6 +231,33 @@ private Q_SLOTS:
                               "attribute is part of the key");
     }
 
+    void keySizeLimits()
+    {
+        auto store = openMemory();
+        QVERIFY(store
+                    ->call(QStringLiteral("CreateTable"),
+                        j("{'TableName': 'Ranged', 'AttributeDefinitions': [{'AttributeName': 'h', "
+                          "'AttributeType': 'S'}, {'AttributeName': 'r', 'AttributeType': 'S'}], 'KeySchema': "
+                          "[{'AttributeName': 'h', 'KeyType': 'HASH'}, {'AttributeName': 'r', 'KeyType': "
+                          "'RANGE'}]}"))
+                    .ok());
+        const auto put = [&](int hashBytes, int rangeBytes) {
+            QJsonObject item;
+            item.insert(QStringLiteral("h"), QJsonObject { { QStringLiteral("S"), QString(hashBytes, u'h') } });
+            item.insert(QStringLiteral("r"), QJsonObject { { QStringLiteral("S"), QString(rangeBytes, u'r') } });
+            return store->call(QStringLiteral("PutItem"),
+                QJsonObject {
+                    { QStringLiteral("TableName"), QStringLiteral("Ranged") }, { QStringLiteral("Item"), item } });
+        };
+        QVERIFY(put(2048, 1024).ok());
+        QCOMPARE(put(2049, 1).message,
+            QStringLiteral("One or more parameter values were invalid: Size of hashkey has "
+                           "exceeded the maximum size limit of2048 bytes"));
+        QCOMPARE(put(1, 1025).message,
+            QStringLiteral("One or more parameter values were invalid: Aggregated size of "
+                           "all range keys has exceeded the size limit of 1024 bytes"));
+    }
+
     void keyValidation()
     {
         QFETCH(QString, operation);

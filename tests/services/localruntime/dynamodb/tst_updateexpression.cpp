@@ -238,6 +238,14 @@ private Q_SLOTS:
             << QStringLiteral("SET m.inner = :one") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral(
                    "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: inner");
+        QTest::newRow("ADD past 38 digits")
+            << QStringLiteral("ADD n :v") << QByteArray("{':v': {'N': '0.10000000000000000000000000000000000001'}}")
+            << QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported "
+                              "range");
+        QTest::newRow("+ past the largest magnitude")
+            << QStringLiteral("SET n = :big + :big") << QByteArray("{':big': {'N': '9.9e125'}}")
+            << QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported "
+                              "range");
         QTest::newRow("unused value")
             << QStringLiteral("REMOVE gone") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral("Value provided in ExpressionAttributeValues unused in expressions: keys: {:one}");

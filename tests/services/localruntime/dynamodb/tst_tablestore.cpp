@@ -187,6 +187,43 @@ private Q_SLOTS:
         QVERIFY(again.body.isEmpty());
     }
 
+    void projections_data()
+    {
+        QTest::addColumn<QString>("projection");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("top level") << QStringLiteral("a, TransactionId")
+                                   << QByteArray("{'TransactionId': {'S': 'p'}, 'a': {'N': '1'}}");
+        QTest::newRow("list elements in index order")
+            << QStringLiteral("l[2], l[0]")
+            << QByteArray("{'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}, "
+                          "{'S': 'c'}]}}");
+        QTest::newRow("two keys of one element") << QStringLiteral(
+            "l[0].y, l[0].x") << QByteArray("{'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}]}}");
+        QTest::newRow("missing parts left out")
+            << QStringLiteral("l[9], m.nope, m.k, nothing") << QByteArray("{'m': {'M': {'k': {'S': 'v'}}}}");
+        QTest::newRow("nothing found") << QStringLiteral("nothing") << QByteArray("{}");
+    }
+
+    void projections()
+    {
+        QFETCH(QString, projection);
+        QFETCH(QByteArray, expected);
+        auto store = openMemory();
+        QVERIFY(store->call(QStringLiteral("CreateTable"), j(kSagaTable)).ok());
+        QVERIFY(store
+                    ->call(QStringLiteral("PutItem"),
+                        j("{'TableName': 'SagaTransactions', 'Item': {'TransactionId': {'S': 'p'}, 'a': {'N': "
+                          "'1'}, 'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}, {'S': 'b'}, {'S': "
+                          "'c'}]}, 'm': {'M': {'k': {'S': 'v'}, 'j': {'S': 'w'}}}}}"))
+                    .ok());
+        QJsonObject get = j("{'TableName': 'SagaTransactions', 'Key': {'TransactionId': {'S': 'p'}}}");
+        get.insert(QStringLiteral("ProjectionExpression"), projection);
+        const DynamoAnswer a = store->call(QStringLiteral("GetItem"), get);
+        QVERIFY2(a.ok(), why(a));
+        QVERIFY(a.body.contains(QStringLiteral("Item"))); // the item exists, even when nothing of it is projected
+        QCOMPARE(text(a.body.value(QStringLiteral("Item")).toObject()), text(j(expected.constData())));
+    }
+
     void keyValidation_data()
     {
         QTest::addColumn<QString>("operation");

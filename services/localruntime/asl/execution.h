@@ -75,8 +75,11 @@ public:
     Execution(ExecutionSpec spec, TaskRunner *runner, QObject *parent = nullptr);
     ~Execution() override;
 
+    // Runs until the first wait (a task, a Wait, a backoff) before it
+    // returns: events are signalled from inside start(), so connect first.
     void start();
-    // StopExecution: cancels what runs and ends with ExecutionAborted.
+    // StopExecution: cancels what runs and ends with ExecutionAborted
+    // (written before stop() returns; finished() follows from the event loop).
     void stop(const QString &error, const QString &cause);
 
     bool isRunning() const;
@@ -88,6 +91,7 @@ Q_SIGNALS:
     // "previousEventId", "timestamp" (epoch seconds, a double with
     // milliseconds), "type" and its "<type>EventDetails" member.
     void eventAppended(const QJsonObject &event);
+    // Just before a top-level state's *StateEntered event is signalled.
     void checkpointReached(const Bramble::LocalRuntime::Checkpoint &checkpoint);
     // Emitted from the event loop after the terminal event (the owner may
     // delete the execution in its slot).

@@ -360,6 +360,15 @@ private Q_SLOTS:
                      .value(QStringLiteral("redriveCount")),
             QJsonValue(1));
 
+        // Machines listed one per page, in creation order, through nextToken.
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("list-state-machines"), QStringLiteral("--page-size"),
+            QStringLiteral("1") });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        QStringList names;
+        for (const QJsonValue &item : r.json().value(QStringLiteral("stateMachines")).toArray())
+            names << item.toObject().value(QStringLiteral("name")).toString();
+        QCOMPARE(names, QStringList({ QStringLiteral("simple"), QStringLiteral("flaky") }));
+
         r = aws({ QStringLiteral("dynamodb"), QStringLiteral("get-item"), QStringLiteral("--table-name"),
             QStringLiteral("Missing"), QStringLiteral("--key"), QStringLiteral(R"({"Id": {"S": "1"}})") });
         QVERIFY2(r.err.contains("ResourceNotFoundException"), r.describe());

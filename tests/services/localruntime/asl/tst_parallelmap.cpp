@@ -241,8 +241,9 @@ private Q_SLOTS:
         for (int i = 0; i < 4000; ++i)
             items.append(i);
         const QJsonObject def = object(R"j({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemSelector":{"value.$":"$$.Map.Item.Value","index.$":"$$.Map.Item.Index"},
             "ItemProcessor":{"StartAt":"A","States":{
-               "A":{"Type":"Pass","Parameters":{"n.$":"$"},"Next":"B"},
+               "A":{"Type":"Pass","Parameters":{"n.$":"$.value"},"Next":"B"},
                "B":{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.n, 1)"},"OutputPath":"$.sum","End":true}}}}}})j");
         const Run run = runDefinition(def, items);
         QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));

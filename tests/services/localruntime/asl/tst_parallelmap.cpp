@@ -225,6 +225,19 @@ private Q_SLOTS:
         QCOMPARE(tl.steps.first().status, Saga::StepStatus::Caught);
     }
 
+    void itemSelectorFailureFailsTheMap()
+    {
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemsPath":"$.items","ItemSelector":{"x.$":"$$.Map.Item.Value.missing"},
+            "Catch":[{"ErrorEquals":["States.ParameterPathFailure"],"ResultPath":"$.err","Next":"C"}],
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}},
+            "C":{"Type":"Pass","OutputPath":"$.err.Error","End":true}}})"),
+            value(R"({"items":[{"a":1}]})"));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output, QJsonValue(QStringLiteral("States.ParameterPathFailure")));
+        QCOMPARE(linkProblem(run.events), QString());
+    }
+
     void mapItemsPathMustBeArray()
     {
         const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,

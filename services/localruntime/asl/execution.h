@@ -68,7 +68,9 @@ struct ExecutionEnd {
 // *EventDetails members, input/output as JSON text). Asynchronous on the
 // thread that owns it: Wait states and retry backoff use timers, tasks are
 // TaskRunner jobs. Nothing here touches disk; the owner persists events and
-// checkpoints as they are signalled.
+// checkpoints as they are signalled. eventAppended and checkpointReached
+// come from inside the interpreter: a slot may call stop(), but must not
+// delete the execution (deleteLater() it, or delete it after finished()).
 class Execution : public QObject {
     Q_OBJECT
 public:

@@ -134,8 +134,7 @@ void ScopeRun::pumpMap()
                     input = evalTemplate(
                         selector, PathEnv { m_effective, &m_vars, [this, item] { return contextObject(item); } });
                 } catch (const StatesFault &f) {
-                    const qint64 failed = m_engine->append(QStringLiteral("MapIterationFailed"), started, name);
-                    Q_UNUSED(failed);
+                    m_engine->append(QStringLiteral("MapIterationFailed"), started, name);
                     c.pumping = false;
                     containerFailed(f.error, f.cause, started, -1);
                     return;

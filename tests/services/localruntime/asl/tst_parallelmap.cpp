@@ -225,6 +225,19 @@ private Q_SLOTS:
         QCOMPARE(tl.steps.first().status, Saga::StepStatus::Caught);
     }
 
+    void itemSelectorFailureFailsTheMap()
+    {
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemsPath":"$.items","ItemSelector":{"x.$":"$$.Map.Item.Value.missing"},
+            "Catch":[{"ErrorEquals":["States.ParameterPathFailure"],"ResultPath":"$.err","Next":"C"}],
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}},
+            "C":{"Type":"Pass","OutputPath":"$.err.Error","End":true}}})"),
+            value(R"({"items":[{"a":1}]})"));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output, QJsonValue(QStringLiteral("States.ParameterPathFailure")));
+        QCOMPARE(linkProblem(run.events), QString());
+    }
+
     void mapItemsPathMustBeArray()
     {
         const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
@@ -241,8 +254,9 @@ private Q_SLOTS:
         for (int i = 0; i < 4000; ++i)
             items.append(i);
         const QJsonObject def = object(R"j({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemSelector":{"value.$":"$$.Map.Item.Value","index.$":"$$.Map.Item.Index"},
             "ItemProcessor":{"StartAt":"A","States":{
-               "A":{"Type":"Pass","Parameters":{"n.$":"$"},"Next":"B"},
+               "A":{"Type":"Pass","Parameters":{"n.$":"$.value"},"Next":"B"},
                "B":{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.n, 1)"},"OutputPath":"$.sum","End":true}}}}}})j");
         const Run run = runDefinition(def, items);
         QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));

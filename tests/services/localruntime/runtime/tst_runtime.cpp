@@ -9,6 +9,7 @@
 #include "aws/dynamodbclient.h"
 #include "aws/endpoints.h"
 #include "aws/stepfunctionsclient.h"
+#include "functions/localtaskrunner.h"
 #include "runtime/localruntime.h"
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
@@ -158,6 +159,26 @@ private Q_SLOTS:
         badDir.port = 0;
         badDir.dataDirectory = QStringLiteral("/proc/bramble-cannot-be-here");
         QVERIFY(!second.start(badDir).isNull());
+    }
+
+    void seedSampleKeepsTheFunctionsFile()
+    {
+        Runtime runtime;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("functions"));
+        options.functionsFile = Test::testData(QStringLiteral("localruntime/runtime/functions.yaml"));
+        Core::Error error = runtime.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        const LocalRuntime::FunctionsConfig &before = runtime.taskRunner()->functions();
+        QCOMPARE(before.functions.size(), 2);
+        QVERIFY(!before.find(QStringLiteral("saga-CommitRecords")));
+        QVERIFY(runtime.deploySeedSample().isNull());
+        const LocalRuntime::FunctionsConfig &after = runtime.taskRunner()->functions();
+        QVERIFY(after.find(QStringLiteral("Custom")));
+        QCOMPARE(after.find(QStringLiteral("saga-ProcessRecords"))->kind, LocalRuntime::FunctionBinding::Kind::Command);
+        QVERIFY(after.find(QStringLiteral("saga-CommitRecords")));
+        QCOMPARE(after.find(QStringLiteral("saga-CommitRecords"))->kind, LocalRuntime::FunctionBinding::Kind::Builtin);
+        QCOMPARE(after.functions.size(), LocalRuntime::FunctionsConfig::seedSample().functions.size() + 1);
     }
 
     void seedSampleEndToEnd()

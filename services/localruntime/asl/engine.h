@@ -96,7 +96,9 @@ public:
     bool running = false;
 
 private:
-    void end(const QString &type, const QJsonObject &details, const ExecutionEnd &end);
+    // Writes the terminal event (after `previous`, -1: the last event) and
+    // signals finished() from the event loop.
+    void end(const QString &type, const QJsonObject &details, const ExecutionEnd &end, qint64 previous = -1);
     void hitCap();
 
     qint64 m_nextId = 1;
@@ -142,6 +144,7 @@ private:
     QString stringOrIntrinsic(const QString &expr, const PathEnv &e, const QString &field);
     QString runtimeCause(const QString &cause) const;
     void wait(double seconds, std::function<void()> then);
+    void armWait();
 
     void runPass();
     void runChoice();
@@ -187,6 +190,7 @@ private:
     bool m_cancelled = false;
     bool m_open = false; // entered and not left yet
     std::function<void()> m_afterWait;
+    qint64 m_waitLeftMs = 0; // of a wait longer than one QTimer interval
 
     // Task
     QPointer<TaskCall> m_job;

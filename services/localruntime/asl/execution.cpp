@@ -6,6 +6,9 @@
 #include <QDateTime>
 #include <QMetaObject>
 
+#include <algorithm>
+#include <limits>
+
 namespace Bramble::LocalRuntime {
 
 using namespace Asl;
@@ -134,19 +137,15 @@ void Engine::hitCap()
         Qt::QueuedConnection);
 }
 
-void Engine::end(const QString &type, const QJsonObject &details, const ExecutionEnd &result)
+void Engine::end(const QString &type, const QJsonObject &details, const ExecutionEnd &result, qint64 previous)
 {
     if (m_ended)
         return;
-    QJsonObject e { { QStringLiteral("id"), double(m_nextId) }, { QStringLiteral("previousEventId"), double(lastId()) },
+    QJsonObject e { { QStringLiteral("id"), double(m_nextId) },
+        { QStringLiteral("previousEventId"), double(previous < 0 ? lastId() : previous) },
         { QStringLiteral("timestamp"), double(QDateTime::currentMSecsSinceEpoch()) / 1000.0 },
         { QStringLiteral("type"), type } };
-    if (details.contains(u"previous")) {
-        e.insert(QStringLiteral("previousEventId"), details.value(u"previous"));
-    }
-    QJsonObject d = details;
-    d.remove(QStringLiteral("previous"));
-    e.insert(type.left(1).toLower() + QStringView(type).mid(1) + QStringLiteral("EventDetails"), d);
+    e.insert(type.left(1).toLower() + QStringView(type).mid(1) + QStringLiteral("EventDetails"), details);
     ++m_nextId;
     m_ended = true;
     m_halted = true;
@@ -211,9 +210,8 @@ void Engine::topDone(const Flow &flow)
             ExecutionEnd { QStringLiteral("SUCCEEDED"), flow.output, {}, {} });
     } else {
         end(QStringLiteral("ExecutionFailed"),
-            QJsonObject { { QStringLiteral("previous"), double(flow.last) }, { QStringLiteral("error"), flow.error },
-                { QStringLiteral("cause"), flow.cause } },
-            ExecutionEnd { QStringLiteral("FAILED"), {}, flow.error, flow.cause });
+            QJsonObject { { QStringLiteral("error"), flow.error }, { QStringLiteral("cause"), flow.cause } },
+            ExecutionEnd { QStringLiteral("FAILED"), {}, flow.error, flow.cause }, flow.last);
     }
 }
 

@@ -68,15 +68,20 @@ struct ExecutionEnd {
 // *EventDetails members, input/output as JSON text). Asynchronous on the
 // thread that owns it: Wait states and retry backoff use timers, tasks are
 // TaskRunner jobs. Nothing here touches disk; the owner persists events and
-// checkpoints as they are signalled.
+// checkpoints as they are signalled. eventAppended and checkpointReached
+// come from inside the interpreter: a slot may call stop(), but must not
+// delete the execution (deleteLater() it, or delete it after finished()).
 class Execution : public QObject {
     Q_OBJECT
 public:
     Execution(ExecutionSpec spec, TaskRunner *runner, QObject *parent = nullptr);
     ~Execution() override;
 
+    // Runs until the first wait (a task, a Wait, a backoff) before it
+    // returns: events are signalled from inside start(), so connect first.
     void start();
-    // StopExecution: cancels what runs and ends with ExecutionAborted.
+    // StopExecution: cancels what runs and ends with ExecutionAborted
+    // (written before stop() returns; finished() follows from the event loop).
     void stop(const QString &error, const QString &cause);
 
     bool isRunning() const;
@@ -88,6 +93,7 @@ Q_SIGNALS:
     // "previousEventId", "timestamp" (epoch seconds, a double with
     // milliseconds), "type" and its "<type>EventDetails" member.
     void eventAppended(const QJsonObject &event);
+    // Just before a top-level state's *StateEntered event is signalled.
     void checkpointReached(const Bramble::LocalRuntime::Checkpoint &checkpoint);
     // Emitted from the event loop after the terminal event (the owner may
     // delete the execution in its slot).

@@ -110,7 +110,7 @@ QJsonValue readPath(const QString &rawPath, const PathEnv &env)
 {
     const QString path = rawPath.trimmed();
     if (path.startsWith(u"$$"))
-        return lookup(env.context ? QJsonValue(env.context()) : QJsonValue(), path.mid(1), path);
+        return lookup(env.contextObject(), path.mid(1), path);
     if (path.size() > 1 && path.at(0) == u'$' && path.at(1) != u'.' && path.at(1) != u'[') {
         qsizetype end = 1;
         while (end < path.size() && path.at(end) != u'.' && path.at(end) != u'[')

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace Bramble::LocalRuntime::Asl {
 
@@ -15,6 +16,15 @@ struct PathEnv {
     QJsonValue input;
     const QJsonObject *variables = nullptr;
     std::function<QJsonObject()> context;
+
+    // The context object, built once per environment.
+    const QJsonObject &contextObject() const
+    {
+        if (!contextCache)
+            contextCache = context ? context() : QJsonObject();
+        return *contextCache;
+    }
+    mutable std::optional<QJsonObject> contextCache;
 };
 
 // Any JSON value as compact text, and JSON text (scalars too) back; the

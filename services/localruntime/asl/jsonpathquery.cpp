@@ -263,7 +263,7 @@ private:
         return true;
     }
 
-    const QString &m_p;
+    const QString m_p; // a copy: filters build their sub-paths as temporaries
     QString *m_error;
     qsizetype m_i = 0;
 };

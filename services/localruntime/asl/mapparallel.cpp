@@ -134,8 +134,7 @@ void ScopeRun::pumpMap()
                     input = evalTemplate(
                         selector, PathEnv { m_effective, &m_vars, [this, item] { return contextObject(item); } });
                 } catch (const StatesFault &f) {
-                    const qint64 failed = m_engine->append(QStringLiteral("MapIterationFailed"), started, name);
-                    Q_UNUSED(failed);
+                    m_engine->append(QStringLiteral("MapIterationFailed"), started, name);
                     c.pumping = false;
                     containerFailed(f.error, f.cause, started, -1);
                     return;
@@ -181,7 +180,10 @@ void ScopeRun::childDone(int index, const Flow &flow)
     const QJsonObject name { { QStringLiteral("name"), m_name }, { QStringLiteral("index"), index } };
     if (flow.ok) {
         c.results.replace(index, flow.output);
-        c.last = m_engine->append(QStringLiteral("MapIterationSucceeded"), flow.last, name);
+        // As AWS links them: the next MapIterationStarted (and MapStateSucceeded)
+        // follow the iteration's last inner event, like its MapIterationSucceeded.
+        m_engine->append(QStringLiteral("MapIterationSucceeded"), flow.last, name);
+        c.last = flow.last;
     } else {
         m_engine->append(QStringLiteral("MapIterationFailed"), flow.last, name);
         ++c.failed;
@@ -199,7 +201,7 @@ void ScopeRun::childDone(int index, const Flow &flow)
         }
         c.results.replace(
             index, QJsonObject { { QStringLiteral("Error"), flow.error }, { QStringLiteral("Cause"), flow.cause } });
-        c.last = m_engine->lastId();
+        c.last = flow.last;
     }
     pumpMap();
 }

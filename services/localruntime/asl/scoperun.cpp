@@ -7,10 +7,14 @@
 #include <QDateTime>
 
 #include <cmath>
+#include <limits>
 
 namespace Bramble::LocalRuntime::Asl {
 
 namespace {
+
+// A state's input or output (262,144 bytes of UTF-8 on AWS).
+constexpr qsizetype MaxPayloadBytes = 262144;
 
 QJsonObject truncatedFalse()
 {
@@ -55,6 +59,10 @@ ScopeRun::ScopeRun(Engine *engine, QJsonObject states, QString start, QJsonValue
     m_timer.setSingleShot(true);
     m_taskTimer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_waitLeftMs > 0) {
+            armWait();
+            return;
+        }
         auto then = std::move(m_afterWait);
         m_afterWait = nullptr;
         if (then && !m_cancelled)
@@ -86,13 +94,22 @@ void ScopeRun::resume()
 
 void ScopeRun::wait(double seconds, std::function<void()> then)
 {
-    const double ms = seconds * m_engine->spec.timeScale * 1000.0;
-    if (ms <= 0) {
+    const double ms = seconds * std::max(0.0, m_engine->spec.timeScale) * 1000.0;
+    if (ms < 1) {
         then();
         return;
     }
     m_afterWait = std::move(then);
-    m_timer.start(int(std::min(ms, 2.0e9)));
+    m_waitLeftMs = qint64(std::min(ms, 9.0e15));
+    armWait();
+}
+
+void ScopeRun::armWait()
+{
+    // QTimer takes an int of milliseconds: longer waits go in slices.
+    const qint64 slice = std::min<qint64>(m_waitLeftMs, std::numeric_limits<int>::max());
+    m_waitLeftMs -= slice;
+    m_timer.start(int(slice));
 }
 
 QJsonObject ScopeRun::contextObject(const std::optional<MapItem> &item) const
@@ -188,7 +205,18 @@ QJsonObject ScopeRun::assign(const QJsonValue &assignSpec, const QJsonValue &inp
 
 void ScopeRun::leave(const QJsonValue &output, qint64 last, const QString &next, const QJsonObject &assigned)
 {
-    QJsonObject details { { QStringLiteral("name"), m_name }, { QStringLiteral("output"), jsonText(output) },
+    const QString text = jsonText(output);
+    if (text.size() > MaxPayloadBytes / 4 && text.toUtf8().size() > MaxPayloadBytes) {
+        // Terminal, as on AWS: no Catch applies.
+        finishScope(Flow { false, {}, QStringLiteral("States.DataLimitExceeded"),
+            QStringLiteral("The state/task '%1' returned a result with a size exceeding the maximum number of "
+                           "bytes service limit (%2 bytes).")
+                .arg(m_name)
+                .arg(MaxPayloadBytes),
+            last });
+        return;
+    }
+    QJsonObject details { { QStringLiteral("name"), m_name }, { QStringLiteral("output"), text },
         { QStringLiteral("outputDetails"), truncatedFalse() } };
     if (!assigned.isEmpty()) {
         QJsonObject texts;

@@ -3,6 +3,7 @@
 #include "asl/statesfault.h"
 
 #include <cmath>
+#include <limits>
 
 namespace Bramble::LocalRuntime::Asl {
 
@@ -137,7 +138,9 @@ void ScopeRun::startAttempt()
         else
             attemptEnded(false, {}, outcome.error, outcome.cause, QStringLiteral("Failed"));
     });
-    if (m_timeoutSeconds > 0)
+    // Beyond a QTimer's range (24.8 days, e.g. AWS's default 99999999 s)
+    // the timeout is not armed: a local task does not run that long.
+    if (m_timeoutSeconds > 0 && m_timeoutSeconds <= std::numeric_limits<int>::max() / 1000)
         m_taskTimer.start(m_timeoutSeconds * 1000);
     job->start();
 }

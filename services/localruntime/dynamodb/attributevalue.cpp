@@ -427,9 +427,4 @@ std::optional<AttributeValue> setDifference(const AttributeValue &a, const Attri
     return AttributeValue { { type, out } };
 }
 
-QString typeName(const AttributeValue &v)
-{
-    return typeOf(v);
-}
-
 } // namespace Bramble::LocalRuntime::Dynamo

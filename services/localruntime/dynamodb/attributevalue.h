@@ -59,7 +59,4 @@ AttributeValue setUnion(const AttributeValue &a, const AttributeValue &b);
 std::optional<AttributeValue> setDifference(const AttributeValue &a, const AttributeValue &b);
 bool isSetType(const QString &type);
 
-// The type names DynamoDB's messages use for operand types ("S" -> "S").
-QString typeName(const AttributeValue &v);
-
 } // namespace Bramble::LocalRuntime::Dynamo

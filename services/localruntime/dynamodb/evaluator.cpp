@@ -1,9 +1,9 @@
 #include "dynamodb/evaluator.h"
 
 #include <QJsonArray>
+#include <QMap>
 
 #include <algorithm>
-#include <functional>
 
 namespace Bramble::LocalRuntime::Dynamo {
 
@@ -109,6 +109,15 @@ bool compareWith(const QString &op, const std::optional<AttributeValue> &a, cons
     return *c >= 0; // ">="
 }
 
+const QString kNumberOverflow
+    = QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported range");
+
+// A sum past DynamoDB's 38 digits of precision or its largest magnitude.
+bool overflows(const Decimal &d)
+{
+    return d.digits.size() > 38 || d.exponent > 126;
+}
+
 // The value a SET operand computes, or the error message.
 struct Computed {
     std::optional<AttributeValue> value;
@@ -165,10 +174,8 @@ Computed compute(const Operand &o, const Item &item)
             numbers[i] = Decimal::parse(part.value->value(QStringLiteral("N")).toString());
         }
         const Decimal sum = add(*numbers[0], o.kind == Operand::Kind::Plus ? *numbers[1] : numbers[1]->negated());
-        if (sum.digits.size() > 38 || sum.exponent > 126)
-            return { std::nullopt,
-                QStringLiteral("Number overflow. Attempting to store a number with magnitude larger "
-                               "than supported range") };
+        if (overflows(sum))
+            return { std::nullopt, kNumberOverflow };
         return { AttributeValue { { QStringLiteral("N"), sum.toString() } }, {} };
     }
     case Operand::Kind::Size:
@@ -240,39 +247,39 @@ bool writeAt(QJsonObject &map, const Path &path, int from, const std::optional<A
     return true;
 }
 
-void projectInto(QJsonObject &out, const Item &item, const Path &path)
-{
-    // Walk the item and the output side by side, creating the output's maps
-    // and lists as the path goes.
-    std::optional<AttributeValue> source = item.value(path.at(0).name).isObject()
-        ? std::optional<AttributeValue>(item.value(path.at(0).name).toObject())
-        : std::nullopt;
-    if (!source)
-        return;
-    QList<AttributeValue> chain; // the values along the path
-    chain.append(*source);
-    for (int i = 1; i < path.size(); ++i) {
-        const auto next = child(chain.last(), path.at(i));
-        if (!next)
-            return;
-        chain.append(*next);
-    }
-    // Rebuild from the leaf up, merging with what `out` already holds.
-    std::function<AttributeValue(const AttributeValue &, int)> merge
-        = [&](const AttributeValue &existing, int i) -> AttributeValue {
-        if (i == path.size())
-            return chain.last();
-        const PathElement &step = path.at(i);
-        if (step.index >= 0) {
-            QJsonArray list = typeOf(existing) == kL ? existing.value(kL).toArray() : QJsonArray();
-            list.append(merge(AttributeValue(), i + 1));
+// What a projection keeps, as a tree: map keys and list indexes (lists
+// keep the selected elements in index order, compacted, as DynamoDB does).
+struct Projected {
+    std::optional<AttributeValue> whole; // a path ended here
+    QMap<QString, Projected> keys;
+    QMap<int, Projected> indexes;
+
+    AttributeValue value() const
+    {
+        if (whole)
+            return *whole;
+        if (!indexes.isEmpty()) {
+            QJsonArray list;
+            for (const Projected &p : indexes)
+                list.append(p.value());
             return AttributeValue { { kL, list } };
         }
-        QJsonObject map = typeOf(existing) == kM ? existing.value(kM).toObject() : QJsonObject();
-        map.insert(step.name, merge(map.value(step.name).toObject(), i + 1));
+        QJsonObject map;
+        for (auto it = keys.begin(); it != keys.end(); ++it)
+            map.insert(it.key(), it.value().value());
         return AttributeValue { { kM, map } };
-    };
-    out.insert(path.at(0).name, merge(out.value(path.at(0).name).toObject(), 1));
+    }
+};
+
+void projectInto(QMap<QString, Projected> &out, const Item &item, const Path &path)
+{
+    const auto v = resolve(item, path);
+    if (!v)
+        return;
+    Projected *node = &out[path.at(0).name];
+    for (int i = 1; i < path.size(); ++i)
+        node = path.at(i).index >= 0 ? &node->indexes[path.at(i).index] : &node->keys[path.at(i).name];
+    node->whole = *v;
 }
 
 } // namespace
@@ -358,12 +365,13 @@ QString applyUpdate(const QList<UpdateAction> &actions, Item &item)
             if (a.kind == UpdateAction::Kind::Add) {
                 if (!existing)
                     value = operand;
-                else if (type == QLatin1String("N"))
-                    value = AttributeValue { { type,
-                        add(*Decimal::parse(existing->value(type).toString()),
-                            *Decimal::parse(operand.value(type).toString()))
-                            .toString() } };
-                else
+                else if (type == QLatin1String("N")) {
+                    const Decimal sum = add(*Decimal::parse(existing->value(type).toString()),
+                        *Decimal::parse(operand.value(type).toString()));
+                    if (overflows(sum))
+                        return kNumberOverflow;
+                    value = AttributeValue { { type, sum.toString() } };
+                } else
                     value = setUnion(*existing, operand);
             } else {
                 if (!existing)
@@ -402,9 +410,12 @@ Item project(const Item &item, const QList<Path> &paths)
 {
     if (paths.isEmpty())
         return item;
-    Item out;
+    QMap<QString, Projected> tree;
     for (const Path &path : paths)
-        projectInto(out, item, path);
+        projectInto(tree, item, path);
+    Item out;
+    for (auto it = tree.begin(); it != tree.end(); ++it)
+        out.insert(it.key(), it.value().value());
     return out;
 }
 

@@ -191,7 +191,7 @@ public:
         return true;
     }
 
-    bool functionArguments(const QString &name, QList<Operand> &args, bool update)
+    bool functionArguments(QList<Operand> &args, bool update)
     {
         const Nesting nesting(*this);
         if (nesting.tooDeep())
@@ -211,7 +211,6 @@ public:
                 return false;
             break;
         }
-        Q_UNUSED(name);
         return true;
     }
 
@@ -253,7 +252,7 @@ public:
             if (update == (name == QLatin1String("size")))
                 return fail(QStringLiteral("The function is not allowed in a%1 expression; function: %2")
                                 .arg(update ? QStringLiteral("n update") : QStringLiteral(" condition"), name));
-            if (!functionArguments(name, out.args, update))
+            if (!functionArguments(out.args, update))
                 return false;
             if (name == QLatin1String("size")) {
                 out.kind = Operand::Kind::Size;
@@ -357,7 +356,7 @@ public:
             const QString name = t.text;
             out.kind = Condition::Kind::Function;
             out.op = name;
-            if (!functionArguments(name, out.operands, false))
+            if (!functionArguments(out.operands, false))
                 return false;
             const int expected
                 = (name == QLatin1String("attribute_exists") || name == QLatin1String("attribute_not_exists")) ? 1 : 2;

@@ -266,6 +266,8 @@ DynamoAnswer TableStore::Private::query(const QJsonObject &request)
     std::optional<KeyCondition> hash, range;
     for (const KeyCondition &c : conditions) {
         std::optional<KeyCondition> &slot = c.attribute == t->hashKey ? hash : range;
+        if (c.attribute != t->hashKey && c.attribute != t->rangeKey && t->hasRange())
+            return validationError(QStringLiteral("Query condition missed key schema element: %1").arg(t->rangeKey));
         if ((c.attribute != t->hashKey && c.attribute != t->rangeKey) || slot)
             return validationError(QStringLiteral("Query key condition not supported"));
         slot = c;

@@ -106,7 +106,7 @@ std::optional<DynamoAnswer> checkReturnValues(const QJsonObject &request, bool u
                                       "NONE, UPDATED_NEW]")
                            .arg(Core::oneLine(value)));
     if (!updateItem && value != QLatin1String("NONE") && value != QLatin1String("ALL_OLD"))
-        return invalid(QStringLiteral("ReturnValues can only be ALL_OLD or NONE"));
+        return invalid(QStringLiteral("Return values set to invalid value"));
     const QString onFailure
         = request.value(QStringLiteral("ReturnValuesOnConditionCheckFailure")).toString(QStringLiteral("NONE"));
     if (onFailure != QLatin1String("NONE") && onFailure != QLatin1String("ALL_OLD"))

@@ -277,6 +277,22 @@ std::optional<EncodedKey> TableStore::Private::keyOf(
             return std::nullopt;
         }
     }
+    // DynamoDB's key size limits, counted on the UTF-8 or binary value.
+    const auto keyBytes = [](const AttributeValue &v) {
+        const QString type = typeOf(v);
+        return type == QLatin1String("B") ? QByteArray::fromBase64(v.value(type).toString().toLatin1()).size()
+                                          : v.value(type).toString().toUtf8().size();
+    };
+    if (keyBytes(hash) > 2048) {
+        error = QStringLiteral("One or more parameter values were invalid: Size of hashkey has exceeded the maximum "
+                               "size limit of2048 bytes");
+        return std::nullopt;
+    }
+    if (t.hasRange() && keyBytes(range) > 1024) {
+        error = QStringLiteral("One or more parameter values were invalid: Aggregated size of all range keys has "
+                               "exceeded the size limit of 1024 bytes");
+        return std::nullopt;
+    }
     return EncodedKey { encodeKeyValue(hash), t.hasRange() ? encodeKeyValue(range) : QByteArray(1, '\x01') };
 }
 

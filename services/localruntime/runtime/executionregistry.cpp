@@ -1,5 +1,6 @@
 #include "runtime/executionregistry.h"
 
+#include "runtime/runtimelogging.h"
 #include "runtime/sfnnames.h"
 
 #include <QDateTime>
@@ -50,11 +51,16 @@ bool ExecutionRegistry::launch(
     auto *execution = new Execution(std::move(spec), m_runner, this);
     const qint64 seq = record.seq;
     const QString arn = record.arn;
-    connect(execution, &Execution::eventAppended, this, [this, seq](const QJsonObject &event) {
-        m_store->appendEvent(seq, event.value(QStringLiteral("id")).toInteger(), event);
+    connect(execution, &Execution::eventAppended, this, [this, seq, arn](const QJsonObject &event) {
+        const Core::Error failure = m_store->appendEvent(seq, event.value(QStringLiteral("id")).toInteger(), event);
+        if (!failure.isNull())
+            qCWarning(lcServer).noquote() << failure.toString();
+        recordTerminalEvent(arn, event);
     });
-    connect(execution, &Execution::checkpointReached, this,
-        [this, seq](const Checkpoint &checkpoint) { m_store->setCheckpoint(seq, checkpoint.toJson()); });
+    connect(execution, &Execution::checkpointReached, this, [this, seq](const Checkpoint &checkpoint) {
+        if (const Core::Error failure = m_store->setCheckpoint(seq, checkpoint.toJson()); !failure.isNull())
+            qCWarning(lcServer).noquote() << failure.toString();
+    });
     connect(execution, &Execution::finished, this,
         [this, execution, seq](const ExecutionEnd &end) { onFinished(execution, seq, end); });
     m_running.insert(arn, execution);
@@ -115,6 +121,49 @@ void ExecutionRegistry::detachAll()
     }
 }
 
+void ExecutionRegistry::recordTerminalEvent(const QString &executionArn, const QJsonObject &event)
+{
+    // The status follows the terminal event at once, so DescribeExecution
+    // never says RUNNING beside a history that has ended (finished() comes
+    // later, from the event loop).
+    static const QHash<QString, QString> statuses {
+        { QStringLiteral("ExecutionSucceeded"), QStringLiteral("SUCCEEDED") },
+        { QStringLiteral("ExecutionFailed"), QStringLiteral("FAILED") },
+        { QStringLiteral("ExecutionAborted"), QStringLiteral("ABORTED") },
+        { QStringLiteral("ExecutionTimedOut"), QStringLiteral("TIMED_OUT") },
+    };
+    const QString type = event.value(QStringLiteral("type")).toString();
+    const QString status = statuses.value(type);
+    if (status.isEmpty())
+        return;
+    const QJsonObject details
+        = event.value(type.at(0).toLower() + type.mid(1) + QStringLiteral("EventDetails")).toObject();
+    ExecutionEnd end;
+    end.status = status;
+    if (status == QLatin1String("SUCCEEDED"))
+        end.output
+            = SfnNames::parseJsonValue(details.value(QStringLiteral("output")).toString()).value_or(QJsonValue());
+    end.error = details.value(QStringLiteral("error")).toString();
+    end.cause = details.value(QStringLiteral("cause")).toString();
+    storeEnd(executionArn, end, event.value(QStringLiteral("timestamp")).toDouble());
+}
+
+void ExecutionRegistry::storeEnd(const QString &executionArn, const ExecutionEnd &end, double stopDate)
+{
+    std::optional<ExecutionRecord> record = m_store->execution(executionArn);
+    if (!record)
+        return;
+    if (record->status == end.status && record->stopDate > 0)
+        return; // stored from its terminal event already
+    record->status = end.status;
+    record->output = end.status == QLatin1String("SUCCEEDED") ? SfnNames::jsonText(end.output) : QString();
+    record->error = end.error.isEmpty() ? QString() : end.error;
+    record->cause = end.cause.isEmpty() ? QString() : end.cause;
+    record->stopDate = stopDate > 0 ? stopDate : SfnNames::nowSeconds();
+    if (const Core::Error error = m_store->updateExecution(*record); !error.isNull())
+        qCWarning(lcServer).noquote() << error.toString();
+}
+
 void ExecutionRegistry::onFinished(Execution *execution, qint64 seq, const ExecutionEnd &end)
 {
     Q_UNUSED(seq)
@@ -122,15 +171,7 @@ void ExecutionRegistry::onFinished(Execution *execution, qint64 seq, const Execu
     m_running.remove(arn);
     execution->disconnect(this);
     execution->deleteLater();
-    std::optional<ExecutionRecord> record = m_store->execution(arn);
-    if (!record)
-        return;
-    record->status = end.status;
-    record->output = end.status == QLatin1String("SUCCEEDED") ? SfnNames::jsonText(end.output) : QString();
-    record->error = end.error.isEmpty() ? QString() : end.error;
-    record->cause = end.cause.isEmpty() ? QString() : end.cause;
-    record->stopDate = SfnNames::nowSeconds();
-    m_store->updateExecution(*record);
+    storeEnd(arn, end, 0);
     Q_EMIT executionChanged(arn);
     Q_EMIT executionEnded(arn);
 }

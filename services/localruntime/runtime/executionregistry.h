@@ -48,6 +48,9 @@ Q_SIGNALS:
 
 private:
     void onFinished(Execution *execution, qint64 seq, const ExecutionEnd &end);
+    void recordTerminalEvent(const QString &executionArn, const QJsonObject &event);
+    // Stores how it ended (stopDate 0: now) unless that is stored already.
+    void storeEnd(const QString &executionArn, const ExecutionEnd &end, double stopDate);
 
     SfnStore *m_store;
     TaskRunner *m_runner;

@@ -39,6 +39,8 @@ HttpConnection::HttpConnection(
     m_socket->setParent(this);
     // Bounded: while we do not read (output backlog), the kernel holds the rest.
     m_socket->setReadBufferSize(1024 * 1024);
+    // Each answer is one write; Nagle would hold it for the client's delayed ACK (40 ms).
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_idle->setSingleShot(true);
     m_idle->setInterval(m_limits.idleTimeoutMs);
     connect(m_idle, &QTimer::timeout, this, [this] { m_socket->abort(); });

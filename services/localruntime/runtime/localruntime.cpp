@@ -5,13 +5,13 @@
 #include "runtime/apirouter.h"
 #include "runtime/executionregistry.h"
 #include "runtime/httpserver.h"
+#include "runtime/runtimelogging.h"
 #include "runtime/sfnapi.h"
 #include "runtime/sfnstore.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
-#include <QLoggingCategory>
 
 #include <optional>
 
@@ -24,7 +24,7 @@ static void initSeedResources()
 
 namespace Bramble::LocalRuntime {
 
-Q_LOGGING_CATEGORY(lcRuntime, "bramble.localruntime")
+Q_LOGGING_CATEGORY(lcServer, "bramble.localruntime.server", QtInfoMsg)
 
 namespace {
 
@@ -124,7 +124,7 @@ Core::Error Runtime::start(const Options &options)
 
     const int resumed = d->registry->resumeAll();
     if (resumed > 0)
-        qCInfo(lcRuntime) << "resumed" << resumed << "running executions";
+        qCInfo(lcServer) << "resumed" << resumed << "running executions";
 
     d->server = new HttpServer([this](const HttpRequest &request) { return d->router->handle(request); }, this);
     if (!d->server->listen(options.port)) {

@@ -94,6 +94,24 @@ private Q_SLOTS:
                 "list":[{"x":"2317"}]})"));
     }
 
+    void contextTimesAndRedriveCount()
+    {
+        const Run run = runDefinition(object(R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true,
+            "Parameters":{"start.$":"$$.Execution.StartTime","entered.$":"$$.State.EnteredTime",
+                          "redrives.$":"$$.Execution.RedriveCount","id.$":"$$.StateMachine.Id"}}}})"),
+            QJsonObject());
+        const QJsonObject out = run.end->output.toObject();
+        const QDateTime start = parseTimestamp(out.value(u"start").toString());
+        const QDateTime entered = parseTimestamp(out.value(u"entered").toString());
+        QVERIFY2(start.isValid(), qPrintable(out.value(u"start").toString()));
+        QVERIFY2(entered.isValid(), qPrintable(out.value(u"entered").toString()));
+        QVERIFY(out.value(u"start").toString().endsWith(u'Z'));
+        QVERIFY(start <= entered);
+        QVERIFY(entered <= QDateTime::currentDateTimeUtc());
+        QCOMPARE(out.value(u"redrives").toInt(-1), 0);
+        QCOMPARE(out.value(u"id").toString(), specFor({}).stateMachineArn);
+    }
+
     void resultPathVariants_data()
     {
         QTest::addColumn<QString>("state");

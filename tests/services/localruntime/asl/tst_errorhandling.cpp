@@ -63,6 +63,24 @@ private Q_SLOTS:
             QCOMPARE(scheduled.at(i).value(u"previousEventId"), failed.at(i - 1).value(u"id"));
     }
 
+    void backoffWaitsScaled()
+    {
+        ScriptedRunner runner = failingWith(list({ "E", "E" }));
+        ExecutionSpec spec = specFor(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":2}]}}})"));
+        spec.timeScale = 0.01; // 2 s and 4 s become 20 ms and 40 ms
+        Run run;
+        Bramble::LocalRuntime::Execution execution(spec, &runner);
+        record(execution, run);
+        execution.start();
+        QCOMPARE(run.types().last(), QStringLiteral("TaskStarted"));
+        QVERIFY(waitEnd(run));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.retryDelays, QList<double>({ 2, 4 }));
+        QCOMPARE(runner.requests.size(), 3);
+    }
+
     void backoffFormula()
     {
         const QJsonObject r
@@ -219,6 +237,29 @@ private Q_SLOTS:
         QVERIFY(run.retryDelays.isEmpty());
         QCOMPARE(runner.requests.size(), 0);
         QCOMPARE(run.types(), list({ "ExecutionStarted", "TaskStateEntered", "ExecutionFailed" }));
+    }
+
+    void outputOverThePayloadLimit()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &) -> std::optional<TaskOutcome> {
+            return TaskOutcome::success(QString(262145, u'x'));
+        };
+        const Run run = runDefinition(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}]},"C":{"Type":"Pass","End":true}}})"),
+            QJsonObject(), &runner);
+        QCOMPARE(run.end->error, QStringLiteral("States.DataLimitExceeded"));
+        QCOMPARE(run.types().mid(run.types().size() - 2), list({ "TaskSucceeded", "ExecutionFailed" }));
+
+        runner.script = [](const TaskRequest &) -> std::optional<TaskOutcome> {
+            return TaskOutcome::success(QString(262000, u'x'));
+        };
+        QCOMPARE(runDefinition(object(R"({"StartAt":"X","States":{
+            "X":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}})"),
+                     QJsonObject(), &runner)
+                     .end->status,
+            QStringLiteral("SUCCEEDED"));
     }
 
     void parameterPathFailureIsCatchable()

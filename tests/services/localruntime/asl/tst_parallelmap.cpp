@@ -137,9 +137,24 @@ private Q_SLOTS:
         QCOMPARE(detailsValue(run.ofType(QStringLiteral("MapIterationStarted")).at(2), "name").toString(),
             QStringLiteral("M"));
         QCOMPARE(linkProblem(run.events), QString());
+        if (maxConcurrency == 1) {
+            // One at a time: each MapIterationStarted follows the previous iteration's last
+            // inner event, as that iteration's MapIterationSucceeded does.
+            const QList<QJsonObject> started = run.ofType(QStringLiteral("MapIterationStarted"));
+            const QList<QJsonObject> succeeded = run.ofType(QStringLiteral("MapIterationSucceeded"));
+            for (int i = 1; i < 4; ++i)
+                QCOMPARE(started.at(i).value(u"previousEventId"), succeeded.at(i - 1).value(u"previousEventId"));
+            QCOMPARE(run.ofType(QStringLiteral("MapStateSucceeded")).first().value(u"previousEventId"),
+                succeeded.last().value(u"previousEventId"));
+            QCOMPARE(run.ofType(QStringLiteral("MapStateExited")).first().value(u"previousEventId"),
+                succeeded.last().value(u"previousEventId"));
+        }
         const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
         QVERIFY(tl.problems.isEmpty());
         QCOMPARE(tl.status, Saga::ExecutionStatus::Succeeded);
+        QCOMPARE(tl.steps.first().state, QStringLiteral("M"));
+        for (int i = 1; i < tl.steps.size(); ++i)
+            QCOMPARE(tl.steps.at(i).parent, 0);
     }
 
     void mapFailureAndTolerance_data()
@@ -182,6 +197,47 @@ private Q_SLOTS:
         QCOMPARE(linkProblem(run.events), QString());
     }
 
+    void failingIterationAbortsTheOthers()
+    {
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &r) -> std::optional<TaskOutcome> {
+            if (r.parameters.toInt() == 2)
+                return TaskOutcome::failure(QStringLiteral("Two"), QStringLiteral("item 2"));
+            return std::nullopt; // the others never end
+        };
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "Catch":[{"ErrorEquals":["Two"],"Next":"Caught"}],
+            "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}},
+            "Caught":{"Type":"Pass","End":true}}})"),
+            value("[0,1,2,3]"), &runner);
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output.toObject().value(u"Error").toString(), QStringLiteral("Two"));
+        QCOMPARE(runner.cancelled, 3);
+        QCOMPARE(run.ofType(QStringLiteral("MapIterationAborted")).size(), 3);
+        QCOMPARE(run.ofType(QStringLiteral("TaskStateAborted")).size(), 3);
+        const QJsonObject iterationFailed = run.ofType(QStringLiteral("MapIterationFailed")).first();
+        QCOMPARE(detailsValue(iterationFailed, "index").toInt(), 2);
+        QCOMPARE(run.ofType(QStringLiteral("MapStateFailed")).first().value(u"previousEventId"),
+            iterationFailed.value(u"previousEventId"));
+        QCOMPARE(linkProblem(run.events), QString());
+        const Saga::Timeline tl = Saga::buildTimeline(Saga::parseHistory(run.array()));
+        QVERIFY(tl.problems.isEmpty());
+        QCOMPARE(tl.steps.first().status, Saga::StepStatus::Caught);
+    }
+
+    void itemSelectorFailureFailsTheMap()
+    {
+        const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemsPath":"$.items","ItemSelector":{"x.$":"$$.Map.Item.Value.missing"},
+            "Catch":[{"ErrorEquals":["States.ParameterPathFailure"],"ResultPath":"$.err","Next":"C"}],
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}},
+            "C":{"Type":"Pass","OutputPath":"$.err.Error","End":true}}})"),
+            value(R"({"items":[{"a":1}]})"));
+        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(run.end->output, QJsonValue(QStringLiteral("States.ParameterPathFailure")));
+        QCOMPARE(linkProblem(run.events), QString());
+    }
+
     void mapItemsPathMustBeArray()
     {
         const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
@@ -198,8 +254,9 @@ private Q_SLOTS:
         for (int i = 0; i < 4000; ++i)
             items.append(i);
         const QJsonObject def = object(R"j({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+            "ItemSelector":{"value.$":"$$.Map.Item.Value","index.$":"$$.Map.Item.Index"},
             "ItemProcessor":{"StartAt":"A","States":{
-               "A":{"Type":"Pass","Parameters":{"n.$":"$"},"Next":"B"},
+               "A":{"Type":"Pass","Parameters":{"n.$":"$.value"},"Next":"B"},
                "B":{"Type":"Pass","Parameters":{"sum.$":"States.MathAdd($.n, 1)"},"OutputPath":"$.sum","End":true}}}}}})j");
         const Run run = runDefinition(def, items);
         QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));

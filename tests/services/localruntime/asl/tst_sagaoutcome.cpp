@@ -17,9 +17,9 @@ using namespace Bramble::Test::Asl;
 
 namespace {
 
-QJsonObject seedDefinition()
+QJsonObject seedDefinition(const QString &file = QStringLiteral("seed-saga.asl.json"))
 {
-    QFile f(Test::sourceDir() + QStringLiteral("/resources/sagas/seed-saga.asl.json"));
+    QFile f(Test::sourceDir() + QStringLiteral("/resources/sagas/") + file);
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
@@ -97,6 +97,46 @@ private Q_SLOTS:
         QCOMPARE(
             parsed(detailsValue(rollback, "input")).toObject().value(u"error").toObject().value(u"Error").toString(),
             QStringLiteral("Lambda.ServiceException"));
+    }
+
+    void motoVariantWithDynamoDbTasks()
+    {
+        // The moto variant: DynamoDB updateItem/deleteItem tasks; CommitRecords' condition fails.
+        const QJsonObject def = seedDefinition(QStringLiteral("seed-saga.moto.asl.json"));
+        QVERIFY(!def.isEmpty());
+        ScriptedRunner runner;
+        runner.script = [](const TaskRequest &r) -> std::optional<TaskOutcome> {
+            if (r.parameters.toObject().contains(u"ConditionExpression"))
+                return TaskOutcome::failure(QStringLiteral("DynamoDB.ConditionalCheckFailedException"),
+                    QStringLiteral("The conditional request failed"));
+            return TaskOutcome::success(QJsonObject());
+        };
+        const Run run = runDefinition(
+            def, value(R"({"Payload":{"TransactionDetails":{"TransactionId":"t9","simulateFail":true}}})"), &runner);
+        QCOMPARE(runner.requests.first().parameters.toObject().value(u"Key"), value(R"({"TransactionId":{"S":"t9"}})"));
+        QCOMPARE(detailsValue(run.ofType(QStringLiteral("TaskScheduled")).first(), "resource").toString(),
+            QStringLiteral("updateItem"));
+        const Saga::SagaAnalysis a = analyze(def, run);
+        QCOMPARE(a.outcome, Saga::SagaOutcome::Compensated);
+        QCOMPARE(a.failedStep, QStringLiteral("CommitRecords"));
+        QCOMPARE(a.error, QStringLiteral("DynamoDB.ConditionalCheckFailedException"));
+
+        // Without the simulateFail flag, ProcessRecords' Parameters cannot be built:
+        // States.ParameterPathFailure, caught into its rollback as AWS does.
+        const Run early
+            = runDefinition(def, value(R"({"Payload":{"TransactionDetails":{"TransactionId":"t9"}}})"), &runner);
+        QCOMPARE(early.end->error, QStringLiteral("SagaRolledBack"));
+        const QJsonObject exited = early.ofType(QStringLiteral("TaskStateExited")).first();
+        QCOMPARE(
+            parsed(detailsValue(exited, "output")).toObject().value(u"error").toObject().value(u"Error").toString(),
+            QStringLiteral("States.ParameterPathFailure"));
+        QVERIFY(early.ofType(QStringLiteral("TaskScheduled"))
+                    .first()
+                    .value(u"taskScheduledEventDetails")
+                    .toObject()
+                    .value(u"resource")
+                    .toString()
+            == u"deleteItem");
     }
 };
 

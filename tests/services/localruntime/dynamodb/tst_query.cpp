@@ -312,6 +312,9 @@ private Q_SLOTS:
                             << QStringLiteral("Invalid operator used in KeyConditionExpression: OR");
         QTest::newRow("non-key attribute")
             << QStringLiteral("h = :h AND padding = :v") << QByteArray("{':h': {'S': 'a'}, ':v': {'S': 'x'}}")
+            << QStringLiteral("Query condition missed key schema element: r");
+        QTest::newRow("two range conditions")
+            << QStringLiteral("h = :h AND r > :v AND r < :v") << QByteArray("{':h': {'S': 'a'}, ':v': {'N': '1'}}")
             << QStringLiteral("Query key condition not supported");
         QTest::newRow("wrong type") << QStringLiteral("h = :h AND r < :v")
                                     << QByteArray("{':h': {'S': 'a'}, ':v': {'S': '1'}}")

@@ -187,6 +187,43 @@ private Q_SLOTS:
         QVERIFY(again.body.isEmpty());
     }
 
+    void projections_data()
+    {
+        QTest::addColumn<QString>("projection");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("top level") << QStringLiteral("a, TransactionId")
+                                   << QByteArray("{'TransactionId': {'S': 'p'}, 'a': {'N': '1'}}");
+        QTest::newRow("list elements in index order")
+            << QStringLiteral("l[2], l[0]")
+            << QByteArray("{'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}, "
+                          "{'S': 'c'}]}}");
+        QTest::newRow("two keys of one element") << QStringLiteral(
+            "l[0].y, l[0].x") << QByteArray("{'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}]}}");
+        QTest::newRow("missing parts left out")
+            << QStringLiteral("l[9], m.nope, m.k, nothing") << QByteArray("{'m': {'M': {'k': {'S': 'v'}}}}");
+        QTest::newRow("nothing found") << QStringLiteral("nothing") << QByteArray("{}");
+    }
+
+    void projections()
+    {
+        QFETCH(QString, projection);
+        QFETCH(QByteArray, expected);
+        auto store = openMemory();
+        QVERIFY(store->call(QStringLiteral("CreateTable"), j(kSagaTable)).ok());
+        QVERIFY(store
+                    ->call(QStringLiteral("PutItem"),
+                        j("{'TableName': 'SagaTransactions', 'Item': {'TransactionId': {'S': 'p'}, 'a': {'N': "
+                          "'1'}, 'l': {'L': [{'M': {'x': {'N': '1'}, 'y': {'N': '2'}}}, {'S': 'b'}, {'S': "
+                          "'c'}]}, 'm': {'M': {'k': {'S': 'v'}, 'j': {'S': 'w'}}}}}"))
+                    .ok());
+        QJsonObject get = j("{'TableName': 'SagaTransactions', 'Key': {'TransactionId': {'S': 'p'}}}");
+        get.insert(QStringLiteral("ProjectionExpression"), projection);
+        const DynamoAnswer a = store->call(QStringLiteral("GetItem"), get);
+        QVERIFY2(a.ok(), why(a));
+        QVERIFY(a.body.contains(QStringLiteral("Item"))); // the item exists, even when nothing of it is projected
+        QCOMPARE(text(a.body.value(QStringLiteral("Item")).toObject()), text(j(expected.constData())));
+    }
+
     void keyValidation_data()
     {
         QTest::addColumn<QString>("operation");
@@ -229,6 +266,33 @@ private Q_SLOTS:
                           "'y'}}}")
             << QStringLiteral("One or more parameter values were invalid: Cannot update attribute TransactionId. This "
                               "attribute is part of the key");
+    }
+
+    void keySizeLimits()
+    {
+        auto store = openMemory();
+        QVERIFY(store
+                    ->call(QStringLiteral("CreateTable"),
+                        j("{'TableName': 'Ranged', 'AttributeDefinitions': [{'AttributeName': 'h', "
+                          "'AttributeType': 'S'}, {'AttributeName': 'r', 'AttributeType': 'S'}], 'KeySchema': "
+                          "[{'AttributeName': 'h', 'KeyType': 'HASH'}, {'AttributeName': 'r', 'KeyType': "
+                          "'RANGE'}]}"))
+                    .ok());
+        const auto put = [&](int hashBytes, int rangeBytes) {
+            QJsonObject item;
+            item.insert(QStringLiteral("h"), QJsonObject { { QStringLiteral("S"), QString(hashBytes, u'h') } });
+            item.insert(QStringLiteral("r"), QJsonObject { { QStringLiteral("S"), QString(rangeBytes, u'r') } });
+            return store->call(QStringLiteral("PutItem"),
+                QJsonObject {
+                    { QStringLiteral("TableName"), QStringLiteral("Ranged") }, { QStringLiteral("Item"), item } });
+        };
+        QVERIFY(put(2048, 1024).ok());
+        QCOMPARE(put(2049, 1).message,
+            QStringLiteral("One or more parameter values were invalid: Size of hashkey has "
+                           "exceeded the maximum size limit of2048 bytes"));
+        QCOMPARE(put(1, 1025).message,
+            QStringLiteral("One or more parameter values were invalid: Aggregated size of "
+                           "all range keys has exceeded the size limit of 1024 bytes"));
     }
 
     void keyValidation()

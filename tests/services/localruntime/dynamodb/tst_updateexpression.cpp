@@ -238,6 +238,14 @@ private Q_SLOTS:
             << QStringLiteral("SET m.inner = :one") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral(
                    "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: inner");
+        QTest::newRow("ADD past 38 digits")
+            << QStringLiteral("ADD n :v") << QByteArray("{':v': {'N': '0.10000000000000000000000000000000000001'}}")
+            << QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported "
+                              "range");
+        QTest::newRow("+ past the largest magnitude")
+            << QStringLiteral("SET n = :big + :big") << QByteArray("{':big': {'N': '9.9e125'}}")
+            << QStringLiteral("Number overflow. Attempting to store a number with magnitude larger than supported "
+                              "range");
         QTest::newRow("unused value")
             << QStringLiteral("REMOVE gone") << QByteArray("{':one': {'N': '1'}}")
             << QStringLiteral("Value provided in ExpressionAttributeValues unused in expressions: keys: {:one}");
@@ -266,7 +274,7 @@ private Q_SLOTS:
         QVERIFY(a.message.contains(QStringLiteral("'returnValues' failed to satisfy constraint")));
         QJsonObject put = j("{'TableName': 'Things', 'Item': {'pk': {'S': 'k'}}, 'ReturnValues': 'ALL_NEW'}");
         a = store->call(QStringLiteral("PutItem"), put);
-        QCOMPARE(a.message, QStringLiteral("ReturnValues can only be ALL_OLD or NONE"));
+        QCOMPARE(a.message, QStringLiteral("Return values set to invalid value"));
 
         // UpdateItem creates a missing item; nothing old to return.
         QJsonObject create

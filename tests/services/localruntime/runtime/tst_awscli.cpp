@@ -360,6 +360,15 @@ private Q_SLOTS:
                      .value(QStringLiteral("redriveCount")),
             QJsonValue(1));
 
+        // Machines listed one per page, in creation order, through nextToken.
+        r = aws({ QStringLiteral("stepfunctions"), QStringLiteral("list-state-machines"), QStringLiteral("--page-size"),
+            QStringLiteral("1") });
+        QVERIFY2(r.exitCode == 0, r.describe());
+        QStringList names;
+        for (const QJsonValue &item : r.json().value(QStringLiteral("stateMachines")).toArray())
+            names << item.toObject().value(QStringLiteral("name")).toString();
+        QCOMPARE(names, QStringList({ QStringLiteral("simple"), QStringLiteral("flaky") }));
+
         r = aws({ QStringLiteral("dynamodb"), QStringLiteral("get-item"), QStringLiteral("--table-name"),
             QStringLiteral("Missing"), QStringLiteral("--key"), QStringLiteral(R"({"Id": {"S": "1"}})") });
         QVERIFY2(r.err.contains("ResourceNotFoundException"), r.describe());
@@ -434,19 +443,54 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("ValidationException") && r.err.contains("Modern"), r.describe());
     }
 
-    void unsignedRequestsAreRefused()
+    void refusedRequests_data()
     {
+        QTest::addColumn<QString>("authorization");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("body");
+        QTest::addColumn<QByteArray>("type");
+        const QString signature = QStringLiteral("AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/states/"
+                                                 "aws4_request, SignedHeaders=host;x-amz-date, Signature=abc");
+        const QString list = QStringLiteral("AWSStepFunctions.ListStateMachines");
+        QTest::newRow("unsigned") << QString() << list << QStringLiteral("{}")
+                                  << QByteArray("MissingAuthenticationTokenException");
+        QTest::newRow("bearer") << QStringLiteral("Bearer abc") << list << QStringLiteral("{}")
+                                << QByteArray("IncompleteSignatureException");
+        QTest::newRow("no credential scope")
+            << QStringLiteral("AWS4-HMAC-SHA256 Credential=testing, SignedHeaders=host, Signature=abc") << list
+            << QStringLiteral("{}") << QByteArray("IncompleteSignatureException");
+        QTest::newRow("unknown service") << signature << QStringLiteral("Kinesis_20131202.ListStreams")
+                                         << QStringLiteral("{}") << QByteArray("UnknownOperationException");
+        QTest::newRow("unknown operation") << signature << QStringLiteral("AWSStepFunctions.DescribeActivity")
+                                           << QStringLiteral("{}") << QByteArray("UnknownOperationException");
+        QTest::newRow("not json") << signature << list << QStringLiteral("{nope")
+                                  << QByteArray("SerializationException");
+        QTest::newRow("dynamodb not json")
+            << signature << QStringLiteral("DynamoDB_20120810.ListTables") << QStringLiteral("[1]")
+            << QByteArray("com.amazonaws.dynamodb.v20120810#SerializationException");
+    }
+
+    void refusedRequests()
+    {
+        // curl, so nothing here signs or shapes the request for us.
+        QFETCH(QString, authorization);
+        QFETCH(QString, target);
+        QFETCH(QString, body);
+        QFETCH(QByteArray, type);
+        QStringList args { QStringLiteral("-sS"), QStringLiteral("--noproxy"), QStringLiteral("*"),
+            QStringLiteral("-i"), QStringLiteral("-H"), QStringLiteral("X-Amz-Target: ") + target, QStringLiteral("-H"),
+            QStringLiteral("Content-Type: application/x-amz-json-1.0"), QStringLiteral("--data"), body,
+            m_runtime.endpoint().toString() };
+        if (!authorization.isEmpty())
+            args << QStringLiteral("-H") << QStringLiteral("Authorization: ") + authorization;
         QProcess curl;
-        curl.start(QStringLiteral("curl"),
-            { QStringLiteral("-sS"), QStringLiteral("--noproxy"), QStringLiteral("*"), QStringLiteral("-i"),
-                QStringLiteral("-H"), QStringLiteral("X-Amz-Target: AWSStepFunctions.ListStateMachines"),
-                QStringLiteral("-H"), QStringLiteral("Content-Type: application/x-amz-json-1.0"),
-                QStringLiteral("--data"), QStringLiteral("{}"), m_runtime.endpoint().toString() });
+        curl.start(QStringLiteral("curl"), args);
         QVERIFY(curl.waitForStarted());
         QVERIFY(QTest::qWaitFor([&] { return curl.state() == QProcess::NotRunning; }, 20000));
         const QByteArray out = curl.readAllStandardOutput();
-        QVERIFY2(out.startsWith("HTTP/1.1 400"), out.constData());
-        QVERIFY2(out.contains("MissingAuthenticationTokenException"), out.constData());
+        QVERIFY2(out.startsWith("HTTP/1.1 400") || out.startsWith("HTTP/1.1 404"), out.constData());
+        const QByteArray expected = QByteArray("\"__type\":\"") + type + QByteArray("\"");
+        QVERIFY2(out.contains(expected), out.constData());
         QVERIFY2(out.toLower().contains("x-amzn-requestid: "), out.constData());
     }
 };

@@ -9,10 +9,12 @@
 #include "aws/dynamodbclient.h"
 #include "aws/endpoints.h"
 #include "aws/stepfunctionsclient.h"
+#include "functions/localtaskrunner.h"
 #include "runtime/localruntime.h"
 #include "saga/aslgraph.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
+#include "saga/sagaexplorer.h"
 #include "support/testpaths.h"
 
 #include <QFile>
@@ -26,6 +28,8 @@
 
 using namespace Bramble;
 using LocalRuntime::Runtime;
+
+Q_DECLARE_METATYPE(Bramble::Core::Error)
 
 namespace {
 
@@ -117,6 +121,66 @@ private:
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
+    void startErrors()
+    {
+        Runtime first;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("errors"));
+        Core::Error error = first.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        QVERIFY(first.endpoint().toString().startsWith(QStringLiteral("http://127.0.0.1:")));
+
+        // The port is taken.
+        Runtime second;
+        Runtime::Options taken = options;
+        taken.dataDirectory = m_dir.filePath(QStringLiteral("errors2"));
+        taken.port = quint16(first.endpoint().port());
+        error = second.start(taken);
+        QVERIFY(error.is(Core::Error::Kind::Network));
+        QVERIFY(!second.isListening());
+
+        // A functions file or mock config that does not read names itself.
+        Runtime::Options badFunctions = taken;
+        badFunctions.port = 0;
+        badFunctions.functionsFile = m_dir.filePath(QStringLiteral("missing-functions.yaml"));
+        error = second.start(badFunctions);
+        QVERIFY(!error.isNull());
+        QVERIFY2(error.toString().contains(QStringLiteral("missing-functions.yaml")), qPrintable(error.toString()));
+        Runtime::Options badMocks = taken;
+        badMocks.port = 0;
+        badMocks.mockConfigFile = Test::testData(QStringLiteral("localruntime/runtime/forever.asl.json"));
+        error = second.start(badMocks);
+        QVERIFY(!error.isNull());
+        QVERIFY(!second.isListening());
+        QVERIFY(second.deploySeedSample().is(Core::Error::Kind::Usage));
+
+        // A data directory that cannot be made.
+        Runtime::Options badDir = taken;
+        badDir.port = 0;
+        badDir.dataDirectory = QStringLiteral("/proc/bramble-cannot-be-here");
+        QVERIFY(!second.start(badDir).isNull());
+    }
+
+    void seedSampleKeepsTheFunctionsFile()
+    {
+        Runtime runtime;
+        Runtime::Options options;
+        options.dataDirectory = m_dir.filePath(QStringLiteral("functions"));
+        options.functionsFile = Test::testData(QStringLiteral("localruntime/runtime/functions.yaml"));
+        Core::Error error = runtime.start(options);
+        QVERIFY2(error.isNull(), qPrintable(error.toString()));
+        const LocalRuntime::FunctionsConfig &before = runtime.taskRunner()->functions();
+        QCOMPARE(before.functions.size(), 2);
+        QVERIFY(!before.find(QStringLiteral("saga-CommitRecords")));
+        QVERIFY(runtime.deploySeedSample().isNull());
+        const LocalRuntime::FunctionsConfig &after = runtime.taskRunner()->functions();
+        QVERIFY(after.find(QStringLiteral("Custom")));
+        QCOMPARE(after.find(QStringLiteral("saga-ProcessRecords"))->kind, LocalRuntime::FunctionBinding::Kind::Command);
+        QVERIFY(after.find(QStringLiteral("saga-CommitRecords")));
+        QCOMPARE(after.find(QStringLiteral("saga-CommitRecords"))->kind, LocalRuntime::FunctionBinding::Kind::Builtin);
+        QCOMPARE(after.functions.size(), LocalRuntime::FunctionsConfig::seedSample().functions.size() + 1);
+    }
+
     void seedSampleEndToEnd()
     {
         Runtime runtime;
@@ -180,6 +244,29 @@ private Q_SLOTS:
             QCOMPARE(forExecution.value(QStringLiteral("name")).toString(), QStringLiteral("seed-saga"));
         }
         QVERIFY(changed.size() >= 4); // started and ended, twice
+
+        // The Sagas pane's explorer reads the listing and each outcome unchanged.
+        qRegisterMetaType<Core::Error>();
+        Saga::SagaExplorer explorer(t.get());
+        QSignalSpy listed(&explorer, &Saga::SagaExplorer::executionsListed);
+        QSignalSpy updated(&explorer, &Saga::SagaExplorer::executionUpdated);
+        explorer.listExecutions(summary.stateMachineArn);
+        QVERIFY(listed.wait(20000));
+        const auto entries = listed.first().at(1).value<QList<Saga::ExecutionEntry>>();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries.at(0).name, QStringLiteral("tx-ok")); // newest first
+        QCOMPARE(entries.at(0).status, QStringLiteral("SUCCEEDED"));
+        QCOMPARE(entries.at(1).status, QStringLiteral("FAILED"));
+        QVERIFY(entries.at(1).stopDate.isValid());
+        QVERIFY(QTest::qWaitFor([&] { return updated.size() >= 2 && !explorer.isLoadingDetails(); }, 20000));
+        QHash<QString, Saga::SagaOutcome> outcomes;
+        for (const QList<QVariant> &signal : std::as_const(updated)) {
+            const auto entry = signal.first().value<Saga::ExecutionEntry>();
+            if (entry.outcomeLoaded)
+                outcomes.insert(entry.name, entry.outcome);
+        }
+        QCOMPARE(outcomes.value(QStringLiteral("tx-ok"), Saga::SagaOutcome::Running), Saga::SagaOutcome::Committed);
+        QCOMPARE(outcomes.value(QStringLiteral("tx-fail"), Saga::SagaOutcome::Running), Saga::SagaOutcome::Compensated);
 
         // The committed transaction left its item; the compensated one left none.
         Aws::DynamoDbClient dynamo(t.get());

@@ -329,6 +329,18 @@ private Q_SLOTS:
         row("branch-failures", data("branch-failures.asl.json"), text(R"({"id":"bf-1","items":["no-such","bf-1"]})"),
             keys({ "bf-1", "no-such" }), "ap-southeast-2", true, "FAILED", "Order.Failed",
             "MustExist=1 Report=1 Undo=1 Write=1", 9);
+        // The item's key is the execution's name ($$.Execution.Name): "conformance" on both sides.
+        // intrinsics-input.json with expectedSum set (-2 matches States.MathAdd(3, -5)).
+        const auto intrinsics = [](int expectedSum) {
+            QFile f(Test::testData(QStringLiteral("localruntime/conformance/intrinsics-input.json")));
+            QJsonObject o = QJsonDocument::fromJson(f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray()).object();
+            o.insert(QStringLiteral("expectedSum"), expectedSum);
+            return compact(o);
+        };
+        row("intrinsics", data("intrinsics-choice.asl.json"), intrinsics(-2), keys({ "conformance" }), "ca-central-1",
+            false, "SUCCEEDED", "", "Store=1", 4);
+        row("intrinsics-mismatch", data("intrinsics-choice.asl.json"), intrinsics(7), keys({}), "sa-east-1", false,
+            "FAILED", "Input.Mismatch", "", 3);
     }
 
     void conformance()

@@ -329,6 +329,8 @@ private Q_SLOTS:
         row("branch-failures", data("branch-failures.asl.json"), text(R"({"id":"bf-1","items":["no-such","bf-1"]})"),
             keys({ "bf-1", "no-such" }), "ap-southeast-2", true, "FAILED", "Order.Failed",
             "MustExist=1 Report=1 Undo=1 Write=1", 9);
+        row("retry-edges", data("retry-edges.asl.json"), text(R"({"id":"re-1","none":[]})"), keys({ "re-1" }),
+            "ap-northeast-1", false, "SUCCEEDED", "", "Store=1 Strict=1", 5);
         // The item's key is the execution's name ($$.Execution.Name): "conformance" on both sides.
         // intrinsics-input.json with expectedSum set (-2 matches States.MathAdd(3, -5)).
         const auto intrinsics = [](int expectedSum) {

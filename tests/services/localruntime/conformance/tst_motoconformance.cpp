@@ -142,6 +142,9 @@ const QHash<QString, const char *> &knownDifferences()
         { QStringLiteral("path-failure/entered"),
             "local runtime: after the Parameters path failure it enters the Catch target Caught "
             "(Write, Caught); AWS enters only Write" },
+        { QStringLiteral("runtime-parameters/error"),
+            "local runtime: a Pass state's Parameters path missing from the input fails the execution with "
+            "States.ParameterPathFailure; AWS (and moto) fail it with States.Runtime" },
     };
     return known;
 }
@@ -366,6 +369,15 @@ private Q_SLOTS:
         // (DynamoDB.AmazonDynamoDBException) that the Catch takes to "Caught".
         row("path-failure", data("path-failure.asl.json"), text(R"({"id":"pf-1"})"), keys({ "pf-1" }), "ap-northeast-2",
             false, "FAILED", "States.Runtime", "", 1, true);
+        const QString failures = data("runtime-failures.asl.json");
+        row("runtime-parameters", failures, text(R"({"id":"rf-1","mode":"parameters"})"), keys({ "rf-1" }), "eu-west-3",
+            false, "FAILED", "States.Runtime", "Record=1", 3);
+        row("runtime-inputpath", failures, text(R"({"id":"rf-2","mode":"inputpath"})"), keys({ "rf-2" }), "eu-north-1",
+            false, "FAILED", "States.Runtime", "Record=1", 3);
+        // AWS: no Choice rule matches and there is no Default: States.NoChoiceMatched
+        // (reference/step-functions.md §3.2). moto 5.2.1 fails with States.Runtime.
+        row("runtime-nochoice", failures, text(R"({"id":"rf-3","mode":"other"})"), keys({ "rf-3" }), "ap-south-1",
+            false, "FAILED", "States.NoChoiceMatched", "Record=1", 2, true);
         // The item's key is the execution's name ($$.Execution.Name): "conformance" on both sides.
         // intrinsics-input.json with expectedSum set (-2 matches States.MathAdd(3, -5)).
         const auto intrinsics = [](int expectedSum) {

@@ -359,6 +359,8 @@ private Q_SLOTS:
             "MustExist=1 Report=1 Undo=1 Write=1", 9);
         row("retry-edges", data("retry-edges.asl.json"), text(R"({"id":"re-1","none":[]})"), keys({ "re-1" }),
             "ap-northeast-1", false, "SUCCEEDED", "", "Store=1 Strict=1", 5);
+        row("catch-output", data("catch-output.asl.json"), text(R"({"id":"co-1"})"), keys({ "catch-output", "co-1" }),
+            "ap-northeast-3", false, "SUCCEEDED", "", "Fails=2 Note=1", 2);
         // AWS: a Parameters path missing from the input is States.Runtime, which
         // fails the execution at once: no TaskScheduled, and Catch States.ALL
         // does not take it (reference/step-functions.md §3.4, local-runtime.md §3.3 for

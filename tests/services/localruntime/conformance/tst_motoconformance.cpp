@@ -14,8 +14,9 @@
 // Where the two disagree the expected value is the one AWS gives (moto's, when
 // moto matches AWS: see /work/shared/reference/step-functions.md) and the
 // comparison is an expected failure naming the difference (knownDifferences()).
-// Where moto is the one that differs from AWS (row "path-failure"), the AWS
-// values in the row are the reference for those fields instead of moto's.
+// Where moto is the one that differs from AWS (rows "path-failure" and
+// "runtime-nochoice", column motoWrong), the AWS values in the row are the
+// reference for error, states entered and attempts instead of moto's.
 
 #include "aws/awspager.h"
 #include "aws/awstransport.h"
@@ -421,7 +422,8 @@ private Q_SLOTS:
         QVERIFY2(local.problem.isEmpty(), qPrintable(QStringLiteral("local runtime: ") + local.problem));
 
         // moto matches AWS on these definitions (checked against the ASL
-        // semantics in reference/step-functions.md), so it is the reference.
+        // semantics in reference/step-functions.md), so it is the reference,
+        // except for the fields of motoWrong rows.
         QCOMPARE(moto.status, status);
         if (motoWrong) { // the AWS values become the reference
             moto.error = error;

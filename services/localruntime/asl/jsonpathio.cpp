@@ -191,19 +191,20 @@ QJsonValue evalTemplate(const QJsonValue &tmpl, const PathEnv &env)
             continue;
         }
         if (!expr.startsWith(u'$'))
-            throw StatesFault { QStringLiteral("States.ParameterPathFailure"),
-                QStringLiteral("The value of \"%1\" is neither a path nor an intrinsic function: %2")
-                    .arg(it.key(), jsonText(it.value())) };
+            throw runtimeFault(QStringLiteral("The value of \"%1\" is neither a path nor an intrinsic function: %2")
+                                   .arg(it.key(), jsonText(it.value())));
         QJsonValue v;
         try {
             v = readPath(expr, env);
         } catch (const StatesFault &f) {
-            throw StatesFault { QStringLiteral("States.ParameterPathFailure"), f.cause };
+            throw runtimeFault(f.cause);
         }
         if (v.isUndefined())
-            throw StatesFault { QStringLiteral("States.ParameterPathFailure"),
+            // As AWS: States.Runtime, which no Retry or Catch takes (not the
+            // States.ParameterPathFailure the language spec names).
+            throw runtimeFault(
                 QStringLiteral("The JSONPath '%1' specified for the field '%2' could not be found in the input '%3'")
-                    .arg(expr, it.key(), jsonText(env.input)) };
+                    .arg(expr, it.key(), jsonText(env.input)));
         out.insert(key, v);
     }
     return out;

@@ -436,7 +436,7 @@ private Q_SLOTS:
         const Run undefinedVariable = runDefinition(object(R"({"StartAt":"A","States":{
             "A":{"Type":"Pass","Parameters":{"x.$":"$nope"},"End":true}}})"),
             QJsonObject());
-        QCOMPARE(undefinedVariable.end->error, QStringLiteral("States.ParameterPathFailure"));
+        QCOMPARE(undefinedVariable.end->error, QStringLiteral("States.Runtime"));
     }
 
     void timestampParsing()

@@ -227,14 +227,15 @@ private Q_SLOTS:
 
     void itemSelectorFailureFailsTheMap()
     {
+        // A path missing from an item: States.Runtime, which no Catch takes.
         const Run run = runDefinition(object(R"({"StartAt":"M","States":{"M":{"Type":"Map","End":true,
             "ItemsPath":"$.items","ItemSelector":{"x.$":"$$.Map.Item.Value.missing"},
-            "Catch":[{"ErrorEquals":["States.ParameterPathFailure"],"ResultPath":"$.err","Next":"C"}],
+            "Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"C"}],
             "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}},
             "C":{"Type":"Pass","OutputPath":"$.err.Error","End":true}}})"),
             value(R"({"items":[{"a":1}]})"));
-        QCOMPARE(run.end->status, QStringLiteral("SUCCEEDED"));
-        QCOMPARE(run.end->output, QJsonValue(QStringLiteral("States.ParameterPathFailure")));
+        QCOMPARE(run.end->status, QStringLiteral("FAILED"));
+        QCOMPARE(run.end->error, QStringLiteral("States.Runtime"));
         QCOMPARE(linkProblem(run.events), QString());
     }
 

@@ -132,21 +132,7 @@ QStringList statesEntered(const QJsonArray &events)
 // comparison still runs (and would report XPASS once the runtime is fixed).
 const QHash<QString, const char *> &knownDifferences()
 {
-    static const QHash<QString, const char *> known {
-        // AWS: States.Runtime, ExecutionFailed right after TaskStateEntered.
-        // The local runtime raises States.ParameterPathFailure as a catchable
-        // error: TaskStateExited, then the Catch to "Caught".
-        { QStringLiteral("path-failure/error"),
-            "local runtime: a Task Parameters path missing from the input fails with the catchable "
-            "States.ParameterPathFailure, caught to Caught (execution error \"Caught\"); AWS fails the "
-            "execution with States.Runtime, which Catch States.ALL does not take" },
-        { QStringLiteral("path-failure/entered"),
-            "local runtime: after the Parameters path failure it enters the Catch target Caught "
-            "(Write, Caught); AWS enters only Write" },
-        { QStringLiteral("runtime-parameters/error"),
-            "local runtime: a Pass state's Parameters path missing from the input fails the execution with "
-            "States.ParameterPathFailure; AWS (and moto) fail it with States.Runtime" },
-    };
+    static const QHash<QString, const char *> known {};
     return known;
 }
 

@@ -9,6 +9,8 @@
 #include "core/boundedfile.h"
 #include "dynamodb/tablestore.h"
 #include "functions/localtaskrunner.h"
+#include "kube/kubeclient.h"
+#include "openfaas/openfaasinvokejob.h"
 #include "runtime/localruntime.h"
 #include "saga/executiontimeline.h"
 #include "saga/sagaanalysis.h"
@@ -22,6 +24,9 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QUuid>
+
+#include <algorithm>
+#include <memory>
 
 namespace Bramble::Cli {
 
@@ -78,6 +83,27 @@ QJsonObject seedTableRequest()
     };
 }
 
+// When a function is bound to OpenFaaS: the kube client of --kubeconfig /
+// --context (kubectl's rules) for the command's duration, its invoker set on
+// `runner`. False (after printing why) when the context cannot be used.
+bool connectOpenFaas(
+    const Invocation &inv, LocalRuntime::LocalTaskRunner *runner, std::unique_ptr<Kube::KubeClient> *client)
+{
+    const auto &bound = runner->functions().functions;
+    const bool any = std::any_of(bound.begin(), bound.end(),
+        [](const auto &f) { return f.second.kind == LocalRuntime::FunctionBinding::Kind::OpenFaas; });
+    if (!any)
+        return true;
+    *client = openKubeClient(inv);
+    if (!*client) {
+        inv.fail(QStringLiteral("functions bound to OpenFaaS are reached through the cluster's API server: no usable "
+                                "Kubernetes context"));
+        return false;
+    }
+    runner->setOpenFaasInvoker(OpenFaas::makeOpenFaasInvoker(client->get()));
+    return true;
+}
+
 int runServe(Invocation &inv)
 {
     if (inv.arguments.size() != 1)
@@ -105,6 +131,9 @@ int runServe(Invocation &inv)
     LocalRuntime::Runtime runtime;
     if (const Core::Error error = runtime.start(options); !error.isNull())
         return inv.fail(error.toString());
+    std::unique_ptr<Kube::KubeClient> kube;
+    if (!connectOpenFaas(inv, runtime.taskRunner(), &kube))
+        return ExitFailed;
     if (inv.parser->isSet(QStringLiteral("sample"))) {
         if (const Core::Error error = runtime.deploySeedSample(); !error.isNull())
             return inv.fail(error.toString());
@@ -155,6 +184,9 @@ int runRun(Invocation &inv)
     if (!created.ok())
         return inv.fail(QStringLiteral("local tables: %1: %2").arg(created.errorType, created.message));
     LocalRuntime::LocalTaskRunner runner(*functions, tables.value().get());
+    std::unique_ptr<Kube::KubeClient> kube;
+    if (!connectOpenFaas(inv, &runner, &kube))
+        return ExitFailed;
 
     const QString machineName = QFileInfo(path).completeBaseName().section(u'.', 0, 0);
     const QString name = QUuid::createUuid().toString(QUuid::WithoutBraces);

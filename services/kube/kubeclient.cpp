@@ -208,6 +208,17 @@ KubeCall *KubeClient::send(const QByteArray &method, const QString &path, const 
     return call;
 }
 
+KubeCall *KubeClient::proxy(const QByteArray &method, const QString &path, const QByteArray &body,
+    const QByteArray &contentType, int timeoutMs, qint64 maxBodyBytes)
+{
+    auto *call = new KubeCall(this, method, path, {}, body, contentType);
+    call->m_proxied = true;
+    call->m_timeoutMs = timeoutMs;
+    call->m_maxBodyBytes = maxBodyBytes;
+    call->start();
+    return call;
+}
+
 KubeWatchStream *KubeClient::watch(const QString &path, const QUrlQuery &query)
 {
     auto *stream = new KubeWatchStream(this, path, query, KubeWatchStream::Framing::JsonEvents);
@@ -315,10 +326,17 @@ void KubeCall::abort()
     dropReply();
 }
 
+bool KubeCall::fromApiServer() const
+{
+    const QJsonObject o = QJsonDocument::fromJson(m_body).object();
+    return o.value(QStringLiteral("kind")).toString() == u"Status"
+        && o.value(QStringLiteral("apiVersion")).toString() == u"v1";
+}
+
 void KubeCall::attempt()
 {
     if (m_client)
-        m_timer->start(m_client->timeoutMs());
+        m_timer->start(m_timeoutMs > 0 ? m_timeoutMs : m_client->timeoutMs());
     sendAuthenticated();
 }
 
@@ -329,8 +347,19 @@ QNetworkReply *KubeCall::send(const KubeAuthResult &auth)
     if (!m_contentType.isEmpty())
         r.setHeader(QNetworkRequest::ContentTypeHeader, m_contentType);
     qCDebug(lcKube).noquote() << m_method << r.url().toString();
+    if (m_proxied)
+        r.setRawHeader("Accept", "application/json, */*");
     QNetworkReply *reply = m_client->m_network->sendCustomRequest(r, m_method, m_requestBody);
     connect(reply, &QNetworkReply::finished, this, &KubeCall::onFinished);
+    if (m_maxBodyBytes > 0) {
+        connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
+            if (reply != m_reply || reply->bytesAvailable() <= m_maxBodyBytes)
+                return;
+            finish(
+                make(Core::Error::Kind::Server, QStringLiteral("an answer of more than %1 bytes").arg(m_maxBodyBytes),
+                    QStringLiteral("ResponseSizeTooLarge")));
+        });
+    }
     return reply;
 }
 
@@ -343,9 +372,14 @@ void KubeCall::onFinished()
     m_reply = nullptr;
     m_body = reply->readAll();
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (retriedAfterUnauthorized(m_status))
+    if (m_maxBodyBytes > 0 && m_body.size() > m_maxBodyBytes) {
+        finish(make(Core::Error::Kind::Server, QStringLiteral("an answer of more than %1 bytes").arg(m_maxBodyBytes),
+            QStringLiteral("ResponseSizeTooLarge")));
         return;
-    if (retriedAfterThrottling(reply))
+    }
+    if ((!m_proxied || fromApiServer()) && retriedAfterUnauthorized(m_status))
+        return;
+    if (!m_proxied && retriedAfterThrottling(reply))
         return;
     finish(KubeClient::errorFrom(reply, m_body));
 }

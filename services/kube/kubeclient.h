@@ -88,6 +88,9 @@ public:
     const QByteArray &body() const { return m_body; }
     QJsonObject json() const; // the body parsed; empty when it is not an object
     int attempts() const { return m_attempts; }
+    // The body is a Kubernetes Status: for a proxy() call, the API server
+    // answered itself (401, 403, no such service, no endpoints), not the service.
+    bool fromApiServer() const;
     // progressChanged() text while waiting to retry:
     // "GET /api/v1/nodes: 429 Too Many Requests, retrying in 1 s (retry 1 of 10)"
 
@@ -109,6 +112,9 @@ private:
     QByteArray m_contentType;
     QTimer *m_timer = nullptr;
     QTimer *m_retryTimer = nullptr;
+    bool m_proxied = false; // KubeClient::proxy()
+    int m_timeoutMs = 0; // 0: the client's
+    qint64 m_maxBodyBytes = 0; // 0: no limit
     int m_attempts = 0;
     int m_status = 0;
     QByteArray m_body;
@@ -189,6 +195,17 @@ public:
     // Any other request (POST, PUT, PATCH with query parameters such as dryRun...).
     KubeCall *send(const QByteArray &method, const QString &path, const QUrlQuery &query, const QByteArray &body = {},
         const QByteArray &contentType = {});
+    // A request to a Service through the API server's service proxy
+    // ("/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH"): the answer is
+    // the service's own, whatever its status (httpStatus(), body(); error()
+    // set when it is not 2xx). It is never sent again behind the caller's
+    // back, since the service may not be idempotent: no retry after a 429 or a
+    // 5xx, and a 401 retried with fresh credentials only when the API server
+    // itself refused (a Status body). `timeoutMs` replaces the client's
+    // timeout (0: the client's); an answer past `maxBodyBytes` (0: no limit)
+    // ends the call as Kind::Server with reason "ResponseSizeTooLarge".
+    KubeCall *proxy(const QByteArray &method, const QString &path, const QByteArray &body,
+        const QByteArray &contentType, int timeoutMs = 0, qint64 maxBodyBytes = 0);
     KubeWatchStream *watch(const QString &path, const QUrlQuery &query);
     // A plain-text stream read line by line (no watch=1 added):
     // "/api/v1/namespaces/N/pods/P/log" with follow=true&timestamps=true.

@@ -4,7 +4,9 @@
 #include "aws/awstransport.h"
 #include "aws/stepfunctionsclient.h"
 #include "functions/localtaskrunner.h"
+#include "openfaas/openfaasinvokejob.h"
 #include "runtime/localruntime.h"
+#include "session/clustersession.h"
 
 #include <QDir>
 #include <QFile>
@@ -42,10 +44,12 @@ QString localProfileTitle()
     return QObject::tr("Local (this machine)");
 }
 
-LocalRuntimeHost::LocalRuntimeHost(const Core::Environment &env, QString dataDirectory, QObject *parent)
+LocalRuntimeHost::LocalRuntimeHost(
+    const Core::Environment &env, QString dataDirectory, ClusterSession *cluster, QObject *parent)
     : QObject(parent)
     , m_env(env)
     , m_dataDirectory(std::move(dataDirectory))
+    , m_cluster(cluster)
 {
 }
 
@@ -91,6 +95,10 @@ Core::Result<QUrl> LocalRuntimeHost::ensureStarted()
         options.functionsFile = functionsFile();
     if (Core::Error error = m_runtime->start(options); !error.isNull())
         return error;
+    // The context can change while the runtime lives: the client is looked
+    // up at each invocation.
+    m_runtime->taskRunner()->setOpenFaasInvoker(OpenFaas::makeOpenFaasInvoker(
+        [cluster = m_cluster]() -> Kube::KubeClient * { return cluster ? cluster->client() : nullptr; }));
     if (Core::Error error = m_runtime->deploySeedSample(); !error.isNull())
         return error;
     if (!QFile::exists(QDir(m_dataDirectory).filePath(QLatin1String(SampleMarker))))

@@ -5,6 +5,7 @@
 #include "core/job.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 
@@ -14,6 +15,8 @@ struct FunctionsConfig;
 } // namespace Bramble::LocalRuntime
 
 namespace Bramble::Session {
+
+class ClusterSession;
 
 // The name the AWS profile picker and AwsSessions use for the local runtime
 // ("Local (this machine)"): not a name the shared files can hold.
@@ -28,8 +31,13 @@ QString localProfileTitle();
 class LocalRuntimeHost : public QObject {
     Q_OBJECT
 public:
-    // An empty `dataDirectory` makes the runtime unavailable (tests that do not want it).
-    LocalRuntimeHost(const Core::Environment &env, QString dataDirectory, QObject *parent = nullptr);
+    // An empty `dataDirectory` makes the runtime unavailable (tests that do
+    // not want it). Functions bound to OpenFaaS are invoked through the
+    // client `cluster` has at the time of each call (none: they fail, saying
+    // there is no Kubernetes context); `cluster` may be nullptr, and must
+    // outlive the runtime's tasks otherwise.
+    LocalRuntimeHost(const Core::Environment &env, QString dataDirectory, ClusterSession *cluster = nullptr,
+        QObject *parent = nullptr);
     ~LocalRuntimeHost() override;
 
     bool isAvailable() const { return !m_dataDirectory.isEmpty(); }
@@ -63,6 +71,7 @@ private:
 
     Core::Environment m_env;
     QString m_dataDirectory;
+    QPointer<ClusterSession> m_cluster;
     LocalRuntime::Runtime *m_runtime = nullptr;
     Core::Error m_startError;
 };

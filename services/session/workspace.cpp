@@ -10,9 +10,10 @@ namespace Bramble::Session {
 Workspace::Workspace(const Core::Environment &env, const WorkspaceOptions &options, QObject *parent)
     : QObject(parent)
     , m_catalog(new ConnectionCatalog(env, this))
-    , m_local(new LocalRuntimeHost(env, options.localDataDirectory, this))
 {
-    m_catalog->setLocalProfileAvailable(m_local->isAvailable());
+    // As LocalRuntimeHost::isAvailable(): the host comes after the cluster
+    // session it invokes OpenFaaS functions through.
+    m_catalog->setLocalProfileAvailable(!options.localDataDirectory.isEmpty());
     // The command line's choices first, so the cluster opens on them.
     if (!options.kubeconfig.isEmpty())
         m_catalog->setKubeconfigOverride(options.kubeconfig);
@@ -23,6 +24,7 @@ Workspace::Workspace(const Core::Environment &env, const WorkspaceOptions &optio
     if (!options.region.isEmpty())
         m_catalog->setCurrentRegion(options.region);
     m_cluster = new ClusterSession(m_catalog, this);
+    m_local = new LocalRuntimeHost(env, options.localDataDirectory, m_cluster, this);
     m_aws = new AwsSessions(m_catalog, m_local, this);
 }
 
@@ -30,8 +32,8 @@ Workspace::~Workspace()
 {
     // Users of the sessions go first, then the catalog they read.
     delete m_aws;
+    delete m_local; // invokes OpenFaaS functions through the cluster's client
     delete m_cluster;
-    delete m_local;
 }
 
 } // namespace Bramble::Session

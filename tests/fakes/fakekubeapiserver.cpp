@@ -5,6 +5,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -31,6 +36,34 @@ constexpr int kMaxRequests = 10000;
 constexpr int kMaxSnapshots = 16;
 constexpr qsizetype kMaxHeader = 64 * 1024;
 constexpr qsizetype kMaxBody = 8 * 1024 * 1024;
+
+// A chunked request body (kubectl create --raw sends one) that starts at
+// `from`: the bytes it takes (body set), 0 while incomplete, -1 when malformed
+// or over kMaxBody.
+qsizetype dechunk(const QByteArray &data, qsizetype from, QByteArray *body)
+{
+    body->clear();
+    qsizetype at = from;
+    for (;;) {
+        const qsizetype eol = data.indexOf("\r\n", at);
+        if (eol < 0)
+            return data.size() - at > 32 ? -1 : 0;
+        bool ok = false;
+        const qsizetype size = data.mid(at, eol - at).split(';').value(0).trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0 || body->size() + size > kMaxBody)
+            return -1;
+        if (data.size() < eol + 2 + size + 2)
+            return 0;
+        if (size == 0) {
+            // No trailers: the last chunk, then an empty line.
+            return data.mid(eol + 2, 2) == "\r\n" ? eol + 4 - from : -1;
+        }
+        body->append(data.mid(eol + 2, size));
+        if (data.mid(eol + 2 + size, 2) != "\r\n")
+            return -1;
+        at = eol + 2 + size + 2;
+    }
+}
 
 const QByteArray kJsonType = "application/json"_ba;
 
@@ -372,6 +405,18 @@ QStringList configMapCells(const QJsonObject &cm, const QDateTime &now)
 {
     const qsizetype n = cm.value("data"_L1).toObject().size() + cm.value("binaryData"_L1).toObject().size();
     return { nameOf(cm), QString::number(n), age(cm, now) };
+}
+
+QJsonArray secretColumns()
+{
+    return { nameColumn(), column(u"Type"_s, u"The type of the secret"_s),
+        column(u"Data"_s, u"The number of data entries."_s), ageColumn() };
+}
+
+QStringList secretCells(const QJsonObject &secret, const QDateTime &now)
+{
+    const qsizetype n = secret.value("data"_L1).toObject().size();
+    return { nameOf(secret), secret.value("type"_L1).toString(), QString::number(n), age(secret, now) };
 }
 
 // A CRD's additionalPrinterColumns cell: JSON for lists, as the API server's jsonpath printer gives.
@@ -895,6 +940,8 @@ struct FakeKubeResource {
             return u"0/CO1lhkEBI="_s;
         if (plural == u"configmaps")
             return u"qFsyl6wFWjQ="_s;
+        if (plural == u"secrets")
+            return u"S6u1pOWzb84="_s;
         return QString::fromLatin1(
             QCryptographicHash::hash(qualified().toUtf8(), QCryptographicHash::Sha256).left(8).toBase64());
     }
@@ -909,6 +956,7 @@ struct FakeKubeResource {
                 serviceCells },
             { u"configmaps"_s, u"configmap"_s, u"ConfigMap"_s, {}, u"v1"_s, true, { u"cm"_s }, configMapColumns,
                 configMapCells },
+            { u"secrets"_s, u"secret"_s, u"Secret"_s, {}, u"v1"_s, true, {}, secretColumns, secretCells },
             { u"ipaddresspools"_s, u"ipaddresspool"_s, u"IPAddressPool"_s, u"metallb.io"_s, u"v1beta1"_s, true, {},
                 poolColumns, poolCells },
             { u"l2advertisements"_s, u"l2advertisement"_s, u"L2Advertisement"_s, u"metallb.io"_s, u"v1beta1"_s, true,
@@ -1184,6 +1232,7 @@ struct FakeKubeApiServer::Connection {
     bool closeWhenDrained = false;
     bool closed = false;
     std::unique_ptr<WatchStream> watch;
+    QPointer<QNetworkReply> upstream; // a proxied request under way (the connection is busy)
 
     void write(const QByteArray &bytes)
     {
@@ -1279,6 +1328,10 @@ FakeKubeApiServer::~FakeKubeApiServer()
 {
     m_watches.clear();
     for (Connection *c : std::as_const(m_connections)) {
+        if (QNetworkReply *upstream = c->upstream) {
+            upstream->disconnect(this);
+            upstream->abort();
+        }
         c->socket->disconnect(this);
         c->socket->abort();
         c->watch.reset();
@@ -1729,6 +1782,109 @@ QJsonObject FakeKubeApiServer::makeMetalLBConfigMap(const QByteArray &configYaml
         { u"data"_s, QJsonObject { { u"config"_s, QString::fromUtf8(configYaml) } } } };
 }
 
+QJsonObject FakeKubeApiServer::makeSecret(const QString &ns, const QString &name, const QMap<QString, QByteArray> &data)
+{
+    QJsonObject encoded;
+    for (auto it = data.begin(); it != data.end(); ++it)
+        encoded[it.key()] = QString::fromLatin1(it.value().toBase64());
+    return { { u"kind"_s, u"Secret"_s }, { u"apiVersion"_s, u"v1"_s },
+        { u"metadata"_s, QJsonObject { { u"name"_s, name }, { u"namespace"_s, ns } } }, { u"type"_s, u"Opaque"_s },
+        { u"data"_s, encoded } };
+}
+
+void FakeKubeApiServer::setServiceUpstream(
+    const QString &ns, const QString &service, const QString &port, const QUrl &upstream)
+{
+    const QString key = ns + u'/' + service + u':' + port;
+    if (upstream.isEmpty())
+        m_upstreams.remove(key);
+    else
+        m_upstreams.insert(key, upstream);
+    const FakeKubeResource &services = *FakeKubeResource::find(u"services"_s);
+    if (store(services).contains(services.key(ns, service)))
+        return;
+    bool numeric = false;
+    const int number = port.toInt(&numeric);
+    QJsonObject servicePort { { u"name"_s, numeric || port.isEmpty() ? u"http"_s : port },
+        { u"port"_s, numeric ? number : 8080 }, { u"protocol"_s, u"TCP"_s },
+        { u"targetPort"_s, numeric ? number : 8080 } };
+    const QString clusterIp = QStringLiteral("10.43.%1.%2").arg(qHash(key) % 250).arg(2 + qHash(key) / 250 % 250);
+    putObject(u"services"_s,
+        { { u"metadata"_s, QJsonObject { { u"name"_s, service }, { u"namespace"_s, ns } } },
+            { u"spec"_s,
+                QJsonObject { { u"type"_s, u"ClusterIP"_s }, { u"clusterIP"_s, clusterIp },
+                    { u"clusterIPs"_s, QJsonArray { clusterIp } }, { u"ports"_s, QJsonArray { servicePort } },
+                    { u"selector"_s, QJsonObject { { u"app"_s, service } } } } } });
+}
+
+// /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy[/PATH]
+void FakeKubeApiServer::serveProxy(Connection *c, Request &req, const QString &path)
+{
+    const QString ns = path.section(u'/', 4, 4);
+    QStringList id = path.section(u'/', 6, 6).split(u':');
+    if (id.size() == 3 || (id.size() == 2 && (id.first() == u"http" || id.first() == u"https")))
+        id.removeFirst(); // the scheme
+    const QString service = id.value(0);
+    const QString port = id.value(1);
+    const FakeKubeResource &services = *FakeKubeResource::find(u"services"_s);
+    if (!store(services).contains(services.key(ns, service))) {
+        answerStatus(c, req, 404, "NotFound"_ba, QStringLiteral("services \"%1\" not found").arg(service),
+            QJsonObject { { u"name"_s, service }, { u"kind"_s, u"services"_s } });
+        return;
+    }
+    const QUrl base = m_upstreams.value(ns + u'/' + service + u':' + port);
+    if (base.isEmpty()) {
+        answerStatus(c, req, 503, "ServiceUnavailable"_ba,
+            QStringLiteral("no endpoints available for service \"%1\"").arg(path.section(u'/', 6, 6)));
+        return;
+    }
+    QUrl url = base;
+    QString rest = path.section(u'/', 8);
+    url.setPath(url.path() + u'/' + rest);
+    url.setQuery(req.query);
+    QNetworkRequest forward(url);
+    static const QList<QByteArray> dropped { "authorization"_ba, "host"_ba, "content-length"_ba, "connection"_ba,
+        "accept-encoding"_ba, "transfer-encoding"_ba, "expect"_ba };
+    for (const auto &[name, value] : std::as_const(req.headers))
+        if (!dropped.contains(name.toLower()))
+            forward.setRawHeader(name, value);
+    forward.setRawHeader("X-Forwarded-Uri", path.toUtf8());
+    forward.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    if (!m_proxyNetwork) {
+        m_proxyNetwork = new QNetworkAccessManager(this);
+        m_proxyNetwork->setProxy(QNetworkProxy::NoProxy);
+    }
+    QNetworkReply *reply = m_proxyNetwork->sendCustomRequest(forward, req.method, req.body);
+    c->upstream = reply;
+    c->busy = true;
+    m_recorded = true; // recorded when answered
+    connect(reply, &QNetworkReply::finished, this, [this, c, reply, req]() mutable {
+        reply->deleteLater();
+        if (!m_connections.contains(c) || c->upstream != reply)
+            return;
+        c->upstream = nullptr;
+        c->busy = false;
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        if (!status.isValid()) {
+            answerStatus(c, req, 503, "ServiceUnavailable"_ba,
+                QStringLiteral("error trying to reach service: %1").arg(reply->errorString()));
+        } else {
+            Headers headers;
+            QByteArray contentType = "text/plain; charset=utf-8"_ba;
+            static const QList<QByteArray> hopByHop { "content-length"_ba, "connection"_ba, "transfer-encoding"_ba,
+                "keep-alive"_ba, "date"_ba };
+            for (const auto &[name, value] : reply->rawHeaderPairs()) {
+                if (name.toLower() == "content-type")
+                    contentType = value;
+                else if (!hopByHop.contains(name.toLower()))
+                    headers.append({ name, value });
+            }
+            answer(c, req, status.toInt(), reply->readAll(), contentType, headers);
+        }
+        processInput(c);
+    });
+}
+
 void FakeKubeApiServer::commit(
     const FakeKubeResource &r, const QByteArray &type, const QString &key, QJsonObject object)
 {
@@ -1835,6 +1991,11 @@ void FakeKubeApiServer::onDisconnected(Connection *c)
         return;
     m_connections.remove(c);
     c->socket->disconnect(this);
+    if (QNetworkReply *upstream = c->upstream) {
+        upstream->disconnect(this);
+        upstream->abort();
+        upstream->deleteLater();
+    }
     if (c->watch && m_watches.removeOne(c->watch.get()))
         Q_EMIT watchEnded();
     c->watch.reset();
@@ -1871,18 +2032,31 @@ void FakeKubeApiServer::processInput(Connection *c)
             else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
                 chunked = value.toLower().contains("chunked");
         }
-        if (start.size() != 3 || !start.at(2).startsWith("HTTP/1.") || chunked || length < 0 || length > kMaxBody) {
+        if (start.size() != 3 || !start.at(2).startsWith("HTTP/1.") || length < 0 || length > kMaxBody) {
             c->in.clear();
             c->keepAlive = false;
-            const int code = chunked ? 411 : (length > kMaxBody ? 413 : 400);
+            const int code = length > kMaxBody ? 413 : 400;
             answerStatus(c, req, code, statusReason(code), QString::fromLatin1(reasonPhrase(code)));
             return;
         }
-        if (c->in.size() < end + 4 + length)
-            return;
+        qsizetype taken = length;
+        if (chunked) {
+            taken = dechunk(c->in, end + 4, &req.body);
+            if (taken == 0)
+                return;
+            if (taken < 0) {
+                c->in.clear();
+                c->keepAlive = false;
+                answerStatus(c, req, 400, statusReason(400), u"malformed chunked request body"_s);
+                return;
+            }
+        } else {
+            if (c->in.size() < end + 4 + length)
+                return;
+            req.body = c->in.mid(end + 4, length);
+        }
         req.method = start.at(0);
-        req.body = c->in.mid(end + 4, length);
-        c->in.remove(0, end + 4 + length);
+        c->in.remove(0, end + 4 + taken);
         const QByteArray &target = start.at(1);
         const qsizetype q = target.indexOf('?');
         req.path = QUrl::fromPercentEncoding(q < 0 ? target : target.left(q));
@@ -1922,6 +2096,9 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
             req.kind = Patch;
         else if (req.method == "DELETE" && !name.isEmpty())
             req.kind = Delete;
+    } else if (target.resource && target.resource->plural == u"services" && !target.ns.isEmpty()
+        && path.section(u'/', 7, 7) == u"proxy") {
+        req.kind = Proxy;
     } else if (isGet
         && (path == u"/version" || path == u"/api" || path == u"/apis" || path == u"/api/v1" || path == u"/healthz"
             || path == u"/livez" || path == u"/readyz" || path.startsWith(u"/openapi/")
@@ -1968,6 +2145,16 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
         return;
     }
 
+    if ((m_forbidden & req.kind) && req.kind == Proxy) {
+        static const QHash<QByteArray, QString> verbs { { "GET"_ba, u"get"_s }, { "POST"_ba, u"create"_s },
+            { "PUT"_ba, u"update"_s }, { "PATCH"_ba, u"patch"_s }, { "DELETE"_ba, u"delete"_s } };
+        answerStatus(c, req, 403, "Forbidden"_ba,
+            QStringLiteral("services \"%1\" is forbidden: User \"%2\" cannot %3 resource \"services/proxy\" in API "
+                           "group \"\" in the namespace \"%4\"")
+                .arg(target.name, req.user, verbs.value(req.method, u"get"_s), target.ns),
+            QJsonObject { { u"name"_s, target.name }, { u"kind"_s, u"services"_s } });
+        return;
+    }
     if (m_forbidden & req.kind) {
         static const QHash<int, QString> verbs { { List, u"list"_s }, { Watch, u"watch"_s }, { Get, u"get"_s },
             { Patch, u"patch"_s }, { Delete, u"delete"_s }, { Create, u"create"_s }, { Update, u"update"_s },
@@ -2032,6 +2219,9 @@ void FakeKubeApiServer::handleRequest(Connection *c, Request &req)
         break;
     case Delete:
         serveDelete(c, req, target);
+        break;
+    case Proxy:
+        serveProxy(c, req, req.path);
         break;
     default:
         if (resourcePath)

@@ -13,11 +13,13 @@
 #include <QPair>
 #include <QSet>
 #include <QString>
+#include <QUrl>
 #include <QUrlQuery>
 
 #include <functional>
 #include <memory>
 
+class QNetworkAccessManager;
 class QSslServer;
 
 namespace Bramble::Test {
@@ -28,7 +30,7 @@ struct FakeKubeResource; // a row of the served resource table (fakekubeapiserve
 // protocol, with faults on demand. Proven against kubectl 1.32
 // (tst_fakekubeapiserver). It serves these resources (plural names):
 //   nodes, namespaces                       /api/v1/PLURAL (cluster-scoped)
-//   services, configmaps                    /api/v1[/namespaces/NS]/PLURAL
+//   services, configmaps, secrets           /api/v1[/namespaces/NS]/PLURAL
 //   ipaddresspools, l2advertisements,
 //   bgpadvertisements (metallb.io/v1beta1)  /apis/metallb.io/v1beta1[/namespaces/NS]/PLURAL
 // each with the legacy /watch/ paths too. A namespace springs into existence
@@ -78,7 +80,8 @@ public:
         Other = 0x40, // unknown paths and methods
         Create = 0x80, // POST
         Update = 0x100, // PUT
-        AnyKind = 0x1ff
+        Proxy = 0x200, // /api/v1/namespaces/NS/services/NAME[:PORT]/proxy/...
+        AnyKind = 0x3ff
     };
     Q_ENUM(RequestKind)
     Q_DECLARE_FLAGS(RequestKinds, RequestKind)
@@ -242,6 +245,25 @@ public:
     // derived from the name, status.loadBalancer.ingress[].ip for each IP.
     static QJsonObject makeLoadBalancerService(const QString &ns, const QString &name, const QStringList &ingressIps,
         const QMap<QString, QString> &annotations = {});
+    // A Secret (type Opaque) with `data` base64-encoded, as the API server serves it.
+    static QJsonObject makeSecret(const QString &ns, const QString &name, const QMap<QString, QByteArray> &data);
+
+    // --- the service proxy ---
+    // Requests of any method under
+    // /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy[/PATH] are
+    // forwarded to `upstream` + /PATH (query kept) with their method, body and
+    // headers, minus the Authorization that authenticated them to this server
+    // (as the real one drops it), and the upstream's status, headers and body
+    // are relayed. As the API server answers itself (a Status): no Service
+    // NAME in NS: 404 NotFound; a Service without an upstream here (no
+    // endpoints): 503 ServiceUnavailable "no endpoints available for service";
+    // an upstream that does not answer: 503 "error trying to reach service:
+    // ..."; setForbidden(Proxy): 403 on services/proxy. This adds a ClusterIP
+    // Service NS/NAME with that port when there is none; an empty `upstream`
+    // removes the endpoint (the Service stays). `port` empty matches a
+    // request without one.
+    void setServiceUpstream(const QString &ns, const QString &service, const QString &port, const QUrl &upstream);
+
     // MetalLB objects in metallb-system.
     static QJsonObject makeIpAddressPool(
         const QString &name, const QStringList &addresses, bool autoAssign = true, bool avoidBuggyIPs = false);
@@ -335,6 +357,7 @@ private:
     void serveUpdate(Connection *c, Request &req, const Target &t);
     void servePatch(Connection *c, Request &req, const Target &t);
     void serveDelete(Connection *c, Request &req, const Target &t);
+    void serveProxy(Connection *c, Request &req, const QString &path);
     void serveWatch(Connection *c, Request &req, const Target &t);
     // The common end of every write: admission, dry run, store, answer.
     void completeWrite(Connection *c, Request &req, const Target &t, QJsonObject after, const QByteArray &before);
@@ -380,6 +403,9 @@ private:
     QList<PendingFault> m_faults;
     QList<QPair<WatchFault, int>> m_watchFaults;
     RequestKinds m_forbidden;
+
+    QHash<QString, QUrl> m_upstreams; // "ns/name:port" -> upstream base URL
+    QNetworkAccessManager *m_proxyNetwork = nullptr;
 
     QList<Request> m_requests;
     QHash<int, int> m_counts; // RequestKind -> count

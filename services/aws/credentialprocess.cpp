@@ -3,6 +3,8 @@
 #include "aws/logging.h"
 #include "aws/shellsplit.h"
 
+#include "core/childprocess.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,22 +20,10 @@ namespace {
 
 constexpr qsizetype MaxStdout = 1024 * 1024;
 constexpr qsizetype MaxStderr = 64 * 1024;
-constexpr qsizetype StderrShown = 2000;
 
 QString what(const CredentialProcessRequest &request)
 {
     return QStringLiteral("credential_process of profile ") + request.profile;
-}
-
-// The end of what the command wrote to stderr, on one line.
-QString stderrTail(const QByteArray &err)
-{
-    QString text = QString::fromUtf8(err).trimmed();
-    if (text.size() > StderrShown)
-        text = u'\u2026' + text.right(StderrShown);
-    text.replace(u'\n', QStringLiteral(" | "));
-    text.remove(u'\r');
-    return text;
 }
 
 // A bare name is looked up in the PATH of the command's environment (as
@@ -109,11 +99,8 @@ void CredentialProcessJob::begin()
             fail(what(m_request) + QStringLiteral(" printed more than %1 KiB").arg(MaxStdout / 1024));
         }
     });
-    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
-        const QByteArray chunk = m_process->readAllStandardError();
-        if (m_stderr.size() < MaxStderr)
-            m_stderr += chunk.left(MaxStderr - m_stderr.size());
-    });
+    connect(m_process, &QProcess::readyReadStandardError, this,
+        [this] { Core::appendBounded(m_stderr, m_process->readAllStandardError(), MaxStderr); });
     connect(m_process, &QProcess::finished, this,
         [this](int code, QProcess::ExitStatus status) { onProcessFinished(code, int(status)); });
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -140,14 +127,14 @@ void CredentialProcessJob::onProcessFinished(int exitCode, int exitStatus)
         return;
     m_timer->stop();
     m_stdout += m_process->readAllStandardOutput();
-    m_stderr += m_process->readAllStandardError().left(qMax<qsizetype>(0, MaxStderr - m_stderr.size()));
+    Core::appendBounded(m_stderr, m_process->readAllStandardError(), MaxStderr);
     m_process->deleteLater();
     m_process->disconnect(this);
     m_process = nullptr;
 
     if (exitStatus != QProcess::NormalExit) {
         QString message = what(m_request) + QStringLiteral(" crashed (killed by a signal)");
-        const QString err = stderrTail(m_stderr);
+        const QString err = Core::stderrTail(m_stderr);
         if (!err.isEmpty())
             message += QStringLiteral(": ") + err;
         fail(message);
@@ -155,7 +142,7 @@ void CredentialProcessJob::onProcessFinished(int exitCode, int exitStatus)
     }
     if (exitCode != 0) {
         QString message = what(m_request) + QStringLiteral(" exited with code %1").arg(exitCode);
-        const QString err = stderrTail(m_stderr);
+        const QString err = Core::stderrTail(m_stderr);
         message += err.isEmpty() ? QStringLiteral(" and no message on stderr") : QStringLiteral(": ") + err;
         CredentialProcessResult result;
         result.exitCode = exitCode;
@@ -176,7 +163,7 @@ void CredentialProcessJob::onTimeout()
         return;
     stopProcess();
     QString message = what(m_request) + QStringLiteral(" did not finish within %1 s").arg(m_request.timeoutMs / 1000.0);
-    const QString err = stderrTail(m_stderr);
+    const QString err = Core::stderrTail(m_stderr);
     if (!err.isEmpty())
         message += QStringLiteral(": ") + err;
     fail(message);
@@ -204,24 +191,8 @@ void CredentialProcessJob::finishLater(CredentialProcessResult result)
 
 void CredentialProcessJob::stopProcess()
 {
-    if (!m_process)
-        return;
-    QProcess *process = std::exchange(m_process, nullptr);
-    process->disconnect(this);
-    if (process->state() == QProcess::NotRunning) {
-        process->deleteLater();
-        return;
-    }
-    // No waitForFinished on the GUI thread: the killed command is reaped by
-    // its QProcess, which then deletes itself. Unparented so that deleting
-    // the job (whose destructor gets here) does not block in ~QProcess.
-    process->setParent(nullptr);
-    connect(process, &QProcess::finished, process, &QObject::deleteLater);
-    connect(process, &QProcess::errorOccurred, process, [process](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            process->deleteLater();
-    });
-    process->kill();
+    if (m_process)
+        Core::killProcessLater(std::exchange(m_process, nullptr), this);
 }
 
 CredentialProcessResult CredentialProcessJob::parseOutput(

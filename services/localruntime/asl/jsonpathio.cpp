@@ -85,18 +85,6 @@ QJsonValue lookup(const QJsonValue &root, const QString &path, const QString &sh
 
 } // namespace
 
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    if (value.isUndefined())
-        return QStringLiteral("null");
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
-
 QJsonValue parseJsonText(const QString &text)
 {
     QJsonParseError e;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/jsontext.h"
+
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
@@ -27,9 +29,10 @@ struct PathEnv {
     mutable std::optional<QJsonObject> contextCache;
 };
 
-// Any JSON value as compact text, and JSON text (scalars too) back; the
-// parser returns an undefined value when the text is not one JSON value.
-QString jsonText(const QJsonValue &value);
+// Any JSON value as compact text (Core::jsonText), and JSON text (scalars
+// too) back; the parser returns an undefined value when the text is not one
+// JSON value.
+using Core::jsonText;
 QJsonValue parseJsonText(const QString &text);
 
 // Reads `$...`, `$$...` or `$name...` (the reference subset: .name,

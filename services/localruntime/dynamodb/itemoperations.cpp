@@ -27,16 +27,59 @@ void putAttributes(DynamoAnswer &answer, const Item &attributes)
 
 } // namespace
 
+std::optional<TableInfo> TableStore::Private::itemRequestTable(const QJsonObject &request, DynamoAnswer &error)
+{
+    auto t = requestTable(request, error);
+    if (!t)
+        return t;
+    if (auto refused = refuseLegacyParameters(request)) {
+        error = *refused;
+        return std::nullopt;
+    }
+    return t;
+}
+
+std::optional<TableInfo> TableStore::Private::writeRequestTable(
+    const QJsonObject &request, bool updateItem, DynamoAnswer &error)
+{
+    auto t = itemRequestTable(request, error);
+    if (!t)
+        return t;
+    if (auto bad = checkReturnValues(request, updateItem)) {
+        error = *bad;
+        return std::nullopt;
+    }
+    return t;
+}
+
+std::optional<EncodedKey> TableStore::Private::requestKey(
+    const TableInfo &t, const QJsonObject &request, DynamoAnswer &error)
+{
+    QString keyError;
+    auto key = keyOf(t, request.value(QStringLiteral("Key")), keyError);
+    if (!key)
+        error = validationError(keyError);
+    return key;
+}
+
+std::optional<DynamoAnswer> TableStore::Private::loadForWrite(const TableInfo &t, const EncodedKey &key,
+    const QJsonObject &request, const std::optional<Condition> &condition, std::optional<Item> &old)
+{
+    QString sqlError;
+    old = loadItem(t, key, sqlError);
+    if (!sqlError.isEmpty())
+        return internalError(sqlError);
+    if (condition && !evaluate(*condition, old.value_or(Item())))
+        return conditionFailed(request, old);
+    return std::nullopt;
+}
+
 DynamoAnswer TableStore::Private::putItem(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto t = requestTable(request, error);
+    const auto t = writeRequestTable(request, false, error);
     if (!t)
         return error;
-    if (const auto refused = refuseLegacyParameters(request))
-        return *refused;
-    if (const auto bad = checkReturnValues(request, false))
-        return *bad;
     const QJsonValue itemValue = request.value(QStringLiteral("Item"));
     if (!itemValue.isObject())
         return validationError(QStringLiteral("1 validation error detected: Value null at 'item' failed to satisfy "
@@ -55,12 +98,10 @@ DynamoAnswer TableStore::Private::putItem(const QJsonObject &request)
     if (const auto bad = expressions.parse(request, { kConditionExpression }))
         return *bad;
 
+    std::optional<Item> old;
+    if (const auto refused = loadForWrite(*t, *key, request, expressions.condition, old))
+        return *refused;
     QString sqlError;
-    const auto old = loadItem(*t, *key, sqlError);
-    if (!sqlError.isEmpty())
-        return internalError(sqlError);
-    if (expressions.condition && !evaluate(*expressions.condition, old.value_or(Item())))
-        return conditionFailed(request, old);
     if (!storeItem(*t, *key, item, sqlError))
         return internalError(sqlError);
     DynamoAnswer answer;
@@ -75,10 +116,9 @@ DynamoAnswer TableStore::Private::getItem(const QJsonObject &request)
     const auto t = requestTable(request, error);
     if (!t)
         return error;
-    QString keyError;
-    const auto key = keyOf(*t, request.value(QStringLiteral("Key")), keyError);
+    const auto key = requestKey(*t, request, error);
     if (!key)
-        return validationError(keyError);
+        return error;
     RequestExpressions expressions;
     if (const auto bad = expressions.parse(request, { QStringLiteral("ProjectionExpression") }))
         return *bad;
@@ -95,18 +135,12 @@ DynamoAnswer TableStore::Private::getItem(const QJsonObject &request)
 DynamoAnswer TableStore::Private::updateItem(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto t = requestTable(request, error);
+    const auto t = writeRequestTable(request, true, error);
     if (!t)
         return error;
-    if (const auto refused = refuseLegacyParameters(request))
-        return *refused;
-    if (const auto bad = checkReturnValues(request, true))
-        return *bad;
-    QString keyError;
-    const QJsonValue keyValue = request.value(QStringLiteral("Key"));
-    const auto key = keyOf(*t, keyValue, keyError);
+    const auto key = requestKey(*t, request, error);
     if (!key)
-        return validationError(keyError);
+        return error;
     RequestExpressions expressions;
     if (const auto bad = expressions.parse(request, { QStringLiteral("UpdateExpression"), kConditionExpression }))
         return *bad;
@@ -118,15 +152,13 @@ DynamoAnswer TableStore::Private::updateItem(const QJsonObject &request)
                                        .arg(action.path.at(0).name));
     }
 
+    std::optional<Item> old;
+    if (const auto refused = loadForWrite(*t, *key, request, expressions.condition, old))
+        return *refused;
     QString sqlError;
-    const auto old = loadItem(*t, *key, sqlError);
-    if (!sqlError.isEmpty())
-        return internalError(sqlError);
-    if (expressions.condition && !evaluate(*expressions.condition, old.value_or(Item())))
-        return conditionFailed(request, old);
 
     // A missing item is created from its key.
-    Item updated = old.value_or(keyValue.toObject());
+    Item updated = old.value_or(request.value(QStringLiteral("Key")).toObject());
     const QString failure = applyUpdate(actions, updated);
     if (!failure.isEmpty())
         return validationError(failure);
@@ -154,26 +186,19 @@ DynamoAnswer TableStore::Private::updateItem(const QJsonObject &request)
 DynamoAnswer TableStore::Private::deleteItem(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto t = requestTable(request, error);
+    const auto t = writeRequestTable(request, false, error);
     if (!t)
         return error;
-    if (const auto refused = refuseLegacyParameters(request))
-        return *refused;
-    if (const auto bad = checkReturnValues(request, false))
-        return *bad;
-    QString keyError;
-    const auto key = keyOf(*t, request.value(QStringLiteral("Key")), keyError);
+    const auto key = requestKey(*t, request, error);
     if (!key)
-        return validationError(keyError);
+        return error;
     RequestExpressions expressions;
     if (const auto bad = expressions.parse(request, { kConditionExpression }))
         return *bad;
+    std::optional<Item> old;
+    if (const auto refused = loadForWrite(*t, *key, request, expressions.condition, old))
+        return *refused;
     QString sqlError;
-    const auto old = loadItem(*t, *key, sqlError);
-    if (!sqlError.isEmpty())
-        return internalError(sqlError);
-    if (expressions.condition && !evaluate(*expressions.condition, old.value_or(Item())))
-        return conditionFailed(request, old);
     if (old && !removeItem(*t, *key, sqlError))
         return internalError(sqlError);
     DynamoAnswer answer;

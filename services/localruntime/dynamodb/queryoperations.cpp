@@ -224,6 +224,23 @@ DynamoAnswer answerOf(const Page &page, bool countOnly)
     return answer;
 }
 
+// Runs `sql` (columns: item, hk) with its bind values and answers with one
+// page of what it reads.
+DynamoAnswer answerPage(QSqlDatabase &db, const QString &sql, const QVariantList &binds, const PageRequest &request,
+    const TableInfo &t, const std::function<bool(const QByteArray &hash)> &inSegment = {})
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    Page page;
+    QString sqlError;
+    if (!fill(q, request, t, page, sqlError, inSegment))
+        return internalError(sqlError);
+    return answerOf(page, request.countOnly);
+}
+
 const QString kBadStartKey = QStringLiteral("The provided starting key is invalid: The provided key element does not "
                                             "match the schema");
 
@@ -232,11 +249,9 @@ const QString kBadStartKey = QStringLiteral("The provided starting key is invali
 DynamoAnswer TableStore::Private::query(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto t = requestTable(request, error);
+    const auto t = itemRequestTable(request, error);
     if (!t)
         return error;
-    if (const auto refused = refuseLegacyParameters(request))
-        return *refused;
     if (!request.contains(QStringLiteral("KeyConditionExpression")))
         return validationError(QStringLiteral("Either the KeyConditions or KeyConditionExpression parameter must be "
                                               "specified in the request."));
@@ -319,27 +334,15 @@ DynamoAnswer TableStore::Private::query(const QJsonObject &request)
         binds << start->range;
     }
     sql += forward ? QStringLiteral(" ORDER BY rk ASC") : QStringLiteral(" ORDER BY rk DESC");
-
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (const QVariant &v : binds)
-        q.addBindValue(v);
-    Page page;
-    QString sqlError;
-    if (!fill(q, pageRequest, *t, page, sqlError))
-        return internalError(sqlError);
-    return answerOf(page, pageRequest.countOnly);
+    return answerPage(db, sql, binds, pageRequest, *t);
 }
 
 DynamoAnswer TableStore::Private::scan(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto t = requestTable(request, error);
+    const auto t = itemRequestTable(request, error);
     if (!t)
         return error;
-    if (const auto refused = refuseLegacyParameters(request))
-        return *refused;
     RequestExpressions expressions;
     if (const auto bad
         = expressions.parse(request, { QStringLiteral("FilterExpression"), QStringLiteral("ProjectionExpression") }))
@@ -378,21 +381,12 @@ DynamoAnswer TableStore::Private::scan(const QJsonObject &request)
         binds << start->hash << start->range;
     }
     sql += QStringLiteral(" ORDER BY hk, rk");
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (const QVariant &v : binds)
-        q.addBindValue(v);
-    Page page;
-    QString sqlError;
     const int total = pageRequest.totalSegments;
     const int segment = pageRequest.segment;
     const auto inSegment
         = [total, segment](const QByteArray &hash) { return int(fnv1a(hash) % quint32(total)) == segment; };
-    if (!fill(q, pageRequest, *t, page, sqlError,
-            total > 1 ? std::function<bool(const QByteArray &)>(inSegment) : nullptr))
-        return internalError(sqlError);
-    return answerOf(page, pageRequest.countOnly);
+    return answerPage(
+        db, sql, binds, pageRequest, *t, total > 1 ? std::function<bool(const QByteArray &)>(inSegment) : nullptr);
 }
 
 } // namespace Bramble::LocalRuntime

@@ -156,21 +156,35 @@ DynamoAnswer TableStore::Private::createTable(const QJsonObject &request)
     return answer;
 }
 
+std::optional<TableInfo> TableStore::Private::describedTable(
+    const QJsonObject &request, QJsonObject &description, DynamoAnswer &error)
+{
+    const auto named = requestTable(request, error, false);
+    if (!named)
+        return std::nullopt;
+    auto t = table(named->name);
+    if (!t) {
+        error = notFound(QStringLiteral("Requested resource not found: Table: %1 not found").arg(named->name));
+        return std::nullopt;
+    }
+    QString sqlError;
+    const auto counted = withCounts(db, *t, sqlError);
+    if (!counted) {
+        error = internalError(sqlError);
+        return std::nullopt;
+    }
+    description = *counted;
+    return t;
+}
+
 DynamoAnswer TableStore::Private::describeTable(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto named = requestTable(request, error, false);
-    if (!named)
+    QJsonObject description;
+    if (!describedTable(request, description, error))
         return error;
-    const auto t = table(named->name);
-    if (!t)
-        return notFound(QStringLiteral("Requested resource not found: Table: %1 not found").arg(named->name));
-    QString sqlError;
-    const auto description = withCounts(db, *t, sqlError);
-    if (!description)
-        return internalError(sqlError);
     DynamoAnswer answer;
-    answer.body.insert(QStringLiteral("Table"), *description);
+    answer.body.insert(QStringLiteral("Table"), description);
     return answer;
 }
 
@@ -214,16 +228,10 @@ DynamoAnswer TableStore::Private::listTables(const QJsonObject &request)
 DynamoAnswer TableStore::Private::deleteTable(const QJsonObject &request)
 {
     DynamoAnswer error;
-    const auto named = requestTable(request, error, false);
-    if (!named)
-        return error;
-    const auto t = table(named->name);
+    QJsonObject description;
+    const auto t = describedTable(request, description, error);
     if (!t)
-        return notFound(QStringLiteral("Requested resource not found: Table: %1 not found").arg(named->name));
-    QString sqlError;
-    auto description = withCounts(db, *t, sqlError);
-    if (!description)
-        return internalError(sqlError);
+        return error;
     for (const QString &sql : { QStringLiteral("DELETE FROM dynamo_items WHERE tbl = ?"),
              QStringLiteral("DELETE FROM dynamo_tables WHERE name = ?") }) {
         QSqlQuery q(db);
@@ -232,9 +240,9 @@ DynamoAnswer TableStore::Private::deleteTable(const QJsonObject &request)
         if (!q.exec())
             return internalError(q.lastError().text());
     }
-    description->insert(QStringLiteral("TableStatus"), QStringLiteral("DELETING"));
+    description.insert(QStringLiteral("TableStatus"), QStringLiteral("DELETING"));
     DynamoAnswer answer;
-    answer.body.insert(QStringLiteral("TableDescription"), *description);
+    answer.body.insert(QStringLiteral("TableDescription"), description);
     return answer;
 }
 

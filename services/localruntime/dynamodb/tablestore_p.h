@@ -72,8 +72,29 @@ public:
     DynamoAnswer describeTable(const QJsonObject &request);
     DynamoAnswer listTables(const QJsonObject &request);
     DynamoAnswer deleteTable(const QJsonObject &request);
+    // The existing table a DescribeTable or DeleteTable request names, with
+    // its TableDescription (counts included); nullopt with error set if none.
+    std::optional<Dynamo::TableInfo> describedTable(
+        const QJsonObject &request, QJsonObject &description, DynamoAnswer &error);
 
     // itemoperations.cpp
+    // requestTable() for an item, query or scan request, which also refuses
+    // the legacy (non-expression) parameters.
+    std::optional<Dynamo::TableInfo> itemRequestTable(const QJsonObject &request, DynamoAnswer &error);
+    // itemRequestTable() for PutItem, UpdateItem and DeleteItem, which also
+    // checks ReturnValues (UpdateItem allows more values).
+    std::optional<Dynamo::TableInfo> writeRequestTable(
+        const QJsonObject &request, bool updateItem, DynamoAnswer &error);
+    // The request's Key member read as keyOf() does; nullopt with error set
+    // to the ValidationException.
+    std::optional<Dynamo::EncodedKey> requestKey(
+        const Dynamo::TableInfo &t, const QJsonObject &request, DynamoAnswer &error);
+    // Loads the item under key into old and checks a write's condition
+    // against it (a missing item as empty). nullopt when the write may go on,
+    // else the answer (InternalServerError or ConditionalCheckFailed).
+    std::optional<DynamoAnswer> loadForWrite(const Dynamo::TableInfo &t, const Dynamo::EncodedKey &key,
+        const QJsonObject &request, const std::optional<Dynamo::Condition> &condition,
+        std::optional<Dynamo::Item> &old);
     DynamoAnswer putItem(const QJsonObject &request);
     DynamoAnswer getItem(const QJsonObject &request);
     DynamoAnswer updateItem(const QJsonObject &request);

@@ -3,6 +3,8 @@
 #include "functions/lambdaresource.h"
 #include "functions/logging.h"
 
+#include "core/childprocess.h"
+
 #include <QDir>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -13,18 +15,6 @@ namespace Bramble::LocalRuntime {
 namespace {
 
 constexpr qsizetype MaxStderr = 64 * 1024;
-constexpr qsizetype StderrShown = 2000;
-
-// The end of what the command wrote to stderr, on one line.
-QString stderrTail(const QByteArray &err)
-{
-    QString text = QString::fromUtf8(err).trimmed();
-    if (text.size() > StderrShown)
-        text = u'\u2026' + text.right(StderrShown);
-    text.replace(u'\n', QStringLiteral(" | "));
-    text.remove(u'\r');
-    return text;
-}
 
 } // namespace
 
@@ -78,11 +68,8 @@ void CommandFunctionJob::begin()
                     .arg(MaxPayloadBytes)));
         }
     });
-    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
-        const QByteArray chunk = m_process->readAllStandardError();
-        if (m_stderr.size() < MaxStderr)
-            m_stderr += chunk.left(MaxStderr - m_stderr.size());
-    });
+    connect(m_process, &QProcess::readyReadStandardError, this,
+        [this] { Core::appendBounded(m_stderr, m_process->readAllStandardError(), MaxStderr); });
     connect(m_process, &QProcess::finished, this,
         [this](int code, QProcess::ExitStatus status) { onFinished(code, status == QProcess::CrashExit); });
     connect(m_process, &QProcess::errorOccurred, this, [this, what](QProcess::ProcessError error) {
@@ -108,7 +95,7 @@ void CommandFunctionJob::onFinished(int exitCode, bool crashed)
     if (isEnding())
         return;
     m_stdout += m_process->readAllStandardOutput();
-    m_stderr += m_process->readAllStandardError().left(qMax<qsizetype>(0, MaxStderr - m_stderr.size()));
+    Core::appendBounded(m_stderr, m_process->readAllStandardError(), MaxStderr);
     m_process->disconnect(this);
     m_process->deleteLater();
     m_process = nullptr;
@@ -120,14 +107,14 @@ void CommandFunctionJob::onFinished(int exitCode, bool crashed)
     }
     if (!crashed && exitCode == 0) {
         if (!m_stderr.isEmpty()) // a handler's logging, as Lambda sends it to CloudWatch
-            qCDebug(lcLocalFunctions).noquote() << m_function << "stderr:" << stderrTail(m_stderr);
+            qCDebug(lcLocalFunctions).noquote() << m_function << "stderr:" << Core::stderrTail(m_stderr);
         succeedWith(functionSucceeded(m_stdout));
         return;
     }
     // Lambda's words for a runtime that died, then what the command said.
     QString happened = QStringLiteral("RequestId: %1 Error: Runtime exited with error: ").arg(newRequestId());
     happened += crashed ? QStringLiteral("killed by a signal") : QStringLiteral("exit status %1").arg(exitCode);
-    const QString err = stderrTail(m_stderr);
+    const QString err = Core::stderrTail(m_stderr);
     if (!err.isEmpty())
         happened += QStringLiteral(" (stderr: %1)").arg(err);
     succeedWith(functionFailed(m_stdout, happened));
@@ -135,24 +122,8 @@ void CommandFunctionJob::onFinished(int exitCode, bool crashed)
 
 void CommandFunctionJob::stopProcess()
 {
-    if (!m_process)
-        return;
-    QProcess *process = std::exchange(m_process, nullptr);
-    process->disconnect(this);
-    if (process->state() == QProcess::NotRunning) {
-        process->deleteLater();
-        return;
-    }
-    // No waitForFinished: the killed command is reaped by its QProcess, which
-    // then deletes itself. Unparented so that deleting the job does not block
-    // in ~QProcess.
-    process->setParent(nullptr);
-    connect(process, &QProcess::finished, process, &QObject::deleteLater);
-    connect(process, &QProcess::errorOccurred, process, [process](QProcess::ProcessError e) {
-        if (e == QProcess::FailedToStart)
-            process->deleteLater();
-    });
-    process->kill();
+    if (m_process)
+        Core::killProcessLater(std::exchange(m_process, nullptr), this);
 }
 
 } // namespace Bramble::LocalRuntime

@@ -60,18 +60,6 @@ std::optional<ArnParts> parseArn(const QString &arn, const QString &resourceType
     return result;
 }
 
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    if (value.isUndefined())
-        return QStringLiteral("null");
-    const QByteArray wrapped = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
-
 std::optional<QJsonValue> parseJsonValue(const QString &text)
 {
     // QJsonDocument reads only objects and arrays: wrap the value in one.

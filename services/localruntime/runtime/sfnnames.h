@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/jsontext.h"
+
 #include <QJsonValue>
 #include <QString>
 
@@ -27,8 +29,9 @@ struct ArnParts {
 };
 std::optional<ArnParts> parseArn(const QString &arn, const QString &resourceType);
 
-// Any JSON value (not only objects and arrays) to compact text and back.
-QString jsonText(const QJsonValue &value);
+// Any JSON value (not only objects and arrays) to compact text
+// (Core::jsonText) and back.
+using Core::jsonText;
 std::optional<QJsonValue> parseJsonValue(const QString &text);
 
 double nowSeconds(); // epoch seconds with milliseconds

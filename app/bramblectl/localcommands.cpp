@@ -9,6 +9,7 @@
 #include "core/boundedfile.h"
 #include "dynamodb/tablestore.h"
 #include "functions/localtaskrunner.h"
+#include "functions/seedsaga.h"
 #include "kube/kubeclient.h"
 #include "openfaas/openfaasinvokejob.h"
 #include "runtime/localruntime.h"
@@ -64,23 +65,6 @@ std::optional<FunctionsConfig> functionsOption(const Invocation &inv)
         return std::nullopt;
     }
     return loaded.takeValue();
-}
-
-// The seed sample's table (resources/sagas/README.md), which its builtin
-// functions write.
-QJsonObject seedTableRequest()
-{
-    const auto text = [](const char *s) { return QString::fromLatin1(s); };
-    return QJsonObject {
-        { text("TableName"), text("SagaTransactions") },
-        { text("AttributeDefinitions"),
-            QJsonArray { QJsonObject {
-                { text("AttributeName"), text("TransactionId") }, { text("AttributeType"), text("S") } } } },
-        { text("KeySchema"),
-            QJsonArray {
-                QJsonObject { { text("AttributeName"), text("TransactionId") }, { text("KeyType"), text("HASH") } } } },
-        { text("BillingMode"), text("PAY_PER_REQUEST") },
-    };
 }
 
 // When a function is bound to OpenFaaS: the kube client of --kubeconfig /
@@ -180,9 +164,8 @@ int runRun(Invocation &inv)
     auto tables = LocalRuntime::TableStore::open(QStringLiteral(":memory:"));
     if (!tables.ok())
         return inv.fail(tables.error().toString());
-    const LocalRuntime::DynamoAnswer created = tables.value()->call(QStringLiteral("CreateTable"), seedTableRequest());
-    if (!created.ok())
-        return inv.fail(QStringLiteral("local tables: %1: %2").arg(created.errorType, created.message));
+    if (const Core::Error error = LocalRuntime::ensureSeedSagaTable(*tables.value()); !error.isNull())
+        return inv.fail(error.toString());
     LocalRuntime::LocalTaskRunner runner(*functions, tables.value().get());
     std::unique_ptr<Kube::KubeClient> kube;
     if (!connectOpenFaas(inv, &runner, &kube))

@@ -1,6 +1,7 @@
 #include "kube/kubeconfigloader.h"
 
 #include "core/boundedfile.h"
+#include "core/bytearraystreambuf.h"
 #include "kube/logging.h"
 
 #include <QDir>
@@ -14,7 +15,6 @@
 
 #include <istream>
 #include <limits>
-#include <streambuf>
 
 namespace Bramble::Kube {
 
@@ -22,18 +22,6 @@ using Core::Error;
 using Core::SourceLocation;
 
 namespace {
-
-// Lets yaml-cpp read the file's bytes in place. YAML::Load(std::string)
-// copies its input twice (the std::string, then a std::stringstream), three
-// copies of the file in memory at once.
-class ByteArrayStreamBuf : public std::streambuf {
-public:
-    explicit ByteArrayStreamBuf(const QByteArray &bytes)
-    {
-        char *begin = const_cast<char *>(bytes.constData()); // read-only: the get area is never written
-        setg(begin, begin, begin + bytes.size());
-    }
-};
 
 // Thrown inside the parser only; converted to an Error at the boundary.
 struct ParseFailure {
@@ -393,7 +381,7 @@ KubeconfigLoadResult KubeconfigLoader::parse(const QByteArray &yaml, const QStri
     result.config.files = QStringList { fileName };
     DocumentReader r(fileName);
     try {
-        ByteArrayStreamBuf buffer(yaml);
+        Core::ByteArrayStreamBuf buffer(yaml);
         std::istream input(&buffer);
         const YAML::Node root = YAML::Load(input);
         if (!root || root.IsNull())

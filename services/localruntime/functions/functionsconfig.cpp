@@ -2,6 +2,7 @@
 #include "functions/localtaskrunner.h"
 
 #include "core/boundedfile.h"
+#include "core/bytearraystreambuf.h"
 #include "functions/seedsaga.h"
 
 #include <QFileInfo>
@@ -11,7 +12,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <istream>
-#include <streambuf>
 
 namespace Bramble::LocalRuntime {
 
@@ -19,15 +19,6 @@ namespace {
 
 using Core::Error;
 using Core::SourceLocation;
-
-class ByteArrayStreamBuf : public std::streambuf {
-public:
-    explicit ByteArrayStreamBuf(const QByteArray &bytes)
-    {
-        char *begin = const_cast<char *>(bytes.constData()); // read-only: the get area is never written
-        setg(begin, begin, begin + bytes.size());
-    }
-};
 
 // Thrown inside the parser only; converted to an Error at the boundary.
 struct ParseFailure {
@@ -198,7 +189,7 @@ Core::Result<FunctionsConfig> FunctionsConfig::parse(const QByteArray &yaml, con
     FunctionsConfig config;
     const Reader r(file);
     try {
-        ByteArrayStreamBuf buffer(yaml);
+        Core::ByteArrayStreamBuf buffer(yaml);
         std::istream input(&buffer);
         const YAML::Node root = YAML::Load(input);
         if (!root.IsDefined() || root.IsNull())

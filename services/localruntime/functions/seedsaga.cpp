@@ -91,6 +91,32 @@ bool isSeedSagaFunction(const QString &functionName)
     return forwardSteps().contains(step);
 }
 
+Core::Error ensureSeedSagaTable(TableStore &tables)
+{
+    const DynamoAnswer described
+        = tables.call(QStringLiteral("DescribeTable"), Json { { QStringLiteral("TableName"), SagaTable } });
+    if (described.ok())
+        return {};
+    if (described.errorType != QLatin1String("ResourceNotFoundException"))
+        return Core::Error(Core::Error::Kind::Server,
+            QStringLiteral("cannot read table %1: %2: %3").arg(SagaTable, described.errorType, described.message));
+    const Json create {
+        { QStringLiteral("TableName"), SagaTable },
+        { QStringLiteral("AttributeDefinitions"),
+            QJsonArray { Json { { QStringLiteral("AttributeName"), KeyAttribute },
+                { QStringLiteral("AttributeType"), QStringLiteral("S") } } } },
+        { QStringLiteral("KeySchema"),
+            QJsonArray { Json { { QStringLiteral("AttributeName"), KeyAttribute },
+                { QStringLiteral("KeyType"), QStringLiteral("HASH") } } } },
+        { QStringLiteral("BillingMode"), QStringLiteral("PAY_PER_REQUEST") },
+    };
+    const DynamoAnswer created = tables.call(QStringLiteral("CreateTable"), create);
+    if (!created.ok() && created.errorType != QLatin1String("ResourceInUseException"))
+        return Core::Error(Core::Error::Kind::Server,
+            QStringLiteral("cannot create table %1: %2: %3").arg(SagaTable, created.errorType, created.message));
+    return {};
+}
+
 TaskOutcome runSeedSagaFunction(TableStore &tables, const QString &functionName, const QJsonValue &event, int attempt)
 {
     if (!isSeedSagaFunction(functionName))

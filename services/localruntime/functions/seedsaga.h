@@ -1,6 +1,7 @@
 #pragma once
 
 #include "asl/taskrunner.h"
+#include "core/error.h"
 
 #include <QJsonValue>
 #include <QString>
@@ -35,6 +36,10 @@ class TableStore;
 // ResourceNotFoundException when the table is missing), as the AWS SDK does.
 QStringList seedSagaFunctions(); // saga-ProcessRecords, ... saga-ProcessRecordsRollback
 bool isSeedSagaFunction(const QString &functionName);
+
+// Creates the table the seed functions write (SagaTransactions, hash key
+// TransactionId of type S) unless it exists. Idempotent.
+Core::Error ensureSeedSagaTable(TableStore &tables);
 
 TaskOutcome runSeedSagaFunction(TableStore &tables, const QString &functionName, const QJsonValue &event, int attempt);
 

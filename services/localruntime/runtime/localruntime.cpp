@@ -2,6 +2,7 @@
 
 #include "dynamodb/tablestore.h"
 #include "functions/localtaskrunner.h"
+#include "functions/seedsaga.h"
 #include "runtime/apirouter.h"
 #include "runtime/executionregistry.h"
 #include "runtime/httpserver.h"
@@ -36,7 +37,6 @@ Core::SourceLocation fileLocation(const QString &file)
 }
 
 const QString kSeedMachine = QStringLiteral("seed-saga");
-const QString kSeedTable = QStringLiteral("SagaTransactions");
 const QString kSeedResource = QStringLiteral(":/localruntime/seed-saga.asl.json");
 
 Core::Error inputError(const QString &message, const QString &file = {})
@@ -201,27 +201,8 @@ Core::Error Runtime::deploySeedSample()
         d->runner->setFunctions(functions);
 
     // The table its functions write.
-    const DynamoAnswer described
-        = d->tables->call(QStringLiteral("DescribeTable"), QJsonObject { { QStringLiteral("TableName"), kSeedTable } });
-    if (!described.ok()) {
-        if (described.errorType != QLatin1String("ResourceNotFoundException"))
-            return Core::Error(Core::Error::Kind::Server,
-                QStringLiteral("cannot read table %1: %2: %3").arg(kSeedTable, described.errorType, described.message));
-        const QJsonObject create {
-            { QStringLiteral("TableName"), kSeedTable },
-            { QStringLiteral("AttributeDefinitions"),
-                QJsonArray { QJsonObject { { QStringLiteral("AttributeName"), QStringLiteral("TransactionId") },
-                    { QStringLiteral("AttributeType"), QStringLiteral("S") } } } },
-            { QStringLiteral("KeySchema"),
-                QJsonArray { QJsonObject { { QStringLiteral("AttributeName"), QStringLiteral("TransactionId") },
-                    { QStringLiteral("KeyType"), QStringLiteral("HASH") } } } },
-            { QStringLiteral("BillingMode"), QStringLiteral("PAY_PER_REQUEST") },
-        };
-        const DynamoAnswer created = d->tables->call(QStringLiteral("CreateTable"), create);
-        if (!created.ok() && created.errorType != QLatin1String("ResourceInUseException"))
-            return Core::Error(Core::Error::Kind::Server,
-                QStringLiteral("cannot create table %1: %2: %3").arg(kSeedTable, created.errorType, created.message));
-    }
+    if (Core::Error error = ensureSeedSagaTable(*d->tables); !error.isNull())
+        return error;
 
     // The state machine, unless one of that name exists.
     if (d->store->machineByName(kSeedMachine))
